@@ -1,0 +1,19 @@
+from typing import Literal
+
+UsageDecisionsGroupBy = Literal["api_key_id", "api_source", "batch", "model", "project_id", "service_tier", "user_id"]
+
+USAGE_DECISIONS_GROUP_BY_VALUES: set[UsageDecisionsGroupBy] = {
+    "api_key_id",
+    "api_source",
+    "batch",
+    "model",
+    "project_id",
+    "service_tier",
+    "user_id",
+}
+
+
+def check_usage_decisions_group_by(value: str) -> UsageDecisionsGroupBy:
+    if value in USAGE_DECISIONS_GROUP_BY_VALUES:
+        return value
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {USAGE_DECISIONS_GROUP_BY_VALUES!r}")

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.usage_embeddings_result import UsageEmbeddingsResult
+
+
+T = TypeVar("T", bound="UsageEmbeddingsBucket")
+
+
+@_attrs_define
+class UsageEmbeddingsBucket:
+    """One time bucket of the `embeddings` endpoint."""
+
+    object_: Literal["bucket"]
+    """ Always `bucket`. """
+    start_time: int
+    """ Bucket start, Unix seconds, inclusive. """
+    end_time: int
+    """ Bucket end, Unix seconds, exclusive. """
+    results: list[UsageEmbeddingsResult]
+    """ Aggregated rows of this bucket; empty when there was no usage. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        object_ = self.object_
+
+        start_time = self.start_time
+
+        end_time = self.end_time
+
+        results = []
+        for results_item_data in self.results:
+            results_item = results_item_data.to_dict()
+            results.append(results_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "object": object_,
+                "start_time": start_time,
+                "end_time": end_time,
+                "results": results,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.usage_embeddings_result import UsageEmbeddingsResult  # noqa: PLC0415
+
+        d = dict(src_dict)
+        object_ = cast(Literal["bucket"], d.pop("object"))
+        if object_ != "bucket":
+            raise ValueError(f"object must match const 'bucket', got '{object_}'")
+
+        start_time = d.pop("start_time")
+
+        end_time = d.pop("end_time")
+
+        results = []
+        _results = d.pop("results")
+        for results_item_data in _results:
+            results_item = UsageEmbeddingsResult.from_dict(results_item_data)
+
+            results.append(results_item)
+
+        usage_embeddings_bucket = cls(
+            object_=object_,
+            start_time=start_time,
+            end_time=end_time,
+            results=results,
+        )
+
+        usage_embeddings_bucket.additional_properties = d
+        return usage_embeddings_bucket
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
