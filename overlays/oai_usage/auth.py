@@ -1,0 +1,123 @@
+"""The admin key and the headers that go with it.
+
+The key lives only inside a `SecretKey`, whose repr and str are masked. It becomes plain text in exactly
+one place, `Credentials.headers()`, which returns an `httpx.Headers` (whose repr hides Authorization too),
+so no local variable, log line or exception ever holds it in the clear.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+import httpx
+
+from ._version import __version__
+from .errors import ADMIN_KEY_HINT, MissingAdminKeyError, ValidationError
+
+ENV_ADMIN_KEY = "OPENAI_ADMIN_KEY"
+ENV_BASE_URL = "OPENAI_BASE_URL"
+ENV_ORGANIZATION = "OPENAI_ORG_ID"
+ENV_PROJECT = "OPENAI_PROJECT_ID"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+_PREFIX = re.compile(r"sk-[a-z]+-")
+_PRINTABLE = re.compile(r"[\x21-\x7e]+")  # visible ASCII, no spaces: anything else cannot go in a header
+_MASK = "***"
+
+
+class SecretKey:
+    """An API key that does not show itself: repr/str give only its kind, e.g. `sk-admin-***`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        match = _PREFIX.match(self._value)
+        return (match.group(0) if match else "") + _MASK
+
+    def redact(self, text: str) -> str:
+        """`text` with every occurrence of the key replaced by its masked form."""
+        return text.replace(self._value, self.masked) if self._value else text
+
+    def __repr__(self) -> str:
+        return f"SecretKey('{self.masked}')"
+
+    def __str__(self) -> str:
+        return self.masked
+
+
+def resolve_key(admin_key: str | None, environ: Mapping[str, str] | None = None) -> SecretKey:
+    """The key from the argument, else OPENAI_ADMIN_KEY; a clear error when neither is usable."""
+    env = os.environ if environ is None else environ
+    if admin_key is None:
+        value = env.get(ENV_ADMIN_KEY, "").strip()
+        source = ENV_ADMIN_KEY
+        if not value:
+            raise MissingAdminKeyError(
+                f"no admin key: {ADMIN_KEY_HINT}. OPENAI_API_KEY is not used: usage endpoints refuse project keys"
+            )
+    else:
+        if not isinstance(admin_key, str):
+            raise ValidationError(f"admin_key must be a string, not {type(admin_key).__name__}", param="admin_key")
+        value = admin_key.strip()
+        source = "admin_key"
+        if not value:
+            raise MissingAdminKeyError(f"admin_key is empty: {ADMIN_KEY_HINT}")
+    if not _PRINTABLE.fullmatch(value):
+        # Said without echoing the value: a key with spaces or control characters would otherwise end up
+        # inside an httpx "illegal header value" exception.
+        raise ValidationError(f"{source} contains spaces or non-printable characters", param=source)
+    return SecretKey(value)
+
+
+def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The argument, else OPENAI_BASE_URL, else the public API; without a trailing slash."""
+    env = os.environ if environ is None else environ
+    url = base_url if base_url is not None else (env.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL)
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ValidationError(f"base_url must be an http(s) URL, got {url!r}", param="base_url")
+    return url.rstrip("/")
+
+
+def resolve_optional(value: str | None, env_name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """An optional header value: the argument, else the environment variable, else None."""
+    env = os.environ if environ is None else environ
+    if value is None:
+        value = env.get(env_name, "").strip() or None
+    return value
+
+
+class Credentials:
+    """The key plus the optional organization and project; produces the headers of every request."""
+
+    __slots__ = ("key", "organization", "project")
+
+    def __init__(self, key: SecretKey, organization: str | None = None, project: str | None = None) -> None:
+        self.key = key
+        self.organization = organization
+        self.project = project
+
+    def headers(self) -> httpx.Headers:
+        headers = httpx.Headers(
+            {
+                "Accept": "application/json",
+                "User-Agent": f"oai-usage/{__version__}",
+                "Authorization": "Bearer " + self.key.get_secret_value(),
+            }
+        )
+        if self.organization:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project:
+            headers["OpenAI-Project"] = self.project
+        return headers
+
+    def __repr__(self) -> str:
+        return f"Credentials(key={self.key!r}, organization={self.organization!r}, project={self.project!r})"

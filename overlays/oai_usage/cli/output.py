@@ -1,0 +1,129 @@
+"""Write rows as a table, CSV, JSON or JSONL, to stdout or to a file that appears only when complete."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+FORMATS = ("table", "csv", "json", "jsonl")
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z suffix, e.g. 2026-11-01T00:00:00Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: datetimes as ISO strings, everything else unchanged."""
+    return iso(value) if isinstance(value, datetime) else value
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return iso(value)
+    return str(value)
+
+
+@contextlib.contextmanager
+def open_output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a temp file beside `path` renamed into place only if the block succeeds."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str]) -> int:
+    """CSV with a header: the known columns, then any extra keys the first row carries."""
+    writer: Any = None
+    count = 0
+    for row in rows:
+        if writer is None:
+            header = list(columns) + [k for k in row if k not in columns]
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(header)
+        writer.writerow([csv_cell(row.get(name)) for name in header])
+        count += 1
+    if writer is None:
+        csv.writer(out, lineterminator="\n").writerow(columns)
+    return count
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps({k: plain(v) for k, v in row.items()}) + "\n")
+        count += 1
+    return count
+
+
+def write_json(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+    """A JSON array, written row by row so a long export never sits whole in memory."""
+    count = 0
+    out.write("[")
+    for row in rows:
+        out.write(",\n  " if count else "\n  ")
+        out.write(json.dumps({k: plain(v) for k, v in row.items()}))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_table(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str], title: str) -> int:
+    """A rich table for people; columns that are empty in every row are left out."""
+    from rich.console import Console
+    from rich.table import Table
+
+    materialised = list(rows)
+    shown = [c for c in columns if any(r.get(c) not in (None, "") for r in materialised)]
+    table = Table(title=title, show_lines=False)
+    for name in shown:
+        numeric = any(isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool) for r in materialised)
+        table.add_column(name, justify="right" if numeric else "left", no_wrap=name.startswith("bucket"))
+    for row in materialised:
+        table.add_row(*[_table_cell(row.get(name)) for name in shown])
+    Console(file=out, width=200 if not out.isatty() else None).print(table)
+    return len(materialised)
+
+
+def _table_cell(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".") if value else "0"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return csv_cell(value)
+
+
+def write_rows(fmt: str, rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str], title: str) -> int:
+    """Dispatch on --format; returns how many rows were written."""
+    if fmt == "csv":
+        return write_csv(rows, out, columns)
+    if fmt == "json":
+        return write_json(rows, out)
+    if fmt == "jsonl":
+        return write_jsonl(rows, out)
+    return write_table(rows, out, columns, title)

@@ -1,0 +1,381 @@
+"""`UsageClient` and `AsyncUsageClient`: one method per endpoint, each returning a lazy query.
+
+Both resolve their settings the same way (`_Settings.resolve`), check arguments the same way (`validation`)
+and page the same way (`pagination.PageLoop`); they differ only in the httpx client and the query type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self, TypeVar, Unpack
+
+import httpx
+from oai_usage_api.models import (
+    CostsBucket,
+    UsageAudioSpeechesBucket,
+    UsageAudioTranscriptionsBucket,
+    UsageCodeInterpreterSessionsBucket,
+    UsageCompletionsBucket,
+    UsageDecisionsBucket,
+    UsageEmbeddingsBucket,
+    UsageFileSearchCallsBucket,
+    UsageImagesBucket,
+    UsageModerationsBucket,
+    UsageVectorStoresBucket,
+    UsageWebSearchCallsBucket,
+)
+
+from . import endpoints as ep
+from .auth import ENV_ORGANIZATION, ENV_PROJECT, Credentials, resolve_base_url, resolve_key, resolve_optional
+from .errors import ValidationError
+from .params import (
+    AudioSpeechesParams,
+    AudioTranscriptionsParams,
+    CodeInterpreterSessionsParams,
+    CompletionsParams,
+    CostsParams,
+    DecisionsParams,
+    EmbeddingsParams,
+    FileSearchCallsParams,
+    ImagesParams,
+    ModerationsParams,
+    VectorStoresParams,
+    WebSearchCallsParams,
+)
+from .query import AsyncQuery, Query
+from .retry import RetryPolicy
+from .transport import DEFAULT_TIMEOUT, AsyncTransport, SyncTransport, default_ssl_context
+from .validation import validate
+
+B = TypeVar("B")
+
+
+def _timeout(
+    timeout: float | httpx.Timeout | None, http_client: httpx.Client | httpx.AsyncClient | None
+) -> httpx.Timeout:
+    """The given timeout; else an injected client's own, if it has one; else the default. Never none at all."""
+    if timeout is None:
+        if http_client is not None and any(value is not None for value in http_client.timeout.as_dict().values()):
+            return http_client.timeout
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValidationError(
+            f"timeout must be a positive number of seconds or an httpx.Timeout, got {timeout!r}", param="timeout"
+        )
+    return httpx.Timeout(float(timeout))
+
+
+@dataclass(frozen=True)
+class _Settings:
+    credentials: Credentials
+    base_url: str
+    timeout: httpx.Timeout
+    policy: RetryPolicy
+    max_pages: int | None
+
+    @classmethod
+    def resolve(
+        cls,
+        admin_key: str | None,
+        *,
+        base_url: str | None,
+        organization: str | None,
+        project: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        max_pages: int | None,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+    ) -> _Settings:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValidationError(f"max_retries must be an int >= 0, got {max_retries!r}", param="max_retries")
+        if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
+            raise ValidationError(f"max_pages must be an int >= 1 or None, got {max_pages!r}", param="max_pages")
+        credentials = Credentials(
+            resolve_key(admin_key),
+            organization=resolve_optional(organization, ENV_ORGANIZATION),
+            project=resolve_optional(project, ENV_PROJECT),
+        )
+        return cls(
+            credentials=credentials,
+            base_url=resolve_base_url(base_url),
+            timeout=_timeout(timeout, http_client),
+            policy=RetryPolicy(max_retries=max_retries),
+            max_pages=max_pages,
+        )
+
+
+class _ClientBase:
+    _settings: _Settings
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def organization(self) -> str | None:
+        return self._settings.credentials.organization
+
+    @property
+    def project(self) -> str | None:
+        return self._settings.credentials.project
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._settings.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._settings.policy.max_retries
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, organization={self.organization!r}, "
+            f"project={self.project!r}, key={self._settings.credentials.key.masked!r})"
+        )
+
+
+class UsageClient(_ClientBase):
+    """Synchronous client for the organization Usage and Costs APIs.
+
+    `admin_key` defaults to OPENAI_ADMIN_KEY, `base_url` to OPENAI_BASE_URL or the public API, `organization` and
+    `project` to OPENAI_ORG_ID / OPENAI_PROJECT_ID. `timeout` (seconds or an `httpx.Timeout`) defaults to 60 s
+    with 5 s to connect; there is always one. `max_retries` (default 2) applies to each request. `max_pages` caps
+    the pages of one query (default: as many as the range has buckets). An injected `http_client` is used as is
+    (its transport, proxies, ...), gets the auth headers on every request, and is not closed by `close()`.
+    `sleep` replaces `time.sleep` between retries (tests, progress reporting).
+    """
+
+    def __init__(
+        self,
+        admin_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+        max_pages: int | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
+        self._settings = _Settings.resolve(
+            admin_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_pages=max_pages,
+            http_client=http_client,
+        )
+        http = (
+            http_client
+            if http_client is not None
+            else httpx.Client(timeout=self._settings.timeout, verify=default_ssl_context())
+        )
+        self._transport = SyncTransport(
+            http,
+            owns_http=http_client is None,
+            credentials=self._settings.credentials,
+            base_url=self._settings.base_url,
+            timeout=self._settings.timeout,
+            policy=self._settings.policy,
+            sleep=sleep or time.sleep,
+        )
+
+    def close(self) -> None:
+        """Close the HTTP client, unless it was injected."""
+        self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _query(self, endpoint: ep.Endpoint[B], params: Mapping[str, object]) -> Query[B]:
+        return Query(validate(endpoint, params), self._transport, max_pages=self._settings.max_pages)
+
+    def query(self, endpoint: str, **params: Any) -> Query[Any]:
+        """The query for an endpoint named at run time, e.g. `client.query("costs", start_time=...)`."""
+        return self._query(ep.get_endpoint(endpoint), params)
+
+    def completions(self, **params: Unpack[CompletionsParams]) -> Query[UsageCompletionsBucket]:
+        """Completions usage (GET /organization/usage/completions)."""
+        return self._query(ep.COMPLETIONS, params)
+
+    def embeddings(self, **params: Unpack[EmbeddingsParams]) -> Query[UsageEmbeddingsBucket]:
+        """Embeddings usage (GET /organization/usage/embeddings)."""
+        return self._query(ep.EMBEDDINGS, params)
+
+    def moderations(self, **params: Unpack[ModerationsParams]) -> Query[UsageModerationsBucket]:
+        """Moderations usage (GET /organization/usage/moderations)."""
+        return self._query(ep.MODERATIONS, params)
+
+    def images(self, **params: Unpack[ImagesParams]) -> Query[UsageImagesBucket]:
+        """Images usage (GET /organization/usage/images)."""
+        return self._query(ep.IMAGES, params)
+
+    def audio_speeches(self, **params: Unpack[AudioSpeechesParams]) -> Query[UsageAudioSpeechesBucket]:
+        """Audio speeches usage (GET /organization/usage/audio_speeches)."""
+        return self._query(ep.AUDIO_SPEECHES, params)
+
+    def audio_transcriptions(
+        self, **params: Unpack[AudioTranscriptionsParams]
+    ) -> Query[UsageAudioTranscriptionsBucket]:
+        """Audio transcriptions usage (GET /organization/usage/audio_transcriptions)."""
+        return self._query(ep.AUDIO_TRANSCRIPTIONS, params)
+
+    def vector_stores(self, **params: Unpack[VectorStoresParams]) -> Query[UsageVectorStoresBucket]:
+        """Vector stores usage (GET /organization/usage/vector_stores)."""
+        return self._query(ep.VECTOR_STORES, params)
+
+    def code_interpreter_sessions(
+        self, **params: Unpack[CodeInterpreterSessionsParams]
+    ) -> Query[UsageCodeInterpreterSessionsBucket]:
+        """Code interpreter sessions usage (GET /organization/usage/code_interpreter_sessions)."""
+        return self._query(ep.CODE_INTERPRETER_SESSIONS, params)
+
+    def file_search_calls(self, **params: Unpack[FileSearchCallsParams]) -> Query[UsageFileSearchCallsBucket]:
+        """File search tool calls usage (GET /organization/usage/file_search_calls)."""
+        return self._query(ep.FILE_SEARCH_CALLS, params)
+
+    def web_search_calls(self, **params: Unpack[WebSearchCallsParams]) -> Query[UsageWebSearchCallsBucket]:
+        """Web search tool calls usage (GET /organization/usage/web_search_calls)."""
+        return self._query(ep.WEB_SEARCH_CALLS, params)
+
+    def decisions(self, **params: Unpack[DecisionsParams]) -> Query[UsageDecisionsBucket]:
+        """Decisions usage (GET /organization/usage/decisions)."""
+        return self._query(ep.DECISIONS, params)
+
+    def costs(self, **params: Unpack[CostsParams]) -> Query[CostsBucket]:
+        """Costs (GET /organization/costs); `amount_value` in rows is a float."""
+        return self._query(ep.COSTS, params)
+
+
+class AsyncUsageClient(_ClientBase):
+    """Asynchronous client: as `UsageClient`, with an `httpx.AsyncClient` and `async for` over the queries.
+
+    `sleep` replaces `asyncio.sleep` between retries.
+    """
+
+    def __init__(
+        self,
+        admin_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        max_pages: int | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
+        self._settings = _Settings.resolve(
+            admin_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_pages=max_pages,
+            http_client=http_client,
+        )
+        http = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(timeout=self._settings.timeout, verify=default_ssl_context())
+        )
+        self._transport = AsyncTransport(
+            http,
+            owns_http=http_client is None,
+            credentials=self._settings.credentials,
+            base_url=self._settings.base_url,
+            timeout=self._settings.timeout,
+            policy=self._settings.policy,
+            sleep=sleep or asyncio.sleep,
+        )
+
+    async def close(self) -> None:
+        """Close the HTTP client, unless it was injected."""
+        await self._transport.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def _query(self, endpoint: ep.Endpoint[B], params: Mapping[str, object]) -> AsyncQuery[B]:
+        return AsyncQuery(validate(endpoint, params), self._transport, max_pages=self._settings.max_pages)
+
+    def query(self, endpoint: str, **params: Any) -> AsyncQuery[Any]:
+        """The query for an endpoint named at run time, e.g. `client.query("costs", start_time=...)`."""
+        return self._query(ep.get_endpoint(endpoint), params)
+
+    def completions(self, **params: Unpack[CompletionsParams]) -> AsyncQuery[UsageCompletionsBucket]:
+        """Completions usage (GET /organization/usage/completions)."""
+        return self._query(ep.COMPLETIONS, params)
+
+    def embeddings(self, **params: Unpack[EmbeddingsParams]) -> AsyncQuery[UsageEmbeddingsBucket]:
+        """Embeddings usage (GET /organization/usage/embeddings)."""
+        return self._query(ep.EMBEDDINGS, params)
+
+    def moderations(self, **params: Unpack[ModerationsParams]) -> AsyncQuery[UsageModerationsBucket]:
+        """Moderations usage (GET /organization/usage/moderations)."""
+        return self._query(ep.MODERATIONS, params)
+
+    def images(self, **params: Unpack[ImagesParams]) -> AsyncQuery[UsageImagesBucket]:
+        """Images usage (GET /organization/usage/images)."""
+        return self._query(ep.IMAGES, params)
+
+    def audio_speeches(self, **params: Unpack[AudioSpeechesParams]) -> AsyncQuery[UsageAudioSpeechesBucket]:
+        """Audio speeches usage (GET /organization/usage/audio_speeches)."""
+        return self._query(ep.AUDIO_SPEECHES, params)
+
+    def audio_transcriptions(
+        self, **params: Unpack[AudioTranscriptionsParams]
+    ) -> AsyncQuery[UsageAudioTranscriptionsBucket]:
+        """Audio transcriptions usage (GET /organization/usage/audio_transcriptions)."""
+        return self._query(ep.AUDIO_TRANSCRIPTIONS, params)
+
+    def vector_stores(self, **params: Unpack[VectorStoresParams]) -> AsyncQuery[UsageVectorStoresBucket]:
+        """Vector stores usage (GET /organization/usage/vector_stores)."""
+        return self._query(ep.VECTOR_STORES, params)
+
+    def code_interpreter_sessions(
+        self, **params: Unpack[CodeInterpreterSessionsParams]
+    ) -> AsyncQuery[UsageCodeInterpreterSessionsBucket]:
+        """Code interpreter sessions usage (GET /organization/usage/code_interpreter_sessions)."""
+        return self._query(ep.CODE_INTERPRETER_SESSIONS, params)
+
+    def file_search_calls(self, **params: Unpack[FileSearchCallsParams]) -> AsyncQuery[UsageFileSearchCallsBucket]:
+        """File search tool calls usage (GET /organization/usage/file_search_calls)."""
+        return self._query(ep.FILE_SEARCH_CALLS, params)
+
+    def web_search_calls(self, **params: Unpack[WebSearchCallsParams]) -> AsyncQuery[UsageWebSearchCallsBucket]:
+        """Web search tool calls usage (GET /organization/usage/web_search_calls)."""
+        return self._query(ep.WEB_SEARCH_CALLS, params)
+
+    def decisions(self, **params: Unpack[DecisionsParams]) -> AsyncQuery[UsageDecisionsBucket]:
+        """Decisions usage (GET /organization/usage/decisions)."""
+        return self._query(ep.DECISIONS, params)
+
+    def costs(self, **params: Unpack[CostsParams]) -> AsyncQuery[CostsBucket]:
+        """Costs (GET /organization/costs); `amount_value` in rows is a float."""
+        return self._query(ep.COSTS, params)

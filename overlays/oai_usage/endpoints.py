@@ -1,0 +1,252 @@
+"""The twelve endpoints: one registry entry each.
+
+Written by hand per endpoint: its method name, generated module and bucket model, the `object` value of its
+results, and which limits table applies. Everything else is read from the generated code (which follows
+openapi.yaml): the path and the parameters from the endpoint module's `_get_kwargs` signature, the allowed
+`bucket_width`, `group_by` and filter values from its `Literal` types, the result model from the bucket's
+type hints. tests/overlay/test_endpoints.py checks all of it, limits included, against openapi.yaml.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+import oai_usage_api.models as generated_models
+from oai_usage_api.api.usage import (
+    usage_audio_speeches,
+    usage_audio_transcriptions,
+    usage_code_interpreter_sessions,
+    usage_completions,
+    usage_costs,
+    usage_decisions,
+    usage_embeddings,
+    usage_file_search_calls,
+    usage_images,
+    usage_moderations,
+    usage_vector_stores,
+    usage_web_search_calls,
+)
+from oai_usage_api.models import (
+    CostsBucket,
+    UsageAudioSpeechesBucket,
+    UsageAudioTranscriptionsBucket,
+    UsageCodeInterpreterSessionsBucket,
+    UsageCompletionsBucket,
+    UsageDecisionsBucket,
+    UsageEmbeddingsBucket,
+    UsageFileSearchCallsBucket,
+    UsageImagesBucket,
+    UsageModerationsBucket,
+    UsageVectorStoresBucket,
+    UsageWebSearchCallsBucket,
+)
+from oai_usage_api.types import Unset
+
+from .errors import ValidationError
+
+B = TypeVar("B")
+
+ParamKind = Literal["time", "width", "limit", "cursor", "strings", "enums", "bool"]
+
+
+@dataclass(frozen=True)
+class BucketLimit:
+    """Buckets per page for one bucket width: what the server uses by default and the most it accepts."""
+
+    default: int
+    maximum: int
+
+
+# The one hand-written copy of the `x-bucket-limits` tables in openapi.yaml (tested against it).
+USAGE_LIMITS: Mapping[str, BucketLimit] = {
+    "1d": BucketLimit(default=7, maximum=31),
+    "1h": BucketLimit(default=24, maximum=168),
+    "1m": BucketLimit(default=60, maximum=1440),
+}
+COSTS_LIMITS: Mapping[str, BucketLimit] = {"1d": BucketLimit(default=7, maximum=180)}
+
+# What the server uses when `bucket_width` is omitted (openapi.yaml says so in the parameter descriptions).
+SERVER_DEFAULT_WIDTH = "1d"
+WIDTH_SECONDS: Mapping[str, int] = {"1m": 60, "1h": 3600, "1d": 86400}
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One query parameter of an endpoint, as the generated `_get_kwargs` declares it."""
+
+    name: str
+    kind: ParamKind
+    required: bool
+    allowed: tuple[str, ...] = ()  # for "width" and "enums": the values the spec allows
+
+
+def _param_kind(name: str, hint: Any) -> tuple[ParamKind, tuple[str, ...]]:
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    arms = [arm for arm in (typing.get_args(hint) if union else (hint,)) if arm is not Unset]
+    if len(arms) != 1:
+        raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
+    arm = arms[0]
+    if name in ("start_time", "end_time") and arm is int:
+        return "time", ()
+    if name == "limit" and arm is int:
+        return "limit", ()
+    if name == "page" and arm is str:
+        return "cursor", ()
+    if name == "bucket_width" and typing.get_origin(arm) is Literal:
+        return "width", tuple(typing.get_args(arm))
+    if arm is bool:
+        return "bool", ()
+    if typing.get_origin(arm) is list:
+        (item,) = typing.get_args(arm)
+        if item is str:
+            return "strings", ()
+        if typing.get_origin(item) is Literal:
+            return "enums", tuple(typing.get_args(item))
+    raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[B]):
+    """One GET endpoint of the Usage or Costs API."""
+
+    name: str
+    module: types.ModuleType
+    bucket: type[B]
+    result_object: str
+    limits: Mapping[str, BucketLimit]
+
+    @functools.cached_property
+    def params(self) -> Mapping[str, ParamSpec]:
+        """Every query parameter, in the generated signature's order (which is the spec's order)."""
+        hints = typing.get_type_hints(self.module._get_kwargs)
+        hints.pop("return", None)
+        signature = inspect.signature(self.module._get_kwargs)
+        specs: dict[str, ParamSpec] = {}
+        for name, parameter in signature.parameters.items():
+            kind, allowed = _param_kind(name, hints[name])
+            specs[name] = ParamSpec(name, kind, parameter.default is inspect.Parameter.empty, allowed)
+        return specs
+
+    @functools.cached_property
+    def path(self) -> str:
+        kwargs: dict[str, Any] = self.module._get_kwargs(start_time=0)
+        url: str = kwargs["url"]
+        return url
+
+    @functools.cached_property
+    def result(self) -> type[Any]:
+        """The generated result model, read from the bucket's `results: list[...]` hint."""
+        hints = typing.get_type_hints(self.bucket, localns=vars(generated_models))
+        (item,) = typing.get_args(hints["results"])
+        result: type[Any] = item
+        return result
+
+    @property
+    def bucket_widths(self) -> tuple[str, ...]:
+        return self.params["bucket_width"].allowed
+
+    @property
+    def group_by(self) -> tuple[str, ...]:
+        return self.params["group_by"].allowed
+
+    @property
+    def filters(self) -> Mapping[str, ParamSpec]:
+        """The list and boolean filters (everything but range, width, limit, cursor and group_by)."""
+        return {n: p for n, p in self.params.items() if p.kind in ("strings", "enums", "bool") and n != "group_by"}
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.name!r}, {self.path!r})"
+
+
+COMPLETIONS = Endpoint(
+    "completions", usage_completions, UsageCompletionsBucket, "organization.usage.completions.result", USAGE_LIMITS
+)
+EMBEDDINGS = Endpoint(
+    "embeddings", usage_embeddings, UsageEmbeddingsBucket, "organization.usage.embeddings.result", USAGE_LIMITS
+)
+MODERATIONS = Endpoint(
+    "moderations", usage_moderations, UsageModerationsBucket, "organization.usage.moderations.result", USAGE_LIMITS
+)
+IMAGES = Endpoint("images", usage_images, UsageImagesBucket, "organization.usage.images.result", USAGE_LIMITS)
+AUDIO_SPEECHES = Endpoint(
+    "audio_speeches",
+    usage_audio_speeches,
+    UsageAudioSpeechesBucket,
+    "organization.usage.audio_speeches.result",
+    USAGE_LIMITS,
+)
+AUDIO_TRANSCRIPTIONS = Endpoint(
+    "audio_transcriptions",
+    usage_audio_transcriptions,
+    UsageAudioTranscriptionsBucket,
+    "organization.usage.audio_transcriptions.result",
+    USAGE_LIMITS,
+)
+VECTOR_STORES = Endpoint(
+    "vector_stores",
+    usage_vector_stores,
+    UsageVectorStoresBucket,
+    "organization.usage.vector_stores.result",
+    USAGE_LIMITS,
+)
+CODE_INTERPRETER_SESSIONS = Endpoint(
+    "code_interpreter_sessions",
+    usage_code_interpreter_sessions,
+    UsageCodeInterpreterSessionsBucket,
+    "organization.usage.code_interpreter_sessions.result",
+    USAGE_LIMITS,
+)
+# The two tool-call endpoints name their results after the tool, not the path.
+FILE_SEARCH_CALLS = Endpoint(
+    "file_search_calls",
+    usage_file_search_calls,
+    UsageFileSearchCallsBucket,
+    "organization.usage.file_searches.result",
+    USAGE_LIMITS,
+)
+WEB_SEARCH_CALLS = Endpoint(
+    "web_search_calls",
+    usage_web_search_calls,
+    UsageWebSearchCallsBucket,
+    "organization.usage.web_searches.result",
+    USAGE_LIMITS,
+)
+DECISIONS = Endpoint(
+    "decisions", usage_decisions, UsageDecisionsBucket, "organization.usage.decisions.result", USAGE_LIMITS
+)
+COSTS = Endpoint("costs", usage_costs, CostsBucket, "organization.costs.result", COSTS_LIMITS)
+
+ENDPOINTS: Mapping[str, Endpoint[Any]] = {
+    ep.name: ep
+    for ep in (
+        COMPLETIONS,
+        EMBEDDINGS,
+        MODERATIONS,
+        IMAGES,
+        AUDIO_SPEECHES,
+        AUDIO_TRANSCRIPTIONS,
+        VECTOR_STORES,
+        CODE_INTERPRETER_SESSIONS,
+        FILE_SEARCH_CALLS,
+        WEB_SEARCH_CALLS,
+        DECISIONS,
+        COSTS,
+    )
+}
+
+# Every result `object` value this version knows, mapped to its endpoint (for clearer unknown-kind reports).
+KNOWN_RESULT_OBJECTS: Mapping[str, str] = {ep.result_object: ep.name for ep in ENDPOINTS.values()}
+
+
+def get_endpoint(name: str) -> Endpoint[Any]:
+    """The endpoint called `name` (its method name, e.g. "completions"); ValidationError otherwise."""
+    try:
+        return ENDPOINTS[name]
+    except (KeyError, TypeError):
+        raise ValidationError(f"unknown endpoint {name!r}; allowed: {', '.join(ENDPOINTS)}", param="endpoint") from None

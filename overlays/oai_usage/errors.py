@@ -1,0 +1,164 @@
+"""Every exception the library raises. Catch `OaiUsageError` to catch them all.
+
+    OaiUsageError
+    ├── ValidationError (also a ValueError)   bad arguments, found before any request
+    ├── MissingAdminKeyError                  no key given and OPENAI_ADMIN_KEY unset
+    ├── MissingDependencyError (ImportError)  an optional extra (pandas) is not installed
+    ├── APIError                              the API answered with an error status
+    │   ├── BadRequestError          400
+    │   ├── AuthenticationError      401
+    │   ├── PermissionDeniedError    403
+    │   ├── NotFoundError            404
+    │   ├── RateLimitError           429
+    │   └── ServerError              >= 500
+    ├── APIConnectionError                    no answer: connection failed (after retries)
+    │   └── APITimeoutError                   no answer in time (after retries)
+    ├── PaginationError                       the page chain is broken or runs away
+    └── DecodeError                           a response could not be read
+
+Messages are built from values that never include the admin key; response text is scrubbed of it
+before it gets here (see `auth.SecretKey.redact`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ADMIN_KEY_HINT = (
+    "an Admin API key (sk-admin-...) with usage read access is required; pass admin_key= or set OPENAI_ADMIN_KEY"
+)
+
+
+class OaiUsageError(Exception):
+    """Base class of every error raised by oai_usage."""
+
+
+class ValidationError(OaiUsageError, ValueError):
+    """An argument is missing or not allowed; raised before any request is sent."""
+
+    def __init__(self, message: str, *, param: str | None = None, endpoint: str | None = None) -> None:
+        prefix = f"{endpoint}: " if endpoint else ""
+        super().__init__(prefix + message)
+        self.param = param
+        self.endpoint = endpoint
+
+
+class MissingAdminKeyError(OaiUsageError):
+    """No admin key was given and OPENAI_ADMIN_KEY is not set."""
+
+
+class MissingDependencyError(OaiUsageError, ImportError):
+    """An optional dependency is needed for this call."""
+
+
+class APIError(OaiUsageError):
+    """The API answered with an error status. Fields come from the `{"error": {...}}` envelope when present."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        type: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+        retry_after: float | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.status_code = status_code
+        self.type = type
+        self.code = code
+        self.param = param
+        self.request_id = request_id
+        self.body = body
+        self.retry_after = retry_after
+        self.hint = hint
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        text = f"HTTP {self.status_code}: {self.message}"
+        details = [
+            f"{name}={value}"
+            for name, value in (("type", self.type), ("code", self.code), ("param", self.param))
+            if value
+        ]
+        if details:
+            text += f" ({', '.join(details)})"
+        if self.hint:
+            text += f" - {self.hint}"
+        if self.request_id:
+            text += f" [request id {self.request_id}]"
+        return text
+
+
+class BadRequestError(APIError):
+    """400: a parameter the server refused; `param` usually names it."""
+
+
+class AuthenticationError(APIError):
+    """401: no key, a wrong key, or a key that is not an Admin API key."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the key lacks read access to usage data."""
+
+
+class NotFoundError(APIError):
+    """404: no such path (a wrong base_url is the usual cause)."""
+
+
+class RateLimitError(APIError):
+    """429, after the retries ran out or when the server asked for a longer wait than the client honours."""
+
+
+class ServerError(APIError):
+    """A 5xx status (including non-standard ones such as 520), after the retries ran out."""
+
+
+class APIConnectionError(OaiUsageError):
+    """The request got no HTTP answer (connection refused, reset, DNS...), after the retries ran out."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out, after the retries ran out."""
+
+
+class PaginationError(OaiUsageError):
+    """The page chain cannot be followed safely: no cursor, a repeated cursor, pages out of order, too many pages."""
+
+    def __init__(self, message: str, *, endpoint: str, pages: int) -> None:
+        super().__init__(f"{endpoint}: {message} (after {pages} page{'s' if pages != 1 else ''})")
+        self.endpoint = endpoint
+        self.pages = pages
+
+
+class DecodeError(OaiUsageError):
+    """A response body could not be read into the models; `field` names the culprit when there is one."""
+
+    def __init__(
+        self, message: str, *, field: str | None = None, status_code: int | None = None, request_id: str | None = None
+    ) -> None:
+        text = message + (f" [request id {request_id}]" if request_id else "")
+        super().__init__(text)
+        self.field = field
+        self.status_code = status_code
+        self.request_id = request_id
+
+
+STATUS_ERRORS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status_code: int) -> type[APIError]:
+    """The APIError subclass for a status code (5xx, standard or not, is ServerError)."""
+    if status_code >= 500:
+        return ServerError
+    return STATUS_ERRORS.get(status_code, APIError)

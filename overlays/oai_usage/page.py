@@ -1,0 +1,35 @@
+"""What a query yields besides buckets: decoded pages, and results of kinds this version does not know."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+B = TypeVar("B")
+
+
+@dataclass(frozen=True)
+class UnknownResult:
+    """A result whose `object` is not the endpoint's own kind (a newer API, or a different endpoint's rows).
+
+    It is kept, not dropped and not fatal: `data` is the result exactly as received. Rows and DataFrames leave
+    it out; it is reported once per kind in a warning on the "oai_usage" logger.
+    """
+
+    kind: str  # the result's `object` value
+    bucket_start: int
+    bucket_end: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page(Generic[B]):
+    """One decoded page of an endpoint: its buckets as generated models, plus what came with them."""
+
+    data: list[B]
+    has_more: bool
+    next_page: str | None
+    number: int  # 1 for the first page of a query
+    request_id: str | None = None
+    unknown_results: list[UnknownResult] = field(default_factory=list)
+    additional_properties: dict[str, Any] = field(default_factory=dict)  # page fields the spec does not declare

@@ -1,0 +1,132 @@
+"""Follow `next_page` until `has_more` is false, with guards; sync and async share one state machine.
+
+`PageLoop` does no I/O: it says what to request first, and for each reply returns the decoded page and the
+next request (or None when done). It raises `PaginationError` when `has_more` is true without a cursor, when a
+cursor comes back a second time, when buckets stop moving forward in time (a rewound cursor would count them
+twice), or when the page cap is passed. `iter_pages`/`aiter_pages` drive it for one window of parameters, so
+a range can later be split into windows fetched side by side.
+
+The default page cap needs no tuning: a page holds at least one bucket, so a range cannot take more pages
+than it has buckets. The cap is that count (plus one for a partial first bucket, plus one spare).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+from .decode import decode_page
+from .endpoints import KNOWN_RESULT_OBJECTS, WIDTH_SECONDS
+from .errors import PaginationError
+from .page import Page
+from .timeparse import iso
+from .transport import Reply, RequestSpec
+from .validation import ValidQuery
+
+log = logging.getLogger("oai_usage")
+
+B = TypeVar("B")
+
+
+def automatic_page_cap(query: ValidQuery[Any], now: float) -> int:
+    """The most pages a well-behaved server can need for this query (one bucket per page at worst)."""
+    end = query.end_time if query.end_time is not None else math.ceil(now)
+    buckets = math.ceil(max(end - query.start_time, 0) / WIDTH_SECONDS[query.bucket_width])
+    return buckets + 2
+
+
+class PageLoop(Generic[B]):
+    """The page chain of one query window, without I/O."""
+
+    def __init__(self, query: ValidQuery[B], *, max_pages: int | None = None, now: float | None = None) -> None:
+        self.query = query
+        self.endpoint = query.endpoint
+        self.max_pages = (
+            max_pages if max_pages is not None else automatic_page_cap(query, time.time() if now is None else now)
+        )
+        self.pages = 0
+        self._cursors: set[str] = set()
+        self._last_start: int | None = None
+        self._reported: set[str] = set()
+
+    def _request(self, cursor: str | None) -> RequestSpec:
+        params: dict[str, Any] = dict(self.query.params)
+        if cursor is not None:
+            params["page"] = cursor
+        return RequestSpec.from_generated(self.endpoint.module._get_kwargs(**params))
+
+    def first(self) -> RequestSpec:
+        return self._request(None)
+
+    def _fail(self, message: str) -> PaginationError:
+        return PaginationError(message, endpoint=self.endpoint.name, pages=self.pages)
+
+    def accept(self, reply: Reply) -> tuple[Page[B], RequestSpec | None]:
+        """The page in `reply`, and the request for the next one (None when this was the last)."""
+        self.pages += 1
+        page = decode_page(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
+        self._check_order(page)
+        self._report_unknown(page)
+        if not page.has_more:
+            return page, None
+        cursor = page.next_page
+        if not cursor:
+            raise self._fail(f"page {page.number} says has_more but gives no next_page cursor")
+        if cursor in self._cursors:
+            raise self._fail(f"page {page.number} repeats the cursor {cursor!r}; following it would loop")
+        if self.pages >= self.max_pages:
+            raise self._fail(f"more than {self.max_pages} pages (the cap); the range cannot need that many")
+        self._cursors.add(cursor)
+        log.debug("%s: page %d has %d buckets; following next_page", self.endpoint.name, page.number, len(page.data))
+        return page, self._request(cursor)
+
+    def _check_order(self, page: Page[B]) -> None:
+        buckets: list[Any] = page.data  # any generated bucket model: all have start_time
+        for bucket in buckets:
+            start: int = bucket.start_time
+            if self._last_start is not None and start <= self._last_start:
+                raise self._fail(
+                    f"page {page.number} has a bucket starting {iso(start)} after one starting "
+                    f"{iso(self._last_start)}: buckets repeat or go back in time"
+                )
+            self._last_start = start
+
+    def _report_unknown(self, page: Page[B]) -> None:
+        for kind in dict.fromkeys(result.kind for result in page.unknown_results):
+            if kind in self._reported:
+                continue
+            self._reported.add(kind)
+            owner = KNOWN_RESULT_OBJECTS.get(kind)
+            note = f" (results of the {owner} endpoint)" if owner else ""
+            log.warning(
+                "%s: results of unknown kind %r%s kept aside, first on page %d; see Query.unknown_results",
+                self.endpoint.name,
+                kind,
+                note,
+                page.number,
+            )
+
+
+def iter_pages(
+    send: Callable[[RequestSpec], Reply], query: ValidQuery[B], *, max_pages: int | None = None
+) -> Iterator[Page[B]]:
+    """Every page of one query window, fetched one after the other with `send`."""
+    loop = PageLoop(query, max_pages=max_pages)
+    request: RequestSpec | None = loop.first()
+    while request is not None:
+        page, request = loop.accept(send(request))
+        yield page
+
+
+async def aiter_pages(
+    send: Callable[[RequestSpec], Awaitable[Reply]], query: ValidQuery[B], *, max_pages: int | None = None
+) -> AsyncIterator[Page[B]]:
+    """Every page of one query window, fetched one after the other with the awaitable `send`."""
+    loop = PageLoop(query, max_pages=max_pages)
+    request: RequestSpec | None = loop.first()
+    while request is not None:
+        page, request = loop.accept(await send(request))
+        yield page

@@ -1,0 +1,121 @@
+"""Row writers: CSV with a header, JSON, JSONL, and files that appear only when complete."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oai_usage.cli.output import open_output, write_csv, write_json, write_jsonl, write_table
+
+ROWS: list[dict[str, Any]] = [
+    {
+        "bucket_start": datetime(2026, 11, 1, tzinfo=UTC),
+        "bucket_end": datetime(2026, 11, 2, tzinfo=UTC),
+        "input_tokens": 1843200,
+        "batch": False,
+        "model": "gpt-4o-mini",
+        "project_id": None,
+    },
+    {
+        "bucket_start": datetime(2026, 11, 2, tzinfo=UTC),
+        "bucket_end": datetime(2026, 11, 3, tzinfo=UTC),
+        "input_tokens": 12,
+        "batch": True,
+        "model": "gpt-4o",
+        "project_id": "proj_a",
+    },
+]
+COLUMNS = ["bucket_start", "bucket_end", "input_tokens", "batch", "model", "project_id"]
+
+
+def test_csv_has_a_header_and_one_line_per_row_with_iso_utc_times() -> None:
+    out = io.StringIO()
+    assert write_csv(ROWS, out, COLUMNS) == 2
+    lines = out.getvalue().splitlines()
+    assert lines[0] == ",".join(COLUMNS)
+    assert lines[1] == "2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,1843200,false,gpt-4o-mini,"
+
+
+def test_csv_appends_extra_keys_of_the_first_row() -> None:
+    out = io.StringIO()
+    write_csv([{**ROWS[0], "new_counter": 5}], out, COLUMNS)
+    header, line = out.getvalue().splitlines()
+    assert header.endswith(",new_counter")
+    assert line.endswith(",5")
+
+
+def test_csv_of_no_rows_still_has_the_header() -> None:
+    out = io.StringIO()
+    assert write_csv([], out, COLUMNS) == 0
+    assert out.getvalue() == ",".join(COLUMNS) + "\n"
+
+
+def test_csv_round_trips_through_the_csv_module() -> None:
+    out = io.StringIO()
+    write_csv(ROWS, out, COLUMNS)
+    back = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["model"] for r in back] == ["gpt-4o-mini", "gpt-4o"]
+    assert [int(r["input_tokens"]) for r in back] == [1843200, 12]
+
+
+def test_json_is_one_array_of_objects() -> None:
+    out = io.StringIO()
+    assert write_json(ROWS, out) == 2
+    data = json.loads(out.getvalue())
+    assert data[1] == {
+        "bucket_start": "2026-11-02T00:00:00Z", "bucket_end": "2026-11-03T00:00:00Z", "input_tokens": 12,
+        "batch": True, "model": "gpt-4o", "project_id": "proj_a",
+    }  # fmt: skip
+
+
+def test_json_of_no_rows_is_an_empty_array() -> None:
+    out = io.StringIO()
+    write_json([], out)
+    assert json.loads(out.getvalue()) == []
+
+
+def test_jsonl_is_one_object_per_line() -> None:
+    out = io.StringIO()
+    write_jsonl(ROWS, out)
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line)["model"] for line in lines] == ["gpt-4o-mini", "gpt-4o"]
+
+
+def test_table_leaves_out_columns_empty_in_every_row() -> None:
+    out = io.StringIO()
+    write_table([{**r, "project_id": None} for r in ROWS], out, COLUMNS, title="t")
+    text = out.getvalue()
+    assert "model" in text
+    assert "project_id" not in text
+    assert "1,843,200" in text
+
+
+def test_output_file_appears_only_when_complete(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    with open_output(str(target)) as fh:
+        fh.write("partial")
+        assert not target.exists()
+    assert target.read_text() == "partial"
+
+
+def test_failed_write_leaves_no_file_behind(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError), open_output(str(target)) as fh:
+        fh.write("half")
+        raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_write_keeps_an_older_file_intact(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("yesterday's export")
+    with pytest.raises(RuntimeError), open_output(str(target)) as fh:
+        fh.write("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "yesterday's export"
