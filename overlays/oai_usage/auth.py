@@ -7,6 +7,7 @@ so no local variable, log line or exception ever holds it in the clear.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -78,13 +79,37 @@ def resolve_key(admin_key: str | None, environ: Mapping[str, str] | None = None)
     return SecretKey(value)
 
 
-def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """The argument, else OPENAI_BASE_URL, else the public API; without a trailing slash."""
+def resolve_base_url(
+    base_url: str | None, environ: Mapping[str, str] | None = None, *, allow_insecure_http: bool = False
+) -> str:
+    """The argument, else OPENAI_BASE_URL, else the public API; without a trailing slash.
+
+    Plain `http://` is refused unless the host is this machine (a local sandbox or proxy) or the caller
+    opts in: the admin key travels in every request's headers.
+    """
     env = os.environ if environ is None else environ
     url = base_url if base_url is not None else (env.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL)
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ValidationError(f"base_url must be an http(s) URL, got {url!r}", param="base_url")
+    if url.startswith("http://") and not allow_insecure_http:
+        host = httpx.URL(url).host
+        if not is_loopback(host):
+            raise ValidationError(
+                f"base_url {url!r} is plain http to {host!r}: the admin key would travel unencrypted; use https, "
+                "or pass allow_insecure_http=True if this network is trusted",
+                param="base_url",
+            )
     return url.rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1), where plain http never leaves the machine."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def resolve_optional(value: str | None, env_name: str, environ: Mapping[str, str] | None = None) -> str | None:

@@ -91,6 +91,7 @@ class _Settings:
         max_retries: int,
         max_pages: int | None,
         http_client: httpx.Client | httpx.AsyncClient | None,
+        allow_insecure_http: bool = False,
     ) -> _Settings:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValidationError(f"max_retries must be an int >= 0, got {max_retries!r}", param="max_retries")
@@ -103,7 +104,7 @@ class _Settings:
         )
         return cls(
             credentials=credentials,
-            base_url=resolve_base_url(base_url),
+            base_url=resolve_base_url(base_url, allow_insecure_http=allow_insecure_http),
             timeout=_timeout(timeout, http_client),
             policy=RetryPolicy(max_retries=max_retries),
             max_pages=max_pages,
@@ -148,7 +149,8 @@ class UsageClient(_ClientBase):
     with 5 s to connect; there is always one. `max_retries` (default 2) applies to each request. `max_pages` caps
     the pages of one query (default: as many as the range has buckets). An injected `http_client` is used as is
     (its transport, proxies, ...), gets the auth headers on every request, and is not closed by `close()`.
-    `sleep` replaces `time.sleep` between retries (tests, progress reporting).
+    `sleep` replaces `time.sleep` between retries (tests, progress reporting). A plain `http://` base URL is
+    refused unless it points at this machine or `allow_insecure_http=True`: the key would travel in the clear.
     """
 
     def __init__(
@@ -162,6 +164,7 @@ class UsageClient(_ClientBase):
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         max_pages: int | None = None,
+        allow_insecure_http: bool = False,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
@@ -175,6 +178,7 @@ class UsageClient(_ClientBase):
             max_retries=max_retries,
             max_pages=max_pages,
             http_client=http_client,
+            allow_insecure_http=allow_insecure_http,
         )
         http = (
             http_client
@@ -280,6 +284,7 @@ class AsyncUsageClient(_ClientBase):
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         max_pages: int | None = None,
+        allow_insecure_http: bool = False,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
@@ -293,6 +298,7 @@ class AsyncUsageClient(_ClientBase):
             max_retries=max_retries,
             max_pages=max_pages,
             http_client=http_client,
+            allow_insecure_http=allow_insecure_http,
         )
         http = (
             http_client

@@ -10,7 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 _RELATIVE = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-ALLOWED = "an ISO date or datetime (2026-11-01, 2026-11-01T12:00Z), a relative span (30d, 12h, 90m, 2w), now, today, yesterday or mtd"
+ALLOWED = (
+    "an ISO date or datetime (2026-11-01, 2026-11-01T12:00Z), a relative span (30d, 12h, 90m, 2w), "
+    "now, today, yesterday or mtd"
+)
 
 
 class DateError(ValueError):

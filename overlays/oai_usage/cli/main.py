@@ -44,9 +44,13 @@ def _csv_list(text: str) -> list[str]:
 def _add_global(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Global options, accepted before or after the command."""
     default: Any = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--sandbox", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="run against the built-in sandbox (synthetic data, no key, no network)")
-    parser.add_argument("--base-url", default=default, help="API base URL (default: $OPENAI_BASE_URL or the public API)")
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="run against the built-in sandbox (synthetic data, no key, no network)",
+    )
+    parser.add_argument("--base-url", default=default, help="API base URL (default: $OPENAI_BASE_URL or the API)")
     parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
                         help="log progress to stderr (-vv for HTTP details)")  # fmt: skip
 
@@ -137,11 +141,12 @@ def _query_params(args: argparse.Namespace, endpoint: str, start: datetime, end:
 def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
     start, end = _range(args, now)
     params = _query_params(args, endpoint, start, end)
-    with fetch.open_client(args) as client:
+    with fetch.open_client(args, now) as client:
         rows = fetch.rows_with_progress(client, endpoint, params)
         columns = fetch.columns(endpoint)
         with output.open_output(args.output) as out:
-            count = output.write_rows(args.format, rows, out, columns, title=f"{endpoint} usage" if endpoint != "costs" else "costs")
+            title = "costs" if endpoint == "costs" else f"{endpoint} usage"
+            count = output.write_rows(args.format, rows, out, columns, title=title)
     log.info("wrote %d rows", count)
     return 0
 
@@ -162,16 +167,18 @@ def _report(args: argparse.Namespace, now: datetime) -> int:
     start, end = _report_range(args, now)
     previous_start = start - (end - start)
     report = Report(start=start, end=end, previous_start=previous_start)
-    with fetch.open_client(args) as client:
-        costs = {"bucket_width": "1d", "group_by": ["project_id", "line_item"]}
-        usage = {"bucket_width": "1d", "group_by": ["model"]}
-        add_costs(report, fetch.rows_with_progress(client, "costs", {"start_time": start, "end_time": end, **costs}))
-        add_usage(report, fetch.rows_with_progress(client, "completions", {"start_time": start, "end_time": end, **usage}))
+    with fetch.open_client(args, now) as client:
+        now_range = {"start_time": start, "end_time": end, "bucket_width": "1d"}
+        before = {"start_time": previous_start, "end_time": start, "bucket_width": "1d"}
+        add_costs(
+            report, fetch.rows_with_progress(client, "costs", {**now_range, "group_by": ["project_id", "line_item"]})
+        )
+        add_usage(report, fetch.rows_with_progress(client, "completions", {**now_range, "group_by": ["model"]}))
         add_previous(
             report,
-            fetch.rows_with_progress(client, "costs", {"start_time": previous_start, "end_time": start, "bucket_width": "1d"}),
-            fetch.rows_with_progress(client, "completions", {"start_time": previous_start, "end_time": start, "bucket_width": "1d"}),
-        )  # fmt: skip
+            fetch.rows_with_progress(client, "costs", before),
+            fetch.rows_with_progress(client, "completions", before),
+        )
     if args.plot:
         write_chart(report, args.plot)
     with output.open_output(args.output) as out:
@@ -185,7 +192,8 @@ def _report(args: argparse.Namespace, now: datetime) -> int:
 def _sandbox(args: argparse.Namespace) -> int:
     from oai_usage_sandbox.__main__ import main as sandbox_main
 
-    return sandbox_main(list(args.sandbox_args))
+    code: int = sandbox_main(list(args.sandbox_args))
+    return code
 
 
 def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
@@ -201,7 +209,8 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
         if args.command == "report":
             return _report(args, moment)
         return _export(args, args.endpoint if args.command == "usage" else "costs", moment)
-    except (CliError, dates.DateError, errors.ValidationError, MissingExtraError, fetch.KeyMissing) as exc:
+    except (CliError, dates.DateError, errors.ValidationError, errors.MissingAdminKeyError,
+            errors.MissingDependencyError, MissingExtraError) as exc:  # fmt: skip
         print(f"oai-usage: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except errors.OaiUsageError as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -67,7 +70,17 @@ def write_chart(report: Report, path: str) -> None:
         fig.suptitle(f"OpenAI usage {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d} (UTC)")
         fig.autofmt_xdate()
         fig.tight_layout()
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png", dpi=100)
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside the target and renamed into place: a failed run never leaves half a PNG.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fig.savefig(fh, format="png", dpi=100)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
     finally:
         plt.close(fig)

@@ -41,7 +41,8 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
                     _change(report.change(report.total_requests, report.previous_requests)))  # fmt: skip
     console.print(summary)
 
-    for title, data in (("Spend by project", report.spend_by_project), ("Spend by line item", report.spend_by_line_item)):
+    breakdowns = (("Spend by project", report.spend_by_project), ("Spend by line item", report.spend_by_line_item))
+    for title, data in breakdowns:
         table = Table(title=title)
         table.add_column(title.split(" by ")[1])
         table.add_column("spend", justify="right")

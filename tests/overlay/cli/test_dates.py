@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from oai_usage.cli.dates import DateError, parse_span, parse_when
 
 NOW = datetime(2026, 11, 24, 15, 30, 12, tzinfo=UTC)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from oai_usage.cli.output import open_output, write_csv, write_json, write_jsonl, write_table
 
 ROWS: list[dict[str, Any]] = [

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-
 from oai_usage.cli.report import UNATTRIBUTED, Report, add_costs, add_previous, add_usage
 
 
