@@ -96,7 +96,7 @@ def resolve_base_url(
         if not is_loopback(host):
             raise ValidationError(
                 f"base_url {url!r} is plain http to {host!r}: the admin key would travel unencrypted; use https, "
-                "or pass allow_insecure_http=True if this network is trusted",
+                "or, if this network is trusted, allow it (allow_insecure_http=True; CLI: --allow-insecure-http)",
                 param="base_url",
             )
     return url.rstrip("/")

@@ -72,7 +72,7 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
     key = os.environ.get(KEY_VARIABLE, "").strip()
     if not key:
         raise KeyMissing()
-    return UsageClient(key, base_url=args.base_url)
+    return UsageClient(key, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
 
 
 class _Owning(UsageClient):

@@ -51,6 +51,12 @@ def _add_global(parser: argparse.ArgumentParser, suppress: bool) -> None:
         help="run against the built-in sandbox (synthetic data, no key, no network)",
     )
     parser.add_argument("--base-url", default=default, help="API base URL (default: $OPENAI_BASE_URL or the API)")
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="allow a plain http:// --base-url on another machine (the key travels unencrypted)",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
                         help="log progress to stderr (-vv for HTTP details)")  # fmt: skip
 
@@ -107,9 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plot", metavar="PNG", help="also write a chart: daily spend by project, tokens by model")
     _add_output(report, ("table", "json"))
 
-    sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)",
-                                  add_help=False)  # fmt: skip
-    sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER, help="options of the sandbox server")
+    from oai_usage_sandbox.__main__ import build_arg_parser as sandbox_options
+
+    sandbox_options(commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)"))
     return parser
 
 
@@ -190,10 +196,20 @@ def _report(args: argparse.Namespace, now: datetime) -> int:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    from oai_usage_sandbox.__main__ import main as sandbox_main
+    """Serve the sandbox over HTTP until interrupted; it logs the URL it serves."""
+    from oai_usage_sandbox.__main__ import config_from_args
+    from oai_usage_sandbox.server import serve
 
-    code: int = sandbox_main(list(args.sandbox_args))
-    return code
+    try:
+        config = config_from_args(args)
+        level = logging.getLevelName(args.log_level.upper())
+        if not isinstance(level, int):
+            raise ValueError(f"--log-level: unknown level {args.log_level!r}; use DEBUG, INFO, WARNING or ERROR")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    logging.getLogger().setLevel(min(level, logging.getLogger().level))
+    serve(config, args.host, args.port)
+    return 0
 
 
 def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:

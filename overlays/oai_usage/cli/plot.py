@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from .output import atomic_file
 from .report import Report
 
 MAX_SERIES = 8  # more series than this are folded into "other" to keep the legend readable
@@ -46,7 +44,7 @@ def _stack(ax: object, days: list[date], daily: Mapping[date, Mapping[str, float
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     ax.set_title(title)  # type: ignore[attr-defined]
     ax.set_ylabel(ylabel)  # type: ignore[attr-defined]
-    ax.legend(fontsize="small", loc="upper left")  # type: ignore[attr-defined]
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))  # type: ignore[attr-defined]
 
 
 def write_chart(report: Report, path: str) -> None:
@@ -62,25 +60,17 @@ def write_chart(report: Report, path: str) -> None:
         ) from None
 
     days = sorted(set(report.daily_spend) | set(report.daily_tokens_by_model))
-    fig, (spend_ax, token_ax) = plt.subplots(2, 1, figsize=(11, 8), sharex=True)
+    fig, (spend_ax, token_ax) = plt.subplots(2, 1, figsize=(13, 8), sharex=True)
     try:
         _stack(spend_ax, days, report.daily_spend_by_project, "Daily spend by project", report.currency.upper())
-        tokens = {d: {m: float(v) for m, v in per.items()} for d, per in report.daily_tokens_by_model.items()}
-        _stack(token_ax, days, tokens, "Daily tokens by model (completions)", "tokens")
+        tokens = {d: {m: v / 1e6 for m, v in per.items()} for d, per in report.daily_tokens_by_model.items()}
+        _stack(token_ax, days, tokens, "Daily tokens by model (completions)", "million tokens")
         fig.suptitle(f"OpenAI usage {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d} (UTC)")
         fig.autofmt_xdate()
         fig.tight_layout()
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Written beside the target and renamed into place: a failed run never leaves half a PNG.
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fig.savefig(fh, format="png", dpi=100)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        with atomic_file(target, "wb") as fh:
+            fig.savefig(fh, format="png", dpi=100)
     finally:
         plt.close(fig)

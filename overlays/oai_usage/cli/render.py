@@ -24,9 +24,11 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
 
     console = Console(file=out, width=None if out.isatty() else 110)
     cur = report.currency
+    days = (report.end - report.start).total_seconds() / 86400
+    console.print(f"[bold]OpenAI usage report[/bold]  {report.start:%Y-%m-%d %H:%M} → {report.end:%Y-%m-%d %H:%M} UTC")
     console.print(
-        f"[bold]OpenAI usage report[/bold]  {report.start:%Y-%m-%d %H:%M} → {report.end:%Y-%m-%d %H:%M} UTC"
-        f"  (compared with {report.previous_start:%Y-%m-%d %H:%M} → {report.start:%Y-%m-%d %H:%M})"
+        f"compared with the previous {days:.1f} days: {report.previous_start:%Y-%m-%d %H:%M} → "
+        f"{report.start:%Y-%m-%d %H:%M} UTC"
     )
     summary = Table(show_header=True, title="Summary")
     summary.add_column("figure")

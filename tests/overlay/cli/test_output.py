@@ -118,3 +118,15 @@ def test_failed_write_keeps_an_older_file_intact(tmp_path: Path) -> None:
         fh.write("half")
         raise RuntimeError("boom")
     assert target.read_text() == "yesterday's export"
+
+
+def test_a_finished_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        with open_output(str(tmp_path / "out.csv")) as out:
+            out.write("a\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644

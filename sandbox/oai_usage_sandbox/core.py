@@ -1,0 +1,146 @@
+"""The sandbox itself, free of any I/O: a request (method, path, query items, headers) in, a response out."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .aggregate import bucket_results, select
+from .config import ADMIN_KEY_PREFIX, SandboxConfig
+from .cursor import Cursor, decode, encode, fingerprint
+from .endpoints import BY_PATH, WIDTH_SECONDS, Endpoint
+from .errors import ApiError, bad_param
+from .faults import STATUS_FAULTS, FaultPicker, fault_response
+from .org import Org, build_org
+from .params import Query, parse
+from .rng import mix
+from .traffic import Window
+
+_BEARER = re.compile(r"bearer\s+(\S+)", re.IGNORECASE)
+WIRE_FAULTS = ("drop", "slow", "truncate")
+
+
+@dataclass
+class SandboxResponse:
+    """An HTTP response; `fault` names a connection-level fault (drop, slow, truncate) for the transport to act out."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    fault: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """First value of a header, case-insensitively."""
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+@dataclass
+class Sandbox:
+    """Serves the Usage and Costs API over the synthetic organization of a config; one instance per server."""
+
+    config: SandboxConfig = field(default_factory=SandboxConfig)
+
+    def __post_init__(self) -> None:
+        self.org: Org = build_org(self.config.seed, self.config.scale)
+        self._faults = FaultPicker(self.config)
+        self._lock = threading.Lock()
+        self._requests = 0
+
+    def _request_id(self) -> str:
+        with self._lock:
+            n = self._requests
+            self._requests += 1
+        return f"req_{mix(self.config.seed, 0x1D, n):016x}"
+
+    def serve(
+        self, method: str, path: str, query: Sequence[tuple[str, str]], headers: Mapping[str, str]
+    ) -> SandboxResponse:
+        """Answer a request with fault injection applied: a status fault replaces the answer, a wire fault tags it."""
+        fault = self._faults.next()
+        if fault in STATUS_FAULTS:
+            status, hdrs, body = fault_response(fault, self.config.retry_after_seconds)
+            return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id())], body)
+        response = self.handle(method, path, query, headers)
+        response.fault = fault
+        return response
+
+    def handle(
+        self, method: str, path: str, query: Sequence[tuple[str, str]], headers: Mapping[str, str]
+    ) -> SandboxResponse:
+        """Answer a request as the real API would, without faults."""
+        extra: list[tuple[str, str]] = []
+        try:
+            body = self._dispatch(method, path, query, {k.lower(): v for k, v in headers.items()}, extra)
+            status = 200
+        except ApiError as err:
+            body = err.body()
+            status = err.status
+        data = json.dumps(body, separators=(",", ":")).encode()
+        hdrs = [("content-type", "application/json"), ("x-request-id", self._request_id()), *extra]
+        return SandboxResponse(status, hdrs, data)
+
+    def _dispatch(
+        self,
+        method: str,
+        path: str,
+        query: Sequence[tuple[str, str]],
+        headers: Mapping[str, str],
+        extra: list[tuple[str, str]],
+    ) -> dict[str, Any]:
+        route = path[3:] if path == "/v1" or path.startswith("/v1/") else path
+        endpoint = BY_PATH.get(route)
+        if endpoint is None:
+            raise ApiError(404, f"Invalid URL ({method} {path})")
+        if method.upper() != "GET":
+            extra.append(("allow", "GET"))
+            raise ApiError(405, f"Invalid method for URL ({method} {path})")
+        self._authorize(headers)
+        return self.page(endpoint, parse(endpoint, query))
+
+    @staticmethod
+    def _authorize(headers: Mapping[str, str]) -> None:
+        auth = headers.get("authorization")
+        if not auth:
+            raise ApiError(
+                401,
+                "You didn't provide an API key. Provide an Admin API key as 'Authorization: Bearer sk-admin-...'.",
+                code="missing_api_key",
+            )
+        match = _BEARER.fullmatch(auth.strip())
+        if match is None or not match.group(1).startswith(ADMIN_KEY_PREFIX):
+            raise ApiError(
+                401, "Incorrect API key provided. Usage endpoints need an Admin API key.", code="invalid_api_key"
+            )
+
+    def page(self, endpoint: Endpoint, query: Query) -> dict[str, Any]:
+        """One page of buckets for a validated query."""
+        now = self.config.current_time()
+        fp = fingerprint(query.identity(endpoint))
+        if query.page is not None:
+            cur = decode(query.page, fp)
+            if not query.start < cur.next_start < cur.end:
+                raise bad_param("page", "Invalid value for 'page': not a cursor returned for this query.")
+            start, end = cur.next_start, cur.end
+        else:
+            start = query.start
+            end = query.end if query.end is not None else now
+            if end <= start:
+                raise bad_param("start_time", "Invalid value for 'start_time': must be before the current time.")
+        width = WIDTH_SECONDS[query.width]
+        window = Window.for_now(now, self.config.history_days)
+        streams = select(self.org.streams[endpoint.name], query.filters)
+        data: list[dict[str, Any]] = []
+        s = start
+        while s < end and len(data) < query.limit:
+            e = (s // width + 1) * width
+            results = bucket_results(endpoint, self.org, streams, window, s, min(e, end), query.group_by)
+            data.append({"object": "bucket", "start_time": s, "end_time": e, "results": results})
+            s = e
+        has_more = s < end
+        next_page = encode(Cursor(s, end, fp)) if has_more else None
+        return {"object": "page", "data": data, "has_more": has_more, "next_page": next_page}
