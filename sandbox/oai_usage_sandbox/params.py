@@ -84,10 +84,6 @@ def parse(endpoint: Endpoint, items: Sequence[tuple[str, str]]) -> Query:
         raise bad_param(
             "limit", f"Invalid value for 'limit': must be between 1 and {maximum} when bucket_width is {width}."
         )
-    group_by = tuple(dict.fromkeys(_array(q.get("group_by", []))))
-    for g in group_by:
-        if g not in endpoint.dims:
-            raise bad_param("group_by", f"Invalid value for 'group_by': {g!r}; expected any of {list(endpoint.dims)}.")
     filters: dict[str, frozenset[Scalar]] = {}
     for f in endpoint.filters:
         if f.param not in q:
@@ -100,7 +96,8 @@ def parse(endpoint: Endpoint, items: Sequence[tuple[str, str]]) -> Query:
             continue
         values = _array(q[f.param])
         if f.allowed is None:
-            values = [v for v in values if v]  # `project_ids=` means no filter; an empty enum value is an error
+            if not all(values):  # `project_ids=` names no ID: an error, as the client also says
+                raise bad_param(f.param, f"Invalid value for '{f.param}': IDs must not be empty.")
         else:
             for v in values:
                 if v not in f.allowed:
@@ -109,5 +106,10 @@ def parse(endpoint: Endpoint, items: Sequence[tuple[str, str]]) -> Query:
                     )
         if values:
             filters[f.dim] = frozenset(values)
+    # Checked after the filters: errors name the first bad parameter in the spec's order, as the client does.
+    group_by = tuple(dict.fromkeys(_array(q.get("group_by", []))))
+    for g in group_by:
+        if g not in endpoint.dims:
+            raise bad_param("group_by", f"Invalid value for 'group_by': {g!r}; expected any of {list(endpoint.dims)}.")
     page = _scalar(q["page"]) if "page" in q else None
     return Query(start=start, end=end, width=width, limit=limit, group_by=group_by, filters=filters, page=page)
