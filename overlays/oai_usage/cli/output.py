@@ -6,6 +6,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -103,20 +104,45 @@ def write_json(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     return count
 
 
+# Per-modality splits (input_text_tokens, output_audio_tokens, ...) make a table too wide to read; they stay in
+# CSV/JSON. Cached input is kept: it is the split people ask about.
+_SPLIT = re.compile(r"^(input|output)_\w+_tokens$")
+_KEPT_SPLITS = frozenset({"input_cached_tokens"})
+
+
+def table_columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> tuple[list[str], int]:
+    """The columns a table shows (bucket start, then grouped dimensions, then counters) and how many it hides."""
+    names = list(columns) + [k for r in rows[:1] for k in r if k not in columns]
+    filled = [c for c in names if c != "bucket_end" and any(r.get(c) not in (None, "") for r in rows)]
+    wide = [c for c in filled if _SPLIT.match(c) and c not in _KEPT_SPLITS]
+    shown = [c for c in filled if c not in wide]
+
+    def text(name: str) -> bool:
+        return not any(isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool) for r in rows)
+
+    ordered = [c for c in shown if c == "bucket_start"] + [c for c in shown if c != "bucket_start" and text(c)]
+    ordered += [c for c in shown if c not in ordered]
+    return ordered, len(wide)
+
+
 def write_table(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str], title: str) -> int:
-    """A rich table for people; columns that are empty in every row are left out."""
+    """A rich table for people: empty columns and per-modality token splits left out (CSV and JSON have all)."""
     from rich.console import Console
     from rich.table import Table
 
     materialised = list(rows)
-    shown = [c for c in columns if any(r.get(c) not in (None, "") for r in materialised)]
-    table = Table(title=title, show_lines=False)
+    shown, hidden = table_columns(materialised, columns)
+    table = Table(title=title)
     for name in shown:
         numeric = any(isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool) for r in materialised)
-        table.add_column(name, justify="right" if numeric else "left", no_wrap=name.startswith("bucket"))
+        header = "bucket (UTC)" if name == "bucket_start" else name
+        table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
     for row in materialised:
         table.add_row(*[_table_cell(row.get(name)) for name in shown])
-    Console(file=out, width=200 if not out.isatty() else None).print(table)
+    console = Console(file=out, width=None if out.isatty() else 240)
+    console.print(table)
+    if hidden:
+        console.print(f"{hidden} per-modality token columns are in --format csv/json", soft_wrap=True)
     return len(materialised)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oai_usage.cli.output import open_output, write_csv, write_json, write_jsonl, write_table
+from oai_usage.cli.output import open_output, table_columns, write_csv, write_json, write_jsonl, write_table
 
 ROWS: list[dict[str, Any]] = [
     {
@@ -130,3 +130,22 @@ def test_a_finished_file_gets_ordinary_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_table_puts_dimensions_first_and_leaves_out_modality_splits() -> None:
+    rows = [
+        {"bucket_start": datetime(2026, 11, 1, tzinfo=UTC), "bucket_end": datetime(2026, 11, 2, tzinfo=UTC),
+         "input_tokens": 10, "input_cached_tokens": 4, "input_audio_tokens": 2, "output_text_tokens": 3,
+         "model": "gpt-4o", "user_id": None},
+    ]  # fmt: skip
+    shown, hidden = table_columns(rows, list(rows[0]))
+    assert shown == ["bucket_start", "model", "input_tokens", "input_cached_tokens"]
+    assert hidden == 2
+
+
+def test_a_table_says_where_the_hidden_columns_are() -> None:
+    out = io.StringIO()
+    row = {"bucket_start": datetime(2026, 11, 1, tzinfo=UTC), "input_tokens": 1, "input_text_tokens": 1}
+    write_table([row], out, list(row), title="t")
+    assert "1 per-modality token columns are in --format csv/json" in out.getvalue()
+    assert "input_text_tokens" not in out.getvalue()
