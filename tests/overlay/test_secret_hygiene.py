@@ -64,9 +64,12 @@ async def test_reprs_of_the_async_client(healthy_url: str, debug_logs: pytest.Lo
 @pytest.mark.parametrize("fault", FAULT_NAMES)
 def test_every_fault_error_is_clean(fault: str, debug_logs: pytest.LogCaptureFixture) -> None:
     config = SandboxConfig(now=NOW, fault_rate=1.0, faults=(fault,), slow_seconds=1.0, retry_after_seconds=0)
-    with serve_in_thread(config) as url, UsageClient(KEY, base_url=url, max_retries=1, timeout=0.3) as client:
-        with pytest.raises(OaiUsageError) as caught:
-            list(client.embeddings(start_time=NOW - 86400, end_time=NOW))
+    with (
+        serve_in_thread(config) as url,
+        UsageClient(KEY, base_url=url, max_retries=1, timeout=0.3) as client,
+        pytest.raises(OaiUsageError) as caught,
+    ):
+        list(client.embeddings(start_time=NOW - 86400, end_time=NOW))
     assert_clean(*error_texts(caught.value))
 
 
@@ -78,9 +81,9 @@ def test_a_rejected_key_error_is_clean(healthy_url: str, debug_logs: pytest.LogC
 
 
 def test_a_not_found_error_is_clean(healthy_url: str, debug_logs: pytest.LogCaptureFixture) -> None:
-    with UsageClient(KEY, base_url=healthy_url.replace("/v1", "/v0")) as client:
-        with pytest.raises(OaiUsageError) as caught:
-            list(client.costs(start_time=NOW - 86400))
+    client = UsageClient(KEY, base_url=healthy_url.replace("/v1", "/v0"))
+    with client, pytest.raises(OaiUsageError) as caught:
+        list(client.costs(start_time=NOW - 86400))
     assert_clean(*error_texts(caught.value))
 
 
