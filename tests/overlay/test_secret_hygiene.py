@@ -89,7 +89,7 @@ def test_a_not_found_error_is_clean(healthy_url: str, debug_logs: pytest.LogCapt
 
 def test_a_validation_error_is_clean(debug_logs: pytest.LogCaptureFixture) -> None:
     with UsageClient(KEY) as client, pytest.raises(OaiUsageError) as caught:
-        client.completions(start_time=NOW, bucket_width="1w")  # type: ignore[typeddict-item]
+        client.query("completions", start_time=NOW, bucket_width="1w")
     assert_clean(*error_texts(caught.value))
 
 
