@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,8 @@ class Sandbox:
         self._faults = FaultPicker(self.config)
         self._lock = threading.Lock()
         self._requests = 0
+        self.faults_served: Counter[str] = Counter()
+        """How many of each fault this instance has injected (soak reports read it)."""
 
     def _request_id(self) -> str:
         with self._lock:
@@ -62,6 +65,9 @@ class Sandbox:
     ) -> SandboxResponse:
         """Answer a request with fault injection applied: a status fault replaces the answer, a wire fault tags it."""
         fault = self._faults.next()
+        if fault is not None:
+            with self._lock:
+                self.faults_served[fault] += 1
         if fault in STATUS_FAULTS:
             status, hdrs, body = fault_response(fault, self.config.retry_after_seconds)
             return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id())], body)

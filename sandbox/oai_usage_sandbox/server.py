@@ -12,12 +12,15 @@ import uvicorn
 
 from .app import SandboxApp
 from .config import SandboxConfig
+from .core import Sandbox
 
 log = logging.getLogger(__name__)
 
 
-def _server(config: SandboxConfig, host: str, port: int) -> uvicorn.Server:
-    uv = uvicorn.Config(SandboxApp(config), host=host, port=port, log_level="warning", lifespan="off", access_log=False)
+def _server(config: SandboxConfig, host: str, port: int, sandbox: Sandbox | None = None) -> uvicorn.Server:
+    uv = uvicorn.Config(
+        SandboxApp(config, sandbox=sandbox), host=host, port=port, log_level="warning", lifespan="off", access_log=False
+    )
     return uvicorn.Server(uv)
 
 
@@ -29,9 +32,14 @@ def _bound_port(server: uvicorn.Server) -> int:
 
 
 @contextmanager
-def serve_in_thread(config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve in a daemon thread (port 0 = any free port) and yield the base URL `http://HOST:PORT/v1`."""
-    server = _server(config or SandboxConfig(), host, port)
+def serve_in_thread(
+    config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0, *, sandbox: Sandbox | None = None
+) -> Iterator[str]:
+    """Serve in a daemon thread (port 0 = any free port) and yield the base URL `http://HOST:PORT/v1`.
+
+    Pass `sandbox` to serve a given instance (and read its `faults_served` afterwards).
+    """
+    server = _server(sandbox.config if sandbox else config or SandboxConfig(), host, port, sandbox)
     thread = threading.Thread(target=server.run, name="oai-usage-sandbox", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
