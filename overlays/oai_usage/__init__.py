@@ -33,6 +33,7 @@ from .errors import (
 )
 from .page import Page, UnknownResult
 from .query import AsyncQuery, Query
+from .resume import ResumePoint
 
 __all__ = [
     "APIConnectionError",
@@ -52,6 +53,7 @@ __all__ = [
     "PermissionDeniedError",
     "Query",
     "RateLimitError",
+    "ResumePoint",
     "ServerError",
     "UnknownResult",
     "UsageClient",

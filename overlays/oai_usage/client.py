@@ -46,12 +46,14 @@ from .params import (
     VectorStoresParams,
     WebSearchCallsParams,
 )
-from .query import AsyncQuery, Query
+from .query import AsyncQuery, Query, check_concurrency
 from .retry import RetryPolicy
 from .transport import DEFAULT_TIMEOUT, AsyncTransport, SyncTransport, default_ssl_context
 from .validation import validate
 
 B = TypeVar("B")
+
+DEFAULT_CONCURRENCY = 8  # one-page windows of a long range fetched at once; a 429 lowers it for the fetch
 
 
 def _timeout(
@@ -78,6 +80,7 @@ class _Settings:
     timeout: httpx.Timeout
     policy: RetryPolicy
     max_pages: int | None
+    max_concurrency: int
 
     @classmethod
     def resolve(
@@ -90,6 +93,7 @@ class _Settings:
         timeout: float | httpx.Timeout | None,
         max_retries: int,
         max_pages: int | None,
+        max_concurrency: int,
         http_client: httpx.Client | httpx.AsyncClient | None,
         allow_insecure_http: bool = False,
     ) -> _Settings:
@@ -108,6 +112,7 @@ class _Settings:
             timeout=_timeout(timeout, http_client),
             policy=RetryPolicy(max_retries=max_retries),
             max_pages=max_pages,
+            max_concurrency=check_concurrency(max_concurrency),
         )
 
 
@@ -134,6 +139,10 @@ class _ClientBase:
     def max_retries(self) -> int:
         return self._settings.policy.max_retries
 
+    @property
+    def max_concurrency(self) -> int:
+        return self._settings.max_concurrency
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={self.base_url!r}, organization={self.organization!r}, "
@@ -147,7 +156,9 @@ class UsageClient(_ClientBase):
     `admin_key` defaults to OPENAI_ADMIN_KEY, `base_url` to OPENAI_BASE_URL or the public API, `organization` and
     `project` to OPENAI_ORG_ID / OPENAI_PROJECT_ID. `timeout` (seconds or an `httpx.Timeout`) defaults to 60 s
     with 5 s to connect; there is always one. `max_retries` (default 2) applies to each request. `max_pages` caps
-    the pages of one query (default: as many as the range has buckets). An injected `http_client` is used as is
+    the pages of one query (default: as many as the range has buckets). `max_concurrency` (default 8) is how many
+    one-page windows of a long range are fetched at once (1: one page after the other; see
+    `Query.with_concurrency`). An injected `http_client` is used as is
     (its transport, proxies, ...), gets the auth headers on every request, and is not closed by `close()`.
     `sleep` replaces `time.sleep` between retries (tests, progress reporting). A plain `http://` base URL is
     refused unless it points at this machine or `allow_insecure_http=True`: the key would travel in the clear.
@@ -165,6 +176,7 @@ class UsageClient(_ClientBase):
         http_client: httpx.Client | None = None,
         max_pages: int | None = None,
         allow_insecure_http: bool = False,
+        max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
@@ -177,6 +189,7 @@ class UsageClient(_ClientBase):
             timeout=timeout,
             max_retries=max_retries,
             max_pages=max_pages,
+            max_concurrency=max_concurrency,
             http_client=http_client,
             allow_insecure_http=allow_insecure_http,
         )
@@ -208,7 +221,12 @@ class UsageClient(_ClientBase):
         self.close()
 
     def _query(self, endpoint: ep.Endpoint[B], params: Mapping[str, object]) -> Query[B]:
-        return Query(validate(endpoint, params), self._transport, max_pages=self._settings.max_pages)
+        return Query(
+            validate(endpoint, params),
+            self._transport,
+            max_pages=self._settings.max_pages,
+            max_concurrency=self._settings.max_concurrency,
+        )
 
     def query(self, endpoint: str, **params: Any) -> Query[Any]:
         """The query for an endpoint named at run time, e.g. `client.query("costs", start_time=...)`."""
@@ -285,6 +303,7 @@ class AsyncUsageClient(_ClientBase):
         http_client: httpx.AsyncClient | None = None,
         max_pages: int | None = None,
         allow_insecure_http: bool = False,
+        max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
@@ -297,6 +316,7 @@ class AsyncUsageClient(_ClientBase):
             timeout=timeout,
             max_retries=max_retries,
             max_pages=max_pages,
+            max_concurrency=max_concurrency,
             http_client=http_client,
             allow_insecure_http=allow_insecure_http,
         )
@@ -328,7 +348,12 @@ class AsyncUsageClient(_ClientBase):
         await self.close()
 
     def _query(self, endpoint: ep.Endpoint[B], params: Mapping[str, object]) -> AsyncQuery[B]:
-        return AsyncQuery(validate(endpoint, params), self._transport, max_pages=self._settings.max_pages)
+        return AsyncQuery(
+            validate(endpoint, params),
+            self._transport,
+            max_pages=self._settings.max_pages,
+            max_concurrency=self._settings.max_concurrency,
+        )
 
     def query(self, endpoint: str, **params: Any) -> AsyncQuery[Any]:
         """The query for an endpoint named at run time, e.g. `client.query("costs", start_time=...)`."""

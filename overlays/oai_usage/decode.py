@@ -13,16 +13,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 from .endpoints import Endpoint
 from .errors import DecodeError
-from .page import Page, UnknownResult
+from .page import Page, RowBucket, UnknownResult
+from .readers import fast_model_reader, fast_row_builder, model_reader, record_values
 from .schema import FieldSpec, fields_of
+from .timeparse import from_unix_seconds
 
 B = TypeVar("B")
 M = TypeVar("M")
+BucketReader = Callable[[Endpoint[Any], object, str], tuple[M, list[UnknownResult]]]
 
 _MISSING: Any = object()
 _WHAT = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}
@@ -139,51 +142,107 @@ def build(model: type[M], record: Mapping[str, Any], where: str) -> M:
         ) from exc
 
 
-def decode_bucket(endpoint: Endpoint[B], raw: object, where: str) -> tuple[B, list[UnknownResult]]:
-    """One bucket as the endpoint's generated bucket model, plus the results of kinds it does not hold."""
+short = _short
+coerce = _coerce
+_RESULTS = frozenset({"results"})
+
+
+def _bucket_parts(raw: object, where: str) -> tuple[Mapping[str, Any], list[Any]]:
+    """The bucket's fields (legacy `result` read as `results`) and its list of results, checked."""
     if not isinstance(raw, Mapping):
         raise DecodeError(f"{where}: a bucket should be an object, got {_short(raw)}")
-    fields = dict(raw)
-    if "results" not in fields and "result" in fields:
+    fields: Mapping[str, Any] = raw
+    if "results" not in raw and "result" in raw:
+        fields = dict(raw)
         fields["results"] = fields.pop("result")  # the singular key of older published examples
     items = fields.get("results", _MISSING)
     if items is _MISSING:
         raise DecodeError(f"{where}: required field 'results' is missing", field="results")
     if not isinstance(items, list):
         raise DecodeError(f"{where}: field 'results' should be a list, got {_short(items)}", field="results")
-    record = coerce_record(endpoint.bucket, fields, where, skip={"results"})
-    record["results"] = []
-    bucket: Any = build(endpoint.bucket, record, where)
+    return fields, items
+
+
+def _other(item: object, kind: object, here: str, start: int, end: int) -> UnknownResult:
+    """A result that is not the endpoint's kind: kept aside when it names a kind, an error otherwise."""
+    if not isinstance(item, Mapping):
+        raise DecodeError(f"{here}: a result should be an object, got {_short(item)}")
+    if not isinstance(kind, str):
+        raise DecodeError(f"{here}: field 'object' should name the result kind, got {_short(kind)}", field="object")
+    return UnknownResult(kind=kind, bucket_start=start, bucket_end=end, data=dict(item))
+
+
+def decode_bucket(endpoint: Endpoint[B], raw: object, where: str) -> tuple[B, list[UnknownResult]]:
+    """One bucket as the endpoint's generated bucket model, plus the results of kinds it does not hold."""
+    fields, items = _bucket_parts(raw, where)
+    bucket: Any = model_reader(endpoint.bucket, skip=_RESULTS)(fields, where, {"results": []})
+    read = fast_model_reader(endpoint.result)
+    own = endpoint.result_object
     results: list[Any] = []
     unknown: list[UnknownResult] = []
     for index, item in enumerate(items):
-        here = f"{where}, result {index}"
-        if not isinstance(item, Mapping):
-            raise DecodeError(f"{here}: a result should be an object, got {_short(item)}")
-        kind = item.get("object")
-        if kind == endpoint.result_object:
-            results.append(build(endpoint.result, coerce_record(endpoint.result, item, here), here))
-        elif isinstance(kind, str):
-            unknown.append(
-                UnknownResult(kind=kind, bucket_start=bucket.start_time, bucket_end=bucket.end_time, data=dict(item))
-            )
+        kind = item.get("object") if isinstance(item, Mapping) else None
+        if kind == own:
+            results.append(read(item, where, index))
         else:
-            raise DecodeError(f"{here}: field 'object' should name the result kind, got {_short(kind)}", field="object")
+            unknown.append(_other(item, kind, f"{where}, result {index}", bucket.start_time, bucket.end_time))
     bucket.results = results
     return bucket, unknown
 
 
+def decode_row_bucket(endpoint: Endpoint[Any], raw: object, where: str) -> tuple[RowBucket, list[UnknownResult]]:
+    """One bucket straight to its rows (the same rows `rows.bucket_rows` makes from the typed bucket)."""
+    fields, items = _bucket_parts(raw, where)
+    start = fields.get("start_time")
+    end = fields.get("end_time")
+    if not (type(start) is int and type(end) is int and fields.get("object") == "bucket"):
+        values = record_values(endpoint.bucket, fields, where, skip=_RESULTS)
+        start, end = values["start_time"], values["end_time"]
+    bucket_start, bucket_end = from_unix_seconds(start), from_unix_seconds(end)
+    build_row = fast_row_builder(endpoint.result)
+    own = endpoint.result_object
+    rows: list[dict[str, Any]] = []
+    unknown: list[UnknownResult] = []
+    for index, item in enumerate(items):
+        kind = item.get("object") if isinstance(item, Mapping) else None
+        if kind == own:
+            rows.append(build_row(item, where, index, bucket_start, bucket_end))
+        else:
+            unknown.append(_other(item, kind, f"{where}, result {index}", start, end))
+    return RowBucket(start, end, rows), unknown
+
+
 def decode_page(endpoint: Endpoint[B], body: object, *, number: int = 1, request_id: str | None = None) -> Page[B]:
     """One page of `endpoint` from its parsed JSON body; a DecodeError carries the response's request id."""
+    return _with_request_id(_decode_page, endpoint, body, number, request_id, decode_bucket)
+
+
+def decode_rows_page(
+    endpoint: Endpoint[Any], body: object, *, number: int = 1, request_id: str | None = None
+) -> Page[RowBucket]:
+    """One page with each bucket read straight into rows (no model objects built)."""
+    return _with_request_id(_decode_page, endpoint, body, number, request_id, decode_row_bucket)
+
+
+def _with_request_id(
+    decode: Callable[[Endpoint[Any], object, int, str | None, BucketReader[M]], Page[M]],
+    endpoint: Endpoint[Any],
+    body: object,
+    number: int,
+    request_id: str | None,
+    read: BucketReader[M],
+) -> Page[M]:
     try:
-        return _decode_page(endpoint, body, number, request_id)
+        return decode(endpoint, body, number, request_id, read)
     except DecodeError as exc:
         if request_id is None:
             raise
         raise DecodeError(str(exc), field=exc.field, request_id=request_id) from exc
 
 
-def _decode_page(endpoint: Endpoint[B], body: object, number: int, request_id: str | None) -> Page[B]:
+def _decode_page(
+    endpoint: Endpoint[Any], body: object, number: int, request_id: str | None, read: BucketReader[M]
+) -> Page[M]:
     where = f"{endpoint.name} page {number}"
     if not isinstance(body, Mapping):
         raise DecodeError(f"{where}: the body should be a JSON object, got {type(body).__name__}")
@@ -202,10 +261,10 @@ def _decode_page(endpoint: Endpoint[B], body: object, number: int, request_id: s
         raise DecodeError(
             f"{where}: field 'next_page' should be a string or null, got {_short(cursor)}", field="next_page"
         )
-    buckets: list[B] = []
+    buckets: list[M] = []
     unknown: list[UnknownResult] = []
     for index, raw in enumerate(data):
-        bucket, others = decode_bucket(endpoint, raw, f"{where}, bucket {index}")
+        bucket, others = read(endpoint, raw, f"{where}, bucket {index}")
         buckets.append(bucket)
         unknown.extend(others)
     return Page(

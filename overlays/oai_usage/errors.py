@@ -22,7 +22,10 @@ before it gets here (see `auth.SecretKey.redact`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .resume import ResumePoint
 
 ADMIN_KEY_HINT = (
     "an Admin API key (sk-admin-...) with usage read access is required; pass admin_key= or set OPENAI_ADMIN_KEY"
@@ -30,7 +33,12 @@ ADMIN_KEY_HINT = (
 
 
 class OaiUsageError(Exception):
-    """Base class of every error raised by oai_usage."""
+    """Base class of every error raised by oai_usage.
+
+    `resume` is set when the error stopped a query part way: pass it to `query.resume()` to fetch the rest.
+    """
+
+    resume: ResumePoint | None = None
 
 
 class ValidationError(OaiUsageError, ValueError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 B = TypeVar("B")
 
@@ -33,3 +33,11 @@ class Page(Generic[B]):
     request_id: str | None = None
     unknown_results: list[UnknownResult] = field(default_factory=list)
     additional_properties: dict[str, Any] = field(default_factory=dict)  # page fields the spec does not declare
+
+
+class RowBucket(NamedTuple):
+    """A bucket read straight into rows (the rows path): its bounds and its rows, no model objects."""
+
+    start_time: int
+    end_time: int
+    rows: list[dict[str, Any]]

@@ -38,11 +38,27 @@ def automatic_page_cap(query: ValidQuery[Any], now: float) -> int:
     return buckets + 2
 
 
-class PageLoop(Generic[B]):
-    """The page chain of one query window, without I/O."""
+PageDecoder = Callable[..., Page[Any]]  # decode_page or decode_rows_page
 
-    def __init__(self, query: ValidQuery[B], *, max_pages: int | None = None, now: float | None = None) -> None:
+
+class PageLoop(Generic[B]):
+    """The page chain of one query window, without I/O.
+
+    `decode` reads a page body (typed buckets by default; `decode_rows_page` for rows); `reported` is the set
+    of unknown result kinds already warned about, shared by the windows of one fetch so each is warned once.
+    """
+
+    def __init__(
+        self,
+        query: ValidQuery[B],
+        *,
+        max_pages: int | None = None,
+        now: float | None = None,
+        decode: PageDecoder = decode_page,
+        reported: set[str] | None = None,
+    ) -> None:
         self.query = query
+        self.decode = decode
         self.endpoint = query.endpoint
         self.max_pages = (
             max_pages if max_pages is not None else automatic_page_cap(query, time.time() if now is None else now)
@@ -50,7 +66,7 @@ class PageLoop(Generic[B]):
         self.pages = 0
         self._cursors: set[str] = set()
         self._last_start: int | None = None
-        self._reported: set[str] = set()
+        self._reported: set[str] = reported if reported is not None else set()
 
     def _request(self, cursor: str | None) -> RequestSpec:
         params: dict[str, Any] = dict(self.query.params)
@@ -67,7 +83,7 @@ class PageLoop(Generic[B]):
     def accept(self, reply: Reply) -> tuple[Page[B], RequestSpec | None]:
         """The page in `reply`, and the request for the next one (None when this was the last)."""
         self.pages += 1
-        page = decode_page(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
+        page: Page[B] = self.decode(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
         self._check_order(page)
         self._report_unknown(page)
         if not page.has_more:
@@ -111,10 +127,15 @@ class PageLoop(Generic[B]):
 
 
 def iter_pages(
-    send: Callable[[RequestSpec], Reply], query: ValidQuery[B], *, max_pages: int | None = None
+    send: Callable[[RequestSpec], Reply],
+    query: ValidQuery[B],
+    *,
+    max_pages: int | None = None,
+    decode: PageDecoder = decode_page,
+    reported: set[str] | None = None,
 ) -> Iterator[Page[B]]:
     """Every page of one query window, fetched one after the other with `send`."""
-    loop = PageLoop(query, max_pages=max_pages)
+    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported)
     request: RequestSpec | None = loop.first()
     while request is not None:
         page, request = loop.accept(send(request))
@@ -122,10 +143,15 @@ def iter_pages(
 
 
 async def aiter_pages(
-    send: Callable[[RequestSpec], Awaitable[Reply]], query: ValidQuery[B], *, max_pages: int | None = None
+    send: Callable[[RequestSpec], Awaitable[Reply]],
+    query: ValidQuery[B],
+    *,
+    max_pages: int | None = None,
+    decode: PageDecoder = decode_page,
+    reported: set[str] | None = None,
 ) -> AsyncIterator[Page[B]]:
     """Every page of one query window, fetched one after the other with the awaitable `send`."""
-    loop = PageLoop(query, max_pages=max_pages)
+    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported)
     request: RequestSpec | None = loop.first()
     while request is not None:
         page, request = loop.accept(await send(request))

@@ -31,6 +31,7 @@ from .errors import (
     DecodeError,
     error_class_for,
 )
+from .limiter import TaskLimiter, ThreadLimiter
 from .retry import RetryPolicy
 
 log = logging.getLogger("oai_usage")
@@ -195,13 +196,22 @@ class SyncTransport(_TransportBase):
         self.owns_http = owns_http
         self.sleep = sleep
 
-    def send(self, spec: RequestSpec) -> Reply:
+    def _attempt(self, spec: RequestSpec, limiter: ThreadLimiter | None) -> httpx.Response:
+        if limiter is None:
+            return self.http.send(self._build(self.http, spec))
+        with limiter.slot() as permit:
+            response = self.http.send(self._build(self.http, spec))
+            limiter.report(permit, response.status_code)
+            return response
+
+    def send(self, spec: RequestSpec, limiter: ThreadLimiter | None = None) -> Reply:
+        """The reply to `spec`, retrying as the policy says; each attempt takes a slot from `limiter` if given."""
         retries = 0
         while True:
             response: httpx.Response | None = None
             error: httpx.TransportError | None = None
             try:
-                response = self.http.send(self._build(self.http, spec))
+                response = self._attempt(spec, limiter)
             except httpx.TransportError as exc:
                 error = exc
             delay = self._plan(retries, response, error, spec)
@@ -239,13 +249,22 @@ class AsyncTransport(_TransportBase):
         self.owns_http = owns_http
         self.sleep = sleep
 
-    async def send(self, spec: RequestSpec) -> Reply:
+    async def _attempt(self, spec: RequestSpec, limiter: TaskLimiter | None) -> httpx.Response:
+        if limiter is None:
+            return await self.http.send(self._build(self.http, spec))
+        async with limiter.slot() as permit:
+            response = await self.http.send(self._build(self.http, spec))
+            limiter.report(permit, response.status_code)
+            return response
+
+    async def send(self, spec: RequestSpec, limiter: TaskLimiter | None = None) -> Reply:
+        """The reply to `spec`, retrying as the policy says; each attempt takes a slot from `limiter` if given."""
         retries = 0
         while True:
             response: httpx.Response | None = None
             error: httpx.TransportError | None = None
             try:
-                response = await self.http.send(self._build(self.http, spec))
+                response = await self._attempt(spec, limiter)
             except httpx.TransportError as exc:
                 error = exc
             delay = self._plan(retries, response, error, spec)

@@ -37,7 +37,7 @@ def test_the_issue_example_reads_every_hour_of_the_range_over_four_pages(
         httpx_mock.add_response(json=page(_hours(NOV_1 + first * HOUR, count), more))
     q = client.completions(
         start_time="2026-11-01", end_time="2026-11-24", bucket_width="1h", group_by=["model", "project_id"]
-    )
+    ).with_concurrency(1)  # one page after the other, following next_page (windows: tests/overlay/test_fetch.py)
     buckets = list(q)
     assert len(buckets) == hours
     assert all(isinstance(b, UsageCompletionsBucket) for b in buckets)

@@ -1,0 +1,295 @@
+"""Compiled readers for the generated models: one plan per model, built once from its declared fields.
+
+`decode.coerce_record` followed by the generated `from_dict` reads a record in two passes, copying it twice
+and calling a closure per optional field (and, for open enums, trying the known values before the string).
+A reader does the same checks in one pass: a value that already has its declared JSON type is taken as is
+(the common case), anything else goes through `decode._coerce` (numbers sent as strings, nulls, bad values),
+so the results and the error messages are the ones `coerce_record` + `from_dict` give. Two outputs:
+
+* `record_values(model)`: the checked values by attribute name (nothing constructed);
+* `model_reader(model)`: the generated model instance, extras in `additional_properties`;
+* `row_filler(model)`: the flat row columns written straight into a dict, as `rows.bucket_rows` lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from oai_usage_api.types import UNSET
+
+from . import decode as _decode
+from .errors import DecodeError
+from .schema import FieldSpec, fields_of
+
+_MISSING: Any = object()
+_FAST_TYPES: dict[str, type[Any]] = {"int": int, "float": float, "bool": bool, "str": str}
+
+
+@dataclass(frozen=True)
+class _Step:
+    spec: FieldSpec
+    fast: type[Any] | None  # the JSON type taken without conversion
+    nested: _Plan | None  # for a nested model
+
+
+@dataclass(frozen=True)
+class _Plan:
+    model: type[Any]
+    steps: tuple[_Step, ...]
+    declared: frozenset[str]
+    columns: tuple[str, ...]  # row columns below this model (for an absent nested object)
+
+
+_PLANS: dict[tuple[type[Any], frozenset[str]], _Plan] = {}
+_READERS: dict[tuple[str, type[Any], frozenset[str]], Callable[..., Any]] = {}
+
+
+def _plan(model: type[Any], skip: frozenset[str] = frozenset()) -> _Plan:
+    cached = _PLANS.get((model, skip))
+    if cached is None:
+        cached = _PLANS[(model, skip)] = _make_plan(model, skip)
+    return cached
+
+
+def _cached(kind: str, model: type[Any], skip: frozenset[str], make: Callable[[], Callable[..., Any]]) -> Any:
+    reader = _READERS.get((kind, model, skip))
+    if reader is None:
+        reader = _READERS[(kind, model, skip)] = make()
+    return reader
+
+
+def _make_plan(model: type[Any], skip: frozenset[str]) -> _Plan:
+    specs = fields_of(model)
+    steps = tuple(
+        _Step(spec, _FAST_TYPES.get(spec.kind), _plan(spec.model) if spec.kind == "model" and spec.model else None)
+        for spec in specs
+        if spec.key not in skip
+    )
+    columns: list[str] = []
+    for step in steps:
+        if step.spec.kind == "const":
+            continue
+        if step.nested is not None:
+            columns.extend(f"{step.spec.key}_{name}" for name in step.nested.columns)
+        else:
+            columns.append(step.spec.key)
+    return _Plan(model, steps, frozenset(spec.key for spec in specs), tuple(columns))
+
+
+def _not_object(where: str, prefix: str, raw: object) -> DecodeError:
+    name = prefix.rstrip(".") or "item"
+    return DecodeError(
+        f"{where}: {name} should be an object, got {_decode.short(raw)}", field=prefix.rstrip(".") or None
+    )
+
+
+def _slow(spec: FieldSpec, value: object, where: str, name: str) -> object:
+    return _decode.coerce(spec, value, where, name)
+
+
+def _values(plan: _Plan, raw: object, where: str, prefix: str) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise _not_object(where, prefix, raw)
+    values: dict[str, Any] = {}
+    for step in plan.steps:
+        spec = step.spec
+        value = raw.get(spec.key, _MISSING)
+        if value is None and spec.nullable:
+            values[spec.attr] = None
+            continue
+        if value is _MISSING or value is None:
+            if spec.required:
+                state = "missing" if value is _MISSING else "null"
+                raise DecodeError(f"{where}: required field {prefix + spec.key!r} is {state}", field=prefix + spec.key)
+            continue
+        if type(value) is step.fast:
+            values[spec.attr] = value
+        elif step.nested is not None:
+            values[spec.attr] = _build(step.nested, value, where, f"{prefix}{spec.key}.")
+        else:
+            values[spec.attr] = _slow(spec, value, where, prefix + spec.key)
+    return values
+
+
+def _build(plan: _Plan, raw: object, where: str, prefix: str = "", preset: Mapping[str, Any] | None = None) -> Any:
+    values = _values(plan, raw, where, prefix)
+    if preset:
+        values.update(preset)
+    try:
+        instance = plan.model(**values)
+    except (TypeError, ValueError) as exc:
+        raise DecodeError(f"{where}: {plan.model.__name__} could not be read: {exc}") from exc
+    assert isinstance(raw, Mapping)
+    declared = plan.declared
+    instance.additional_properties = {key: value for key, value in raw.items() if key not in declared}
+    return instance
+
+
+def record_values(model: type[Any], raw: object, where: str, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The declared fields of `raw` checked and coerced, by attribute name (absent optional fields left out)."""
+    return _values(_plan(model, skip), raw, where, "")
+
+
+def model_reader(model: type[Any], *, skip: frozenset[str] = frozenset()) -> Callable[..., Any]:
+    """A function `(raw, where, preset=None) -> model instance`; `preset` supplies the skipped fields."""
+    return _cached("model", model, skip, lambda: _model_reader(model, skip))  # type: ignore[no-any-return]
+
+
+def _model_reader(model: type[Any], skip: frozenset[str]) -> Callable[..., Any]:
+    plan = _plan(model, skip)
+
+    def read(raw: object, where: str, preset: Mapping[str, Any] | None = None) -> Any:
+        return _build(plan, raw, where, "", preset)
+
+    return read
+
+
+def _fill(plan: _Plan, raw: Mapping[str, Any], where: str, row: dict[str, Any], column: str, name: str) -> None:
+    for step in plan.steps:
+        spec = step.spec
+        value = raw.get(spec.key, _MISSING)
+        if spec.kind == "const":
+            if value not in spec.values:
+                _slow(spec, value, where, name + spec.key)  # raises, with the usual message
+            continue
+        if value is _MISSING or value is None:
+            if spec.required and not (value is None and spec.nullable):
+                state = "missing" if value is _MISSING else "null"
+                raise DecodeError(f"{where}: required field {name + spec.key!r} is {state}", field=name + spec.key)
+            if step.nested is not None:
+                row.update(dict.fromkeys(f"{column}{spec.key}_{sub}" for sub in step.nested.columns))
+            else:
+                row[column + spec.key] = None
+        elif type(value) is step.fast:
+            row[column + spec.key] = value
+        elif step.nested is not None:
+            if not isinstance(value, Mapping):
+                raise _not_object(where, f"{name}{spec.key}.", value)
+            _fill(step.nested, value, where, row, f"{column}{spec.key}_", f"{name}{spec.key}.")
+        else:
+            row[column + spec.key] = _slow(spec, value, where, name + spec.key)
+    declared = plan.declared
+    for key, value in raw.items():
+        if key not in declared:
+            row.setdefault(column + key, value)
+
+
+def row_filler(model: type[Any]) -> Callable[[Mapping[str, Any], str, dict[str, Any]], None]:
+    """A function `(raw, where, row)` adding the row columns of one result (checked as the typed path checks)."""
+    return _cached("filler", model, frozenset(), lambda: _row_filler(model))  # type: ignore[no-any-return]
+
+
+def _row_filler(model: type[Any]) -> Callable[[Mapping[str, Any], str, dict[str, Any]], None]:
+    plan = _plan(model)
+
+    def fill(raw: Mapping[str, Any], where: str, row: dict[str, Any]) -> None:
+        _fill(plan, raw, where, row, "", "")
+
+    return fill
+
+
+# Straight-line fast paths. For a flat model (every field a JSON scalar) a function is generated from the plan:
+# it reads each key once and, when every value already has its declared type, builds the result in one
+# expression. Any other input (a missing required key, a number sent as a string, a stray null...) goes to the
+# interpretive reader above, which gives the coerced value or the error. Keys and names come from the
+# generated models and are embedded with repr().
+
+_CHECKS = {"int": "int", "float": "float", "bool": "bool", "str": "str"}
+
+
+def _flat(plan: _Plan) -> bool:
+    return all(step.spec.kind in _CHECKS or step.spec.kind == "const" for step in plan.steps)
+
+
+def _condition(step: _Step, var: str, absent: str | None) -> str:
+    spec = step.spec
+    if spec.kind == "const":
+        return f"{var} in {spec.values!r}"
+    test = f"type({var}) is {_CHECKS[spec.kind]}"
+    if spec.required:
+        return f"({var} is None or {test})" if spec.nullable else test
+    options = [f"{var} is {absent}"] if absent else []
+    if spec.nullable or absent is None:
+        options.append(f"{var} is None")
+    return f"({' or '.join([*options, test])})"
+
+
+def _compile(source: str, name: str, namespace: dict[str, Any]) -> Callable[..., Any]:
+    exec(compile(source, f"<oai_usage.readers {name}>", "exec"), namespace)
+    function: Callable[..., Any] = namespace[name]
+    return function
+
+
+def fast_model_reader(model: type[Any]) -> Callable[[Mapping[str, Any], str, int], Any]:
+    """A function `(raw, where, index) -> instance`: `model_reader(model)` for result `index` of `where`.
+
+    Generated for flat models; `where` is only formatted when something needs the interpretive reader.
+    """
+    return _cached("fast model", model, frozenset(), lambda: _fast_model_reader(model))  # type: ignore[no-any-return]
+
+
+def _fast_model_reader(model: type[Any]) -> Callable[[Mapping[str, Any], str, int], Any]:
+    plan = _plan(model)
+    read = model_reader(model)
+
+    def slow(raw: Mapping[str, Any], where: str, index: int) -> Any:
+        return read(raw, f"{where}, result {index}")
+
+    if not _flat(plan):
+        return slow
+    names = [f"v{index}" for index in range(len(plan.steps))]
+    lines = ["def read(raw, where, index):", "    get = raw.get"]
+    lines += [f"    {var} = get({step.spec.key!r}, UNSET)" for var, step in zip(names, plan.steps, strict=True)]
+    checks = " and ".join(_condition(step, var, "UNSET") for var, step in zip(names, plan.steps, strict=True))
+    arguments = ", ".join(f"{step.spec.attr}={var}" for var, step in zip(names, plan.steps, strict=True))
+    lines += [
+        f"    if not ({checks}):",
+        "        return slow(raw, where, index)",
+        f"    instance = model({arguments})",
+        "    if not declared.issuperset(raw):",
+        "        instance.additional_properties = {k: v for k, v in raw.items() if k not in declared}",
+        "    return instance",
+    ]
+    namespace: dict[str, Any] = {"UNSET": UNSET, "slow": slow, "model": model, "declared": plan.declared}
+    return _compile("\n".join(lines), "read", namespace)
+
+
+def fast_row_builder(model: type[Any]) -> Callable[[Mapping[str, Any], str, int, Any, Any], dict[str, Any]]:
+    """A function `(raw, where, index, bucket_start, bucket_end) -> row` for result `index` of `where`.
+
+    Generated for flat models; `where` is only formatted when something needs the interpretive filler.
+    """
+    return _cached("fast row", model, frozenset(), lambda: _fast_row_builder(model))  # type: ignore[no-any-return]
+
+
+def _fast_row_builder(model: type[Any]) -> Callable[[Mapping[str, Any], str, int, Any, Any], dict[str, Any]]:
+    plan = _plan(model)
+    fill = row_filler(model)
+
+    def slow(raw: Mapping[str, Any], where: str, index: int, start: Any, end: Any) -> dict[str, Any]:
+        row: dict[str, Any] = {"bucket_start": start, "bucket_end": end}
+        fill(raw, f"{where}, result {index}", row)
+        return row
+
+    if not _flat(plan):
+        return slow
+    names = [f"v{index}" for index in range(len(plan.steps))]
+    lines = ["def build(raw, where, index, start, end):", "    get = raw.get"]
+    lines += [f"    {var} = get({step.spec.key!r})" for var, step in zip(names, plan.steps, strict=True)]
+    checks = " and ".join(_condition(step, var, None) for var, step in zip(names, plan.steps, strict=True))
+    items = ", ".join(
+        f"{step.spec.key!r}: {var}" for var, step in zip(names, plan.steps, strict=True) if step.spec.kind != "const"
+    )
+    lines += [
+        f"    if not ({checks}):",
+        "        return slow(raw, where, index, start, end)",
+        f"    row = {{'bucket_start': start, 'bucket_end': end, {items}}}",
+        "    if not declared.issuperset(raw):",
+        "        for k, v in raw.items():",
+        "            if k not in declared:",
+        "                row.setdefault(k, v)",
+        "    return row",
+    ]
+    return _compile("\n".join(lines), "build", {"slow": slow, "declared": plan.declared})

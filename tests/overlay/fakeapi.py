@@ -1,0 +1,69 @@
+"""A fake Usage API for pytest-httpx callbacks: answers any range, limit and cursor like the real one.
+
+Buckets are cut as the API cuts them (a partial first bucket for an unaligned start, then aligned buckets up
+to `end_time`, or up to "now" when there is none); each holds one completions result whose numbers depend
+only on the bucket, so a bucket is the same whichever request it came from. `cap` lowers the buckets per
+page below the requested limit (a server that pages more finely). `fail` decides, per request, to answer
+with an error status instead.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from tests.overlay.payloads import completions_result, page
+
+Failure = Callable[[httpx.Request, int], int | None]  # (request, request number) -> error status or None
+
+
+class FakeUsageAPI:
+    def __init__(
+        self, width: int, *, cap: int | None = None, fail: Failure | None = None, now: int | None = None
+    ) -> None:
+        self.width = width
+        self.cap = cap
+        self.fail = fail
+        self.now = now if now is not None else math.ceil(time.time())
+        self.requests: list[httpx.Request] = []
+        self.served = 0  # successful answers
+        self._lock = threading.Lock()
+
+    def bucket(self, start: int, end: int) -> dict[str, Any]:
+        key = start // 60
+        result = completions_result(input_tokens=key % 100_003, output_tokens=key % 977, model=f"m-{key % 3}")
+        return {"object": "bucket", "start_time": start, "end_time": end, "results": [result]}
+
+    def buckets(self, start: int, end: int) -> list[dict[str, Any]]:
+        out = []
+        edge = start - start % self.width + self.width
+        while start < end:
+            stop = min(edge, end)
+            out.append(self.bucket(start, stop))
+            start, edge = stop, stop + self.width
+        return out
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.requests.append(request)
+            number = len(self.requests)
+        params = request.url.params
+        status = self.fail(request, number) if self.fail else None
+        if status is not None:
+            return httpx.Response(status, json={"error": {"message": "injected", "type": "server_error"}})
+        start = int(params["start_time"])
+        end = int(params["end_time"]) if "end_time" in params else self.now
+        if "page" in params:
+            start = int(params["page"].removeprefix("cur_"))
+        per_page = min(int(params["limit"]), self.cap or 10**9)
+        data = self.buckets(start, end)[:per_page]
+        following = data[-1]["end_time"] if data else end
+        cursor = f"cur_{following}" if following < end else None
+        with self._lock:
+            self.served += 1
+        return httpx.Response(200, json=page(data, cursor))
