@@ -60,12 +60,12 @@ class PageLoop(Generic[B]):
         self.query = query
         self.decode = decode
         self.endpoint = query.endpoint
-        self.max_pages = (
-            max_pages if max_pages is not None else automatic_page_cap(query, time.time() if now is None else now)
-        )
+        self.now = time.time() if now is None else now
+        self.max_pages = max_pages if max_pages is not None else automatic_page_cap(query, self.now)
         self.pages = 0
         self._cursors: set[str] = set()
         self._last_start: int | None = None
+        self._covered_to: int | None = None  # end of the last bucket seen
         self._reported: set[str] = reported if reported is not None else set()
 
     def _request(self, cursor: str | None) -> RequestSpec:
@@ -85,8 +85,10 @@ class PageLoop(Generic[B]):
         self.pages += 1
         page: Page[B] = self.decode(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
         self._check_order(page)
+        self._check_contiguous(page)
         self._report_unknown(page)
         if not page.has_more:
+            self._check_complete(page)
             return page, None
         cursor = page.next_page
         if not cursor:
@@ -109,6 +111,36 @@ class PageLoop(Generic[B]):
                     f"{iso(self._last_start)}: buckets repeat or go back in time"
                 )
             self._last_start = start
+
+    def _check_contiguous(self, page: Page[B]) -> None:
+        """Buckets tile the range: the first holds the start, each begins where the one before ended."""
+        buckets: list[Any] = page.data
+        for bucket in buckets:
+            start: int = bucket.start_time
+            if self._covered_to is None:
+                if not start <= self.query.start_time < bucket.end_time:
+                    raise self._fail(
+                        f"page {page.number} starts at {iso(start)}, not at the start of the range "
+                        f"{iso(self.query.start_time)}: buckets are missing"
+                    )
+            elif start != self._covered_to:
+                raise self._fail(
+                    f"page {page.number} has a gap: a bucket ends at {iso(self._covered_to)} and the next starts "
+                    f"at {iso(start)}"
+                )
+            self._covered_to = bucket.end_time
+
+    def _check_complete(self, page: Page[B]) -> None:
+        """The last page must reach the end of a range that is wholly in the past: no silent partial data."""
+        end = self.query.end_time
+        if end is None or end > self.now:
+            return  # an open or future end: the server decides where "now" is
+        reached = self._covered_to if self._covered_to is not None else self.query.start_time
+        if reached < end:
+            raise self._fail(
+                f"page {page.number} says has_more is false but the buckets stop at {iso(reached)}, "
+                f"before the end of the range {iso(end)}"
+            )
 
     def _report_unknown(self, page: Page[B]) -> None:
         for kind in dict.fromkeys(result.kind for result in page.unknown_results):

@@ -160,9 +160,10 @@ def test_the_page_cap_counts_pages_across_windows(clean_env: pytest.MonkeyPatch,
 
 
 def test_windows_that_overlap_in_time_are_refused(client: UsageClient, httpx_mock: HTTPXMock) -> None:
-    # A server that ignores start_time sends the same buckets for every window.
-    httpx_mock.add_response(json=page([bucket(NOV_1, width=HOUR)]), is_reusable=True)
-    with pytest.raises(PaginationError, match="repeat or go back in time"):
+    # A server that ignores start_time sends the first window's buckets for every window.
+    first_window = [bucket(NOV_1 + i * HOUR, width=HOUR) for i in range(168)]
+    httpx_mock.add_response(json=page(first_window), is_reusable=True)
+    with pytest.raises(PaginationError, match="not at the start of the range"):
         list(client.completions(start_time=NOV_1, end_time=MONTH_END, bucket_width="1h"))
 
 
@@ -170,9 +171,12 @@ def test_an_unknown_result_kind_is_warned_once_across_windows(
     client: UsageClient, httpx_mock: HTTPXMock, caplog: pytest.LogCaptureFixture
 ) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
-        start = int(request.url.params["start_time"])
+        start, end = int(request.url.params["start_time"]), int(request.url.params["end_time"])
         other = {"object": "organization.usage.future.result", "n": 1}
-        return httpx.Response(200, json=page([bucket(start, [completions_result(), other], width=HOUR)]))
+        buckets = [
+            bucket(t, [completions_result(), other] if t == start else [], width=HOUR) for t in range(start, end, HOUR)
+        ]
+        return httpx.Response(200, json=page(buckets))
 
     httpx_mock.add_callback(answer, is_reusable=True)
     q = client.completions(start_time=NOV_1, end_time=MONTH_END, bucket_width="1h")

@@ -192,3 +192,50 @@ def test_unknown_results_are_reset_when_the_query_runs_again(client: UsageClient
     assert len(query.unknown_results) == 1
     list(query)
     assert query.unknown_results == []
+
+
+# --- no silent partial data: the buckets must tile the range -------------------------------------------------
+
+
+def test_a_server_that_stops_short_is_an_error_not_a_partial_answer(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url=COSTS_URL, match_params={"start_time": str(NOV_1), "end_time": str(END),
+                            "limit": "180"}, json=page(days(NOV_1, 7, [costs_result()])))  # fmt: skip
+    with pytest.raises(PaginationError, match="stop at 2026-11-08T00:00:00Z, before the end of the range") as caught:
+        list(client.costs(start_time=NOV_1, end_time=END))
+    assert caught.value.resume is not None and caught.value.resume.start_time == NOV_1
+
+
+def test_a_gap_between_buckets_is_an_error(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    buckets = [*days(NOV_1, 3), *days(NOV_1 + 4 * DAY, 5)]
+    httpx_mock.add_response(url=COSTS_URL, match_params={"start_time": str(NOV_1), "end_time": str(END),
+                            "limit": "180"}, json=page(buckets))  # fmt: skip
+    with pytest.raises(PaginationError, match="gap: a bucket ends at 2026-11-04T00:00:00Z and the next starts"):
+        list(client.costs(start_time=NOV_1, end_time=END))
+
+
+def test_a_first_bucket_after_the_start_is_an_error(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url=COSTS_URL, match_params={"start_time": str(NOV_1), "end_time": str(END),
+                            "limit": "180"}, json=page(days(NOV_1 + DAY, 8)))  # fmt: skip
+    with pytest.raises(PaginationError, match="not at the start of the range"):
+        list(client.costs(start_time=NOV_1, end_time=END))
+
+
+def test_a_partial_first_bucket_holding_the_start_is_accepted(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    start = NOV_1 + 5 * HOUR
+    first = {"object": "bucket", "start_time": start, "end_time": NOV_1 + DAY, "results": []}
+    httpx_mock.add_response(url=COSTS_URL, match_params={"start_time": str(start), "end_time": str(END),
+                            "limit": "180"}, json=page([first, *days(NOV_1 + DAY, 8)]))  # fmt: skip
+    assert len(list(client.costs(start_time=start, end_time=END))) == 9
+
+
+def test_an_open_range_may_end_where_the_server_says(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url=COSTS_URL, match_params={"start_time": str(NOV_1), "limit": "180"},
+                            json=page(days(NOV_1, 2)))  # fmt: skip
+    assert len(list(client.costs(start_time=NOV_1).with_concurrency(1))) == 2
+
+
+def test_a_range_ending_in_the_future_may_stop_at_now(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    future = 4_102_444_800  # 2100-01-01
+    start = future - 3 * DAY
+    httpx_mock.add_response(json=page(days(start, 1)))
+    assert len(list(client.costs(start_time=start, end_time=future).with_concurrency(1))) == 1

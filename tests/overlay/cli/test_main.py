@@ -230,6 +230,15 @@ def test_api_error_exits_1_with_the_api_message(
     assert request.headers["authorization"] == f"Bearer {FAKE_KEY}"
 
 
+def _empty_days(request: httpx.Request) -> httpx.Response:
+    """A page of empty 1d buckets tiling the requested range, as the API sends for a quiet organization."""
+    start, end = int(request.url.params["start_time"]), int(request.url.params["end_time"])
+    day = 86400
+    bounds = [start, *range(start - start % day + day, end, day), end]
+    buckets = [{"object": "bucket", "start_time": a, "end_time": a - a % day + day, "results": []} for a in bounds[:-1]]
+    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+
+
 def test_key_never_printed_on_success(
     httpx_mock: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -237,7 +246,7 @@ def test_key_never_printed_on_success(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("OPENAI_ADMIN_KEY", FAKE_KEY)
-    httpx_mock.add_response(json={"object": "page", "data": [], "has_more": False, "next_page": None})
+    httpx_mock.add_callback(_empty_days, is_reusable=True)
     caplog.set_level("DEBUG")
     code, out, err = cli(capsys, "-vv", "--base-url", "https://api.example.test/v1", "usage", "moderations",
                          "--format", "jsonl")  # fmt: skip
