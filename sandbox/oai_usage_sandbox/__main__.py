@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .config import FAULT_NAMES, SandboxConfig
-from .server import serve
+from .server import MissingServerError, serve
 
 
 def _fault_list(text: str) -> tuple[str, ...]:
@@ -68,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"oai_usage_sandbox: {exc}", file=sys.stderr)
         return 2
-    serve(config, args.host, args.port)
+    try:
+        serve(config, args.host, args.port)
+    except MissingServerError as exc:
+        print(f"oai_usage_sandbox: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

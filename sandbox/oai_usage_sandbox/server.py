@@ -7,17 +7,29 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import uvicorn
+from typing import TYPE_CHECKING
 
 from .app import SandboxApp
 from .config import SandboxConfig
 from .core import Sandbox
 
+if TYPE_CHECKING:
+    import uvicorn
+
 log = logging.getLogger(__name__)
 
 
+class MissingServerError(RuntimeError):
+    """uvicorn, needed only to serve over HTTP (the in-process transports do without), is not installed."""
+
+
 def _server(config: SandboxConfig, host: str, port: int, sandbox: Sandbox | None = None) -> uvicorn.Server:
+    try:
+        import uvicorn
+    except ImportError:
+        raise MissingServerError(
+            "serving the sandbox over HTTP needs uvicorn: pip install 'oai-usage[sandbox]' (or pip install uvicorn)"
+        ) from None
     uv = uvicorn.Config(
         SandboxApp(config, sandbox=sandbox), host=host, port=port, log_level="warning", lifespan="off", access_log=False
     )

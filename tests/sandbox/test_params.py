@@ -99,3 +99,23 @@ def test_a_start_after_now_without_end_is_an_empty_last_page(sandbox: Sandbox) -
 def test_an_empty_id_in_a_filter_is_a_400_naming_it(sandbox: Sandbox) -> None:
     status, body = call(sandbox, usage("completions"), [*SPAN, ("project_ids", "proj_a"), ("project_ids", "")])
     assert status == 400 and body["error"]["param"] == "project_ids"
+
+
+def test_a_repeated_request_gets_the_same_body_and_a_new_request_id(sandbox: Sandbox) -> None:
+    items = [(k, str(v)) for k, v in SPAN]
+    first = sandbox.handle("GET", usage("completions"), items, {"authorization": "Bearer sk-admin-x"})
+    second = sandbox.handle("GET", usage("completions"), items, {"authorization": "Bearer sk-admin-x"})
+    assert first.body == second.body
+    assert dict(first.headers)["x-request-id"] != dict(second.headers)["x-request-id"]
+
+
+def test_the_answer_cache_stays_within_its_budget() -> None:
+    from oai_usage_sandbox.core import _AnswerCache
+
+    cache = _AnswerCache(budget=10)
+    for n in range(5):
+        cache.put(n, (200, b"abcd", ()))
+    assert cache.get(0) is None and cache.get(1) is None and cache.get(2) is None
+    assert cache.get(4) == (200, b"abcd", ())
+    cache.put("big", (200, b"x" * 11, ()))
+    assert cache.get("big") is None

@@ -198,7 +198,7 @@ def _report(args: argparse.Namespace, now: datetime) -> int:
 def _sandbox(args: argparse.Namespace) -> int:
     """Serve the sandbox over HTTP until interrupted; it logs the URL it serves."""
     from oai_usage_sandbox.__main__ import config_from_args
-    from oai_usage_sandbox.server import serve
+    from oai_usage_sandbox.server import MissingServerError, serve
 
     try:
         config = config_from_args(args)
@@ -208,7 +208,10 @@ def _sandbox(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     logging.getLogger().setLevel(min(level, logging.getLogger().level))
-    serve(config, args.host, args.port)
+    try:
+        serve(config, args.host, args.port)
+    except MissingServerError as exc:
+        raise CliError(str(exc)) from None
     return 0
 
 
