@@ -64,7 +64,7 @@ def write_chart(report: Report, path: str) -> None:
     try:
         _stack(spend_ax, days, report.daily_spend_by_project, "Daily spend by project", report.currency.upper())
         tokens = {d: {m: v / 1e6 for m, v in per.items()} for d, per in report.daily_tokens_by_model.items()}
-        _stack(token_ax, days, tokens, "Daily tokens by model (completions)", "million tokens")
+        _stack(token_ax, days, tokens, "Daily tokens by model (completions and embeddings)", "million tokens")
         fig.suptitle(f"OpenAI usage {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d} (UTC)")
         fig.autofmt_xdate()
         fig.tight_layout()

@@ -37,9 +37,9 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
     summary.add_column("change", justify="right")
     summary.add_row("spend", _money(report.total_spend, cur), _money(report.previous_spend, cur),
                     _change(report.change(report.total_spend, report.previous_spend)))  # fmt: skip
-    summary.add_row("tokens (completions)", f"{report.total_tokens:,}", f"{report.previous_tokens:,}",
+    summary.add_row("tokens (completions, embeddings)", f"{report.total_tokens:,}", f"{report.previous_tokens:,}",
                     _change(report.change(report.total_tokens, report.previous_tokens)))  # fmt: skip
-    summary.add_row("requests (completions)", f"{report.total_requests:,}", f"{report.previous_requests:,}",
+    summary.add_row("model requests", f"{report.total_requests:,}", f"{report.previous_requests:,}",
                     _change(report.change(report.total_requests, report.previous_requests)))  # fmt: skip
     console.print(summary)
 

@@ -12,7 +12,8 @@ Row = Mapping[str, Any]
 UNATTRIBUTED = "(none)"
 
 MONEY_SOURCE = "GET /v1/organization/costs (bucket_width=1d, group_by=project_id,line_item)"
-VOLUME_SOURCE = "GET /v1/organization/usage/completions (bucket_width=1d, group_by=model)"
+VOLUME_ENDPOINTS = ("completions", "embeddings")  # the endpoints whose results count tokens per model
+VOLUME_SOURCE = "GET /v1/organization/usage/{completions,embeddings} (bucket_width=1d, group_by=model)"
 
 
 @dataclass
@@ -124,8 +125,11 @@ def add_costs(report: Report, rows: Iterable[Row]) -> None:
 
 
 def add_usage(report: Report, rows: Iterable[Row]) -> None:
-    """Fold completions usage rows of the current period into per-model and per-day volume."""
-    models: dict[str, ModelVolume] = {}
+    """Fold usage rows of the current period (completions, embeddings) into per-model and per-day volume.
+
+    Can be called once per endpoint: figures add up, and models stay ranked by tokens, then requests.
+    """
+    models = {m.model: m for m in report.models}
     for row in rows:
         name = row.get("model") or UNATTRIBUTED
         volume = models.setdefault(name, ModelVolume(name))
@@ -142,8 +146,8 @@ def add_usage(report: Report, rows: Iterable[Row]) -> None:
 
 
 def add_previous(report: Report, cost_rows: Iterable[Row], usage_rows: Iterable[Row]) -> None:
-    """Totals of the previous period of the same length, for the change figures."""
-    report.previous_spend = sum(_amount(r) for r in cost_rows)
+    """Totals of the previous period of the same length, for the change figures (usage: any volume endpoint)."""
+    report.previous_spend += sum(_amount(r) for r in cost_rows)
     for row in usage_rows:
         report.previous_tokens += int(row.get("input_tokens") or 0) + int(row.get("output_tokens") or 0)
         report.previous_requests += int(row.get("num_model_requests") or 0)

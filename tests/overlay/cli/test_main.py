@@ -110,14 +110,18 @@ def test_report_figures_equal_sums_of_rows(capsys: pytest.CaptureFixture[str], s
     start = datetime(2026, 11, 18, tzinfo=UTC)  # the last 7 UTC days, today included
     previous = start - (NOW - start)
     costs = _rows(sandbox_client, "costs", start_time=start, end_time=NOW, group_by=["project_id", "line_item"])
-    usage = _rows(sandbox_client, "completions", start_time=start, end_time=NOW, group_by=["model"])
+    usage = [
+        row
+        for endpoint in ("completions", "embeddings")
+        for row in _rows(sandbox_client, endpoint, start_time=start, end_time=NOW, group_by=["model"])
+    ]
     before = _rows(sandbox_client, "costs", start_time=previous, end_time=start)
     by_project: dict[str, float] = defaultdict(float)
     for row in costs:
         by_project[row["project_id"] or "(none)"] += row["amount_value"]
     tokens: dict[str, int] = defaultdict(int)
     for row in usage:
-        tokens[row["model"]] += row["input_tokens"] + row["output_tokens"]
+        tokens[row["model"]] += row["input_tokens"] + (row.get("output_tokens") or 0)
 
     assert report["period"]["start"] == start.isoformat()
     assert report["spend"]["total"] == pytest.approx(sum(r["amount_value"] for r in costs))
@@ -125,8 +129,13 @@ def test_report_figures_equal_sums_of_rows(capsys: pytest.CaptureFixture[str], s
     assert report["spend"]["by_project"] == pytest.approx(dict(by_project))
     assert {m["model"]: m["tokens"] for m in report["volume"]["top_models"]} == dict(tokens)
     assert report["volume"]["requests"] == sum(r["num_model_requests"] for r in usage)
+    before_usage = [r for e in ("completions", "embeddings") for r in _rows(sandbox_client, e, start_time=previous,
+                                                                            end_time=start)]  # fmt: skip
+    assert report["volume"]["previous_tokens"] == sum(
+        r["input_tokens"] + (r.get("output_tokens") or 0) for r in before_usage
+    )
     assert "organization/costs" in report["spend"]["source"]
-    assert "usage/completions" in report["volume"]["source"]
+    assert "usage/{completions,embeddings}" in report["volume"]["source"]
 
 
 def test_report_table_names_its_sources(capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,7 +144,7 @@ def test_report_table_names_its_sources(capsys: pytest.CaptureFixture[str]) -> N
     for heading in ("Summary", "Spend by project", "Spend by line item", "Top models by tokens", "Daily spend"):
         assert heading in out
     assert "Money: GET /v1/organization/costs" in out
-    assert "Volume: GET /v1/organization/usage/completions" in out
+    assert "Volume: GET /v1/organization/usage/{completions,embeddings}" in out
 
 
 def test_report_plot_writes_a_real_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,4 +82,15 @@ def test_change_is_none_without_previous_data() -> None:
 def test_report_says_where_its_figures_come_from() -> None:
     data = _report().as_dict()
     assert "/organization/costs" in data["spend"]["source"]
-    assert "/organization/usage/completions" in data["volume"]["source"]
+    assert "/organization/usage/{completions,embeddings}" in data["volume"]["source"]
+
+
+def test_volume_adds_up_across_endpoints() -> None:
+    report = _report()
+    embeddings = {"bucket_start": _day(1), "bucket_end": _day(2), "model": "text-embedding-3-small",
+                  "input_tokens": 5000, "num_model_requests": 4}  # fmt: skip
+    add_usage(report, [embeddings])
+    assert report.total_tokens == 100 + 50 + 1000 + 10 + 1 + 1 + 5000
+    assert report.total_requests == 3 + 9 + 1 + 4
+    assert [m.model for m in report.models] == ["text-embedding-3-small", "gpt-4o-mini", "gpt-4o"]
+    assert report.daily_tokens_by_model[_day(1).date()]["text-embedding-3-small"] == 5000
