@@ -2,7 +2,7 @@
 
     q = client.completions(start_time="2026-11-01", bucket_width="1h")   # checked now, not sent
     for bucket in q: ...          # every bucket of the range, all pages, in time order
-    for page in q.pages(): ...    # the decoded pages
+    for page in q.pages(): ...    # the decoded pages (q.row_pages(): the same, buckets as rows)
     for row in q.rows(): ...      # one flat dict per (bucket, result)
     q.to_dataframe()              # needs pandas
     q.with_concurrency(1)         # the same query, one page after the other
@@ -16,18 +16,20 @@ A long range is fetched in windows side by side (see `fetch`), delivered in time
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from .decode import decode_page, decode_rows_page
 from .errors import MissingDependencyError, OaiUsageError, ValidationError
 from .fetch import afetch_pages, fetch_pages
-from .page import Page, UnknownResult
+from .page import Page, RowBucket, UnknownResult
 from .pagination import PageDecoder
 from .resume import Progress, ResumePoint, remaining
 from .rows import columns
 from .transport import AsyncTransport, SyncTransport
 from .validation import ValidQuery
+from .windows import plan_windows
 
 B = TypeVar("B")
 
@@ -80,6 +82,11 @@ class _QueryBase(Generic[B]):
     def columns(self) -> tuple[str, ...]:
         """The declared row columns, in order."""
         return columns(self._query.endpoint)
+
+    @property
+    def planned_pages(self) -> int:
+        """Pages a full run takes at the query's limit (one per window of the range), e.g. for a progress bar."""
+        return len(plan_windows(self._query, time.time()))
 
     @property
     def max_concurrency(self) -> int:
@@ -162,9 +169,13 @@ class Query(_QueryBase[B]):
         for page in self.pages():
             yield from page.data
 
+    def row_pages(self) -> Generator[Page[RowBucket], None, None]:
+        """The pages, in time order, with buckets read straight into rows (`RowBucket`: no model objects)."""
+        return self._run(decode_rows_page)
+
     def rows(self) -> Iterator[dict[str, Any]]:
         """One flat dict per (bucket, result), read straight from the JSON (no model objects built)."""
-        for page in self._run(decode_rows_page):
+        for page in self.row_pages():
             for bucket in page.data:
                 yield from bucket.rows
 
@@ -226,9 +237,13 @@ class AsyncQuery(_QueryBase[B]):
     def __aiter__(self) -> AsyncIterator[B]:
         return self._buckets()
 
+    def row_pages(self) -> AsyncGenerator[Page[RowBucket], None]:
+        """The pages, in time order, with buckets read straight into rows (`RowBucket`: no model objects)."""
+        return self._run(decode_rows_page)
+
     async def rows(self) -> AsyncIterator[dict[str, Any]]:
         """One flat dict per (bucket, result), read straight from the JSON (no model objects built)."""
-        async for page in self._run(decode_rows_page):
+        async for page in self.row_pages():
             for bucket in page.data:
                 for row in bucket.rows:
                     yield row

@@ -79,3 +79,20 @@ def test_resuming_after_each_failure_delivers_the_range_exactly_once(clean: list
                 run = q.resume(exc.resume)
     assert failures > 0
     assert delivered == clean
+
+
+@pytest.mark.parametrize("concurrency", [1, 8])
+def test_planned_pages_are_the_requests_a_run_makes(clean_env: pytest.MonkeyPatch, concurrency: int) -> None:
+    sent: list[httpx.Request] = []
+    http = httpx.Client(transport=SandboxTransport(SandboxConfig(now=NOW)), event_hooks={"request": [sent.append]})
+    with UsageClient("sk-admin-sandbox-tests-000000000000000", base_url="http://127.0.0.1/v1", http_client=http) as c:
+        query = c.completions(**RANGE).with_concurrency(concurrency)
+        list(query.row_pages())
+    assert query.planned_pages == len(sent) == 5  # 720 hours at 168 per page
+
+
+def test_row_pages_carry_the_same_rows_as_rows(clean_env: pytest.MonkeyPatch) -> None:
+    with _client(SandboxConfig(now=NOW)) as client:
+        query = client.completions(**RANGE)
+        from_pages = [row for page in query.row_pages() for bucket in page.data for row in bucket.rows]
+        assert from_pages == list(query.rows())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Iterator
@@ -14,10 +13,9 @@ from typing import Any
 import httpx
 
 from ..client import UsageClient
-from ..endpoints import ENDPOINTS, WIDTH_SECONDS
+from ..endpoints import ENDPOINTS
 from ..errors import MissingAdminKeyError
 from ..query import Query
-from ..rows import bucket_rows
 from ..rows import columns as row_columns
 
 USAGE_ENDPOINTS: tuple[str, ...] = tuple(name for name in ENDPOINTS if name != "costs")
@@ -87,16 +85,6 @@ class _Owning(UsageClient):
         self._http.close()
 
 
-def _expected_pages(params: dict[str, Any]) -> int | None:
-    """Pages a range needs at the query's limit (an estimate for the progress bar)."""
-    width = WIDTH_SECONDS.get(str(params.get("bucket_width", "1d")))
-    start, end, limit = params.get("start_time"), params.get("end_time"), params.get("limit")
-    if not (width and isinstance(start, int) and isinstance(end, int) and isinstance(limit, int) and limit > 0):
-        return None
-    first = start - start % width
-    return max(1, math.ceil(math.ceil((end - first) / width) / limit))
-
-
 def rows_with_progress(client: UsageClient, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Rows of every page; a progress bar on stderr for multi-page fetches when stderr is a terminal.
 
@@ -107,20 +95,18 @@ def rows_with_progress(client: UsageClient, endpoint: str, params: dict[str, Any
 
 
 def _rows(query: Query[Any], endpoint: str) -> Iterator[dict[str, Any]]:
-    total = _expected_pages(query.params)
-    if not sys.stderr.isatty() or total is None or total < 2:
-        for page in query.pages():
-            for bucket in page.data:
-                yield from bucket_rows(bucket)
+    total = query.planned_pages
+    if total < 2 or not sys.stderr.isatty():
+        yield from query.rows()
         return
     from rich.progress import Progress
 
     with Progress(transient=True, console=_stderr_console()) as progress:
         task = progress.add_task(f"{endpoint}: pages", total=total)
-        for page in query.pages():
+        for page in query.row_pages():
             progress.advance(task)
             for bucket in page.data:
-                yield from bucket_rows(bucket)
+                yield from bucket.rows
 
 
 def _stderr_console() -> Any:

@@ -33,10 +33,10 @@ def test_options_come_from_the_registry() -> None:
     assert fetch.endpoint_options("costs").bucket_widths == ("1d",)
 
 
-def test_a_week_of_minutes_is_expected_to_take_seven_pages() -> None:
+def test_a_week_of_minutes_is_expected_to_take_seven_pages(client: UsageClient) -> None:
     start = int(NOW.timestamp()) - 7 * 86400
-    params = {"start_time": start, "end_time": int(NOW.timestamp()), "bucket_width": "1m", "limit": 1440}
-    assert fetch._expected_pages(params) == 7
+    query = client.query("moderations", start_time=start, end_time=int(NOW.timestamp()), bucket_width="1m")
+    assert query.planned_pages == 7
 
 
 def test_the_progress_bar_shows_on_a_terminal_and_changes_no_row(
