@@ -3,7 +3,8 @@
 `PageLoop` does no I/O: it says what to request first, and for each reply returns the decoded page and the
 next request (or None when done). It raises `PaginationError` when `has_more` is true without a cursor, when a
 cursor comes back a second time, when buckets stop moving forward in time (a rewound cursor would count them
-twice), or when the page cap is passed. `iter_pages`/`aiter_pages` drive it for one window of parameters, so
+twice), when they do not tile the range (a late first bucket, a gap, a last page short of a past end: partial
+data must not pass for complete), or when the page cap is passed. `iter_pages`/`aiter_pages` drive it for one window of parameters, so
 a range can later be split into windows fetched side by side.
 
 The default page cap needs no tuning: a page holds at least one bucket, so a range cannot take more pages
@@ -84,8 +85,7 @@ class PageLoop(Generic[B]):
         """The page in `reply`, and the request for the next one (None when this was the last)."""
         self.pages += 1
         page: Page[B] = self.decode(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
-        self._check_order(page)
-        self._check_contiguous(page)
+        self._check_buckets(page)
         self._report_unknown(page)
         if not page.has_more:
             self._check_complete(page)
@@ -101,8 +101,10 @@ class PageLoop(Generic[B]):
         log.debug("%s: page %d has %d buckets; following next_page", self.endpoint.name, page.number, len(page.data))
         return page, self._request(cursor)
 
-    def _check_order(self, page: Page[B]) -> None:
-        buckets: list[Any] = page.data  # any generated bucket model: all have start_time
+    def _check_buckets(self, page: Page[B]) -> None:
+        """One pass over the page: buckets move forward in time and tile the range (the first holds the start,
+        each begins where the one before ended)."""
+        buckets: list[Any] = page.data  # any generated bucket model (or RowBucket): all have start/end times
         for bucket in buckets:
             start: int = bucket.start_time
             if self._last_start is not None and start <= self._last_start:
@@ -110,13 +112,6 @@ class PageLoop(Generic[B]):
                     f"page {page.number} has a bucket starting {iso(start)} after one starting "
                     f"{iso(self._last_start)}: buckets repeat or go back in time"
                 )
-            self._last_start = start
-
-    def _check_contiguous(self, page: Page[B]) -> None:
-        """Buckets tile the range: the first holds the start, each begins where the one before ended."""
-        buckets: list[Any] = page.data
-        for bucket in buckets:
-            start: int = bucket.start_time
             if self._covered_to is None:
                 if not start <= self.query.start_time < bucket.end_time:
                     raise self._fail(
@@ -128,6 +123,7 @@ class PageLoop(Generic[B]):
                     f"page {page.number} has a gap: a bucket ends at {iso(self._covered_to)} and the next starts "
                     f"at {iso(start)}"
                 )
+            self._last_start = start
             self._covered_to = bucket.end_time
 
     def _check_complete(self, page: Page[B]) -> None:

@@ -18,7 +18,7 @@ from .. import errors
 from . import dates, fetch, output
 from .plot import MissingExtraError, write_chart
 from .render import print_report
-from .report import VOLUME_ENDPOINTS, Report, add_costs, add_previous, add_usage
+from .report import VOLUME_ENDPOINTS, Report, add_costs, add_previous_spend, add_previous_volume, add_usage
 
 log = logging.getLogger("oai_usage.cli")
 
@@ -179,10 +179,10 @@ def _report(args: argparse.Namespace, now: datetime) -> int:
         add_costs(
             report, fetch.rows_with_progress(client, "costs", {**now_range, "group_by": ["project_id", "line_item"]})
         )
-        add_previous(report, fetch.rows_with_progress(client, "costs", before), ())
+        add_previous_spend(report, fetch.rows_with_progress(client, "costs", before))
         for endpoint in VOLUME_ENDPOINTS:
             add_usage(report, fetch.rows_with_progress(client, endpoint, {**now_range, "group_by": ["model"]}))
-            add_previous(report, (), fetch.rows_with_progress(client, endpoint, before))
+            add_previous_volume(report, fetch.rows_with_progress(client, endpoint, before))
     if args.plot:
         write_chart(report, args.plot)
     with output.open_output(args.output) as out:

@@ -145,9 +145,13 @@ def add_usage(report: Report, rows: Iterable[Row]) -> None:
     report.models = sorted(models.values(), key=lambda m: (-m.tokens, -m.requests, m.model))
 
 
-def add_previous(report: Report, cost_rows: Iterable[Row], usage_rows: Iterable[Row]) -> None:
-    """Totals of the previous period of the same length, for the change figures (usage: any volume endpoint)."""
+def add_previous_spend(report: Report, cost_rows: Iterable[Row]) -> None:
+    """Spend of the previous period of the same length, for the change figure."""
     report.previous_spend += sum(_amount(r) for r in cost_rows)
+
+
+def add_previous_volume(report: Report, usage_rows: Iterable[Row]) -> None:
+    """Tokens and requests of the previous period, from any volume endpoint (call once per endpoint)."""
     for row in usage_rows:
         report.previous_tokens += int(row.get("input_tokens") or 0) + int(row.get("output_tokens") or 0)
         report.previous_requests += int(row.get("num_model_requests") or 0)

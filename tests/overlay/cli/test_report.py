@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from oai_usage.cli.report import UNATTRIBUTED, Report, add_costs, add_previous, add_usage
+from oai_usage.cli.report import (
+    UNATTRIBUTED,
+    Report,
+    add_costs,
+    add_previous_spend,
+    add_previous_volume,
+    add_usage,
+)
 
 
 def _day(n: int) -> datetime:
@@ -67,7 +74,8 @@ def test_models_ranked_by_tokens() -> None:
 
 def test_change_against_previous_period() -> None:
     report = _report()
-    add_previous(report, [_cost(1, "proj_a", "x", 4.0)], [_usage(1, "gpt-4o", 500, 81, 13)])
+    add_previous_spend(report, [_cost(1, "proj_a", "x", 4.0)])
+    add_previous_volume(report, [_usage(1, "gpt-4o", 500, 81, 13)])
     assert report.change(report.total_spend, report.previous_spend) == pytest.approx(1.0)
     assert report.as_dict()["volume"]["tokens_change"] == pytest.approx(1.0)
     assert report.as_dict()["volume"]["requests_change"] == pytest.approx(0.0)
@@ -75,7 +83,8 @@ def test_change_against_previous_period() -> None:
 
 def test_change_is_none_without_previous_data() -> None:
     report = _report()
-    add_previous(report, [], [])
+    add_previous_spend(report, [])
+    add_previous_volume(report, [])
     assert report.as_dict()["spend"]["change"] is None
 
 
