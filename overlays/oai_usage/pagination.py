@@ -4,8 +4,8 @@
 next request (or None when done). It raises `PaginationError` when `has_more` is true without a cursor, when a
 cursor comes back a second time, when buckets stop moving forward in time (a rewound cursor would count them
 twice), when they do not tile the range (a late first bucket, a gap, a last page short of a past end: partial
-data must not pass for complete), or when the page cap is passed. `iter_pages`/`aiter_pages` drive it for one window of parameters, so
-a range can later be split into windows fetched side by side.
+data must not pass for complete), or when the page cap is passed. `iter_pages`/`aiter_pages` drive it for one
+window of parameters; `fetch` runs several windows side by side.
 
 The default page cap needs no tuning: a page holds at least one bucket, so a range cannot take more pages
 than it has buckets. The cap is that count (plus one for a partial first bucket, plus one spare).

@@ -55,6 +55,11 @@ def from_unix_seconds(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def iso_datetime(moment: datetime) -> str:
+    """A datetime as ISO 8601 UTC with a Z, e.g. 2026-11-01T00:00:00Z (naive means UTC)."""
+    return to_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def iso(seconds: int) -> str:
     """Unix seconds as ISO 8601 UTC with a Z, e.g. 2026-11-01T00:00:00Z (for messages)."""
-    return from_unix_seconds(seconds).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_datetime(from_unix_seconds(seconds))

@@ -6,7 +6,9 @@ Everything is UTC. A naive ISO datetime is taken as UTC; a date means its midnig
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+
+from ..timeparse import to_utc
 
 _RELATIVE = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -21,7 +23,7 @@ class DateError(ValueError):
 
 
 def start_of_day(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return to_utc(moment).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def parse_when(text: str, *, now: datetime, option: str) -> datetime:
@@ -45,9 +47,7 @@ def parse_when(text: str, *, now: datetime, option: str) -> datetime:
         parsed = datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:
         raise DateError(f"{option}: cannot read {text!r}; use {ALLOWED}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return to_utc(parsed)
 
 
 def parse_span(text: str, *, option: str) -> timedelta:

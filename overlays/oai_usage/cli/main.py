@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 from .. import errors
+from ..timeparse import iso_datetime
 from . import dates, fetch, output
 from .plot import MissingExtraError, write_chart
 from .render import print_report
@@ -123,7 +124,7 @@ def _range(args: argparse.Namespace, now: datetime) -> tuple[datetime, datetime]
     start = dates.parse_when(args.start, now=now, option="--start")
     end = dates.parse_when(args.end, now=now, option="--end") if args.end else now
     if end <= start:
-        raise CliError(f"--end ({output.iso(end)}) must be after --start ({output.iso(start)})")
+        raise CliError(f"--end ({iso_datetime(end)}) must be after --start ({iso_datetime(start)})")
     return start, end
 
 

@@ -14,17 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from ..timeparse import iso_datetime
+
 FORMATS = ("table", "csv", "json", "jsonl")
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a Z suffix, e.g. 2026-11-01T00:00:00Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plain(value: Any) -> Any:
     """A JSON-ready value: datetimes as ISO strings, everything else unchanged."""
-    return iso(value) if isinstance(value, datetime) else value
+    return iso_datetime(value) if isinstance(value, datetime) else value
 
 
 def csv_cell(value: Any) -> str:
@@ -33,7 +30,7 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return iso(value)
+        return iso_datetime(value)
     return str(value)
 
 
