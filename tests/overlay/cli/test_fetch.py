@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from datetime import UTC, datetime
 
-import httpx
 import pytest
 from oai_usage import UsageClient
 from oai_usage.cli import fetch
 from oai_usage.endpoints import ENDPOINTS
-from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
-NOW = datetime(2026, 11, 24, tzinfo=UTC)
-
-
-@pytest.fixture
-def client() -> Iterator[UsageClient]:
-    http = httpx.Client(transport=SandboxTransport(SandboxConfig(now=int(NOW.timestamp()))))
-    with UsageClient(fetch.SANDBOX_KEY, base_url=fetch.SANDBOX_BASE_URL, http_client=http) as usage_client:
-        yield usage_client
-    http.close()
+from tests.overlay.cli.conftest import NOW
 
 
 def test_options_come_from_the_registry() -> None:
@@ -33,28 +21,28 @@ def test_options_come_from_the_registry() -> None:
     assert fetch.endpoint_options("costs").bucket_widths == ("1d",)
 
 
-def test_a_week_of_minutes_is_expected_to_take_seven_pages(client: UsageClient) -> None:
+def test_a_week_of_minutes_is_expected_to_take_seven_pages(sandbox_client: UsageClient) -> None:
     start = int(NOW.timestamp()) - 7 * 86400
-    query = client.query("moderations", start_time=start, end_time=int(NOW.timestamp()), bucket_width="1m")
+    query = sandbox_client.query("moderations", start_time=start, end_time=int(NOW.timestamp()), bucket_width="1m")
     assert query.planned_pages == 7
 
 
 def test_the_progress_bar_shows_on_a_terminal_and_changes_no_row(
-    client: UsageClient, monkeypatch: pytest.MonkeyPatch
+    sandbox_client: UsageClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     params = {"start_time": NOW.replace(day=21), "end_time": NOW, "bucket_width": "1m"}  # three pages
-    plain = list(fetch.rows_with_progress(client, "moderations", params))
+    plain = list(fetch.rows_with_progress(sandbox_client, "moderations", params))
 
     terminal = io.StringIO()
     monkeypatch.setattr(terminal, "isatty", lambda: True, raising=False)
     monkeypatch.setattr("sys.stderr", terminal)
-    with_bar = list(fetch.rows_with_progress(client, "moderations", params))
+    with_bar = list(fetch.rows_with_progress(sandbox_client, "moderations", params))
     assert with_bar == plain
     assert "moderations: pages" in terminal.getvalue()
 
 
-def test_a_mistake_is_raised_before_any_row_is_asked_for(client: UsageClient) -> None:
+def test_a_mistake_is_raised_before_any_row_is_asked_for(sandbox_client: UsageClient) -> None:
     from oai_usage import ValidationError
 
     with pytest.raises(ValidationError, match="group_by"):
-        fetch.rows_with_progress(client, "images", {"start_time": NOW, "group_by": ["line_item"]})
+        fetch.rows_with_progress(sandbox_client, "images", {"start_time": NOW, "group_by": ["line_item"]})

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,25 +16,8 @@ from oai_usage import UsageClient
 from oai_usage.cli import fetch
 from oai_usage.cli.main import run
 from oai_usage.cli.output import csv_cell
-from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
-NOW = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
-WEEK_AGO = datetime(2026, 11, 17, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_ADMIN_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def sandbox_client() -> Iterator[UsageClient]:
-    """A library client on the same synthetic organization the CLI's --sandbox uses (same `now`)."""
-    http = httpx.Client(transport=SandboxTransport(SandboxConfig(now=int(NOW.timestamp()))))
-    with UsageClient(fetch.SANDBOX_KEY, base_url=fetch.SANDBOX_BASE_URL, http_client=http) as client:
-        yield client
-    http.close()
+from tests.overlay.cli.conftest import NOW
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

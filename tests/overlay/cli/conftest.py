@@ -1,0 +1,28 @@
+"""Fixtures of the CLI tests: a clean environment, and a library client on the CLI's sandbox organization."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from oai_usage import UsageClient
+from oai_usage.cli import fetch
+from oai_usage_sandbox import SandboxConfig, SandboxTransport
+
+NOW = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # the CLI runs with this "now", and so does the sandbox
+
+
+@pytest.fixture(autouse=True)
+def _no_openai_env(clean_env: pytest.MonkeyPatch) -> None:
+    """No key or base URL from the developer's shell reaches a CLI test."""
+
+
+@pytest.fixture
+def sandbox_client() -> Iterator[UsageClient]:
+    """A library client on the same synthetic organization the CLI's --sandbox uses (same `now`)."""
+    http = httpx.Client(transport=SandboxTransport(SandboxConfig(now=int(NOW.timestamp()))))
+    with UsageClient(fetch.SANDBOX_KEY, base_url=fetch.SANDBOX_BASE_URL, http_client=http) as client:
+        yield client
+    http.close()
