@@ -81,10 +81,14 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence
     return count
 
 
+def _json_row(row: Mapping[str, Any]) -> str:
+    return json.dumps({k: plain(v) for k, v in row.items()})
+
+
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     count = 0
     for row in rows:
-        out.write(json.dumps({k: plain(v) for k, v in row.items()}) + "\n")
+        out.write(_json_row(row) + "\n")
         count += 1
     return count
 
@@ -95,7 +99,7 @@ def write_json(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     out.write("[")
     for row in rows:
         out.write(",\n  " if count else "\n  ")
-        out.write(json.dumps({k: plain(v) for k, v in row.items()}))
+        out.write(_json_row(row))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
@@ -107,6 +111,11 @@ _SPLIT = re.compile(r"^(input|output)_\w+_tokens$")
 _KEPT_SPLITS = frozenset({"input_cached_tokens"})
 
 
+def _numeric(rows: Sequence[Mapping[str, Any]], name: str) -> bool:
+    """True when the column holds numbers (booleans are not numbers here)."""
+    return any(isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool) for r in rows)
+
+
 def table_columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> tuple[list[str], int]:
     """The columns a table shows (bucket start, then grouped dimensions, then counters) and how many it hides."""
     names = list(columns) + [k for r in rows[:1] for k in r if k not in columns]
@@ -114,10 +123,8 @@ def table_columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> 
     wide = [c for c in filled if _SPLIT.match(c) and c not in _KEPT_SPLITS]
     shown = [c for c in filled if c not in wide]
 
-    def text(name: str) -> bool:
-        return not any(isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool) for r in rows)
-
-    ordered = [c for c in shown if c == "bucket_start"] + [c for c in shown if c != "bucket_start" and text(c)]
+    ordered = [c for c in shown if c == "bucket_start"]
+    ordered += [c for c in shown if c != "bucket_start" and not _numeric(rows, c)]
     ordered += [c for c in shown if c not in ordered]
     return ordered, len(wide)
 
@@ -131,7 +138,7 @@ def write_table(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequen
     shown, hidden = table_columns(materialised, columns)
     table = Table(title=title)
     for name in shown:
-        numeric = any(isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool) for r in materialised)
+        numeric = _numeric(materialised, name)
         header = "bucket (UTC)" if name == "bucket_start" else name
         table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
     for row in materialised:
