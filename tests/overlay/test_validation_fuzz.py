@@ -62,8 +62,10 @@ def _query_items(params: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _check(endpoint: Endpoint[Any], params: dict[str, Any]) -> None:
-    http = httpx.Client(transport=SandboxTransport(CONFIG))
-    with UsageClient(KEY, http_client=http, max_retries=0) as client:
+    with (
+        httpx.Client(transport=SandboxTransport(CONFIG)) as http,
+        UsageClient(KEY, http_client=http, max_retries=0) as client,
+    ):
         try:
             query = client.query(endpoint.name, **params)
         except ValidationError as rejected:
@@ -75,7 +77,6 @@ def _check(endpoint: Endpoint[Any], params: dict[str, Any]) -> None:
             return
         first = next(iter(query.pages()))  # a 400 here would raise BadRequestError and fail the test
         assert first.number == 1
-    http.close()
 
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
