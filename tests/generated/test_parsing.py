@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from oai_usage_api.types import UNSET
 
-from tests.generated.spec_helpers import OPERATIONS, Operation
+from tests.generated.spec_helpers import OPERATIONS, Operation, resolve
 
 IDS = [op.operation_id for op in OPERATIONS]
 
@@ -22,8 +22,14 @@ def _first_row(page: dict[str, Any]) -> dict[str, Any]:
 
 
 def _optional_fields(op: Operation) -> list[str]:
+    """Fields the generated models let be absent: all but `x-tolerant-required` (see tools/regenerate.py)."""
     schema = op.result_schema()
-    return [name for name in schema["properties"] if name not in schema["required"]]
+    return [name for name in schema["properties"] if name not in schema["x-tolerant-required"]]
+
+
+def _nullable_fields(op: Operation) -> list[str]:
+    schema = op.result_schema()
+    return [name for name, node in schema["properties"].items() if "null" in resolve(node).get("type", [])]
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
@@ -59,7 +65,7 @@ def test_absent_optional_fields_decode_as_unset(op: Operation) -> None:
 def test_explicit_nulls_decode_as_none(op: Operation) -> None:
     payload = copy.deepcopy(op.example)
     row = _first_row(payload)
-    nullable = [n for n in _optional_fields(op) if n != "amount"]
+    nullable = _nullable_fields(op)
     for name in nullable:
         row[name] = None
     result = op.page_class.from_dict(payload).data[0].results[0]
@@ -78,6 +84,21 @@ def test_unknown_fields_are_kept_at_every_level(op: Operation) -> None:
     assert page.data[0].additional_properties == {"revision": 3}
     assert page.data[0].results[0].additional_properties == {"input_cache_write_1w_tokens": 77}
     assert page.to_dict() == payload
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+def test_wire_required_fields_beyond_the_tolerant_core_may_be_absent(op: Operation) -> None:
+    # The contract's `required` states the wire; the Python models are generated from `x-tolerant-required`,
+    # so a page from older data or a drifting server still decodes.
+    schema = op.result_schema()
+    wire_only = [n for n in schema["required"] if n not in schema["x-tolerant-required"]]
+    payload = copy.deepcopy(op.example)
+    row = _first_row(payload)
+    for name in wire_only:
+        row.pop(name, None)
+    result = op.page_class.from_dict(payload).data[0].results[0]
+    assert wire_only
+    assert all(getattr(result, name) is UNSET for name in wire_only)
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)

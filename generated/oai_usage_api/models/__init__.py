@@ -1,7 +1,5 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .api_source_known import ApiSourceKnown
-from .cost_quantity_unit_known import CostQuantityUnitKnown
 from .costs_amount import CostsAmount
 from .costs_bucket import CostsBucket
 from .costs_bucket_width import CostsBucketWidth
@@ -60,8 +58,6 @@ from .usage_web_search_calls_result import UsageWebSearchCallsResult
 from .web_search_context_level import WebSearchContextLevel
 
 __all__ = (
-    "ApiSourceKnown",
-    "CostQuantityUnitKnown",
     "CostsAmount",
     "CostsBucket",
     "CostsBucketWidth",

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.api_source_known import ApiSourceKnown, check_api_source_known
-from ..models.cost_quantity_unit_known import CostQuantityUnitKnown, check_cost_quantity_unit_known
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +17,10 @@ T = TypeVar("T", bound="CostsResult")
 
 @_attrs_define
 class CostsResult:
-    """One aggregated row of costs: one per combination of the requested `group_by` values."""
+    """One aggregated row of costs: one per combination of the requested `group_by` values. Every key is always sent;
+    dimensions not grouped by are null.
+
+    """
 
     object_: Literal["organization.costs.result"]
     """ Always `organization.costs.result`. """
@@ -33,14 +34,17 @@ class CostsResult:
     """ API key ID of this row's usage when grouped by `api_key_id`; null otherwise. """
     user_id: None | str | Unset = UNSET
     """ User ID of this row's usage when grouped by `user_id`; null otherwise. """
-    api_source: ApiSourceKnown | None | str | Unset = UNSET
-    """ Where traffic came from: `agents_api` for Agents API traffic, `unlabeled` for everything else. The set is
-    open, so clients must accept other strings. Null unless grouped by `api_source`. """
+    api_source: None | str | Unset = UNSET
+    """ Where traffic came from: `agents_api` for Agents API traffic, `unlabeled` for everything else; null unless
+    grouped by `api_source`. An open set: a plain string, so new values pass through every generated client; the
+    values known today are in `x-known-values`. """
     quantity: float | None | Unset = UNSET
-    """ Billed quantity of the line item, in `quantity_unit`; filled when grouped by `line_item`. """
-    quantity_unit: CostQuantityUnitKnown | None | str | Unset = UNSET
-    """ Unit of `quantity`. The set is open, so clients must accept other strings. Null when no single unit applies.
-    """
+    """ Billed quantity of the line item, in `quantity_unit`; null unless grouped by `line_item`. """
+    quantity_unit: None | str | Unset = UNSET
+    """ Unit of `quantity`; null when not grouped by `line_item` or when no single unit applies. An open set: a
+    plain string, so new units pass through every generated client; the eight documented units are in `x-known-
+    values` (tokens, 1000_tokens, duration_seconds, duration_minutes, duration_hours, gibibyte_hours, images,
+    characters). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,8 +81,6 @@ class CostsResult:
         api_source: None | str | Unset
         if isinstance(self.api_source, Unset):
             api_source = UNSET
-        elif isinstance(self.api_source, str):
-            api_source = self.api_source
         else:
             api_source = self.api_source
 
@@ -91,8 +93,6 @@ class CostsResult:
         quantity_unit: None | str | Unset
         if isinstance(self.quantity_unit, Unset):
             quantity_unit = UNSET
-        elif isinstance(self.quantity_unit, str):
-            quantity_unit = self.quantity_unit
         else:
             quantity_unit = self.quantity_unit
 
@@ -174,20 +174,12 @@ class CostsResult:
 
         user_id = _parse_user_id(d.pop("user_id", UNSET))
 
-        def _parse_api_source(data: object) -> ApiSourceKnown | None | str | Unset:
+        def _parse_api_source(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_api_source_type_0 = check_api_source_known(data)
-
-                return componentsschemas_api_source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ApiSourceKnown | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         api_source = _parse_api_source(d.pop("api_source", UNSET))
 
@@ -200,20 +192,12 @@ class CostsResult:
 
         quantity = _parse_quantity(d.pop("quantity", UNSET))
 
-        def _parse_quantity_unit(data: object) -> CostQuantityUnitKnown | None | str | Unset:
+        def _parse_quantity_unit(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_cost_quantity_unit_type_0 = check_cost_quantity_unit_known(data)
-
-                return componentsschemas_cost_quantity_unit_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CostQuantityUnitKnown | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         quantity_unit = _parse_quantity_unit(d.pop("quantity_unit", UNSET))
 

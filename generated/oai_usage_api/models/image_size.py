@@ -1,10 +1,11 @@
 from typing import Literal
 
-ImageSize = Literal["1024x1024", "1024x1792", "1792x1792", "256x256", "512x512"]
+ImageSize = Literal["1024x1024", "1024x1792", "1792x1024", "1792x1792", "256x256", "512x512"]
 
 IMAGE_SIZE_VALUES: set[ImageSize] = {
     "1024x1024",
     "1024x1792",
+    "1792x1024",
     "1792x1792",
     "256x256",
     "512x512",

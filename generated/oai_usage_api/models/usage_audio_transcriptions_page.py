@@ -20,8 +20,9 @@ class UsageAudioTranscriptionsPage:
     object_: Literal["page"]
     """ Always `page`. """
     data: list[UsageAudioTranscriptionsBucket]
+    """ The buckets of this page, in time order. """
     has_more: bool
-    """ True when more buckets follow this page. """
+    """ True when more buckets follow: send `next_page` as `page` (with the same other parameters) to get them. """
     next_page: None | str
     """ Cursor for the next page, to send as `page`; null on the last page. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

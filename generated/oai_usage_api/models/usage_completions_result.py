@@ -6,7 +6,6 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.api_source_known import ApiSourceKnown, check_api_source_known
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UsageCompletionsResult")
@@ -24,33 +23,35 @@ class UsageCompletionsResult:
     """ Output tokens generated, across text, audio and image. """
     num_model_requests: int
     """ Number of requests made to the model. """
-    input_cached_tokens: int | None | Unset = UNSET
+    input_cached_tokens: int | Unset = UNSET
     """ Input tokens served from the prompt cache, all modalities. """
-    input_cache_write_tokens: int | None | Unset = UNSET
+    input_cache_write_tokens: int | Unset = UNSET
     """ Input tokens written to the prompt cache (30-minute and 12-hour retention together). """
     input_cache_write_30m_tokens: int | None | Unset = UNSET
-    """ Input tokens written to the prompt cache with 30-minute retention; absent on older data. """
+    """ Input tokens written to the prompt cache with 30-minute retention; absent on data older than the split (so
+    not required), null when not known. """
     input_cache_write_12h_tokens: int | None | Unset = UNSET
-    """ Input tokens written to the prompt cache with 12-hour retention; absent on older data. """
-    input_uncached_tokens: int | None | Unset = UNSET
+    """ Input tokens written to the prompt cache with 12-hour retention; absent on data older than the split (so not
+    required), null when not known. """
+    input_uncached_tokens: int | Unset = UNSET
     """ Input tokens neither read from nor written to the cache. """
-    input_text_tokens: int | None | Unset = UNSET
+    input_text_tokens: int | Unset = UNSET
     """ Uncached text input tokens, cache writes excluded. """
-    input_cached_text_tokens: int | None | Unset = UNSET
+    input_cached_text_tokens: int | Unset = UNSET
     """ Cached text input tokens. """
-    input_audio_tokens: int | None | Unset = UNSET
+    input_audio_tokens: int | Unset = UNSET
     """ Uncached audio input tokens. """
-    input_cached_audio_tokens: int | None | Unset = UNSET
+    input_cached_audio_tokens: int | Unset = UNSET
     """ Cached audio input tokens. """
-    input_image_tokens: int | None | Unset = UNSET
+    input_image_tokens: int | Unset = UNSET
     """ Uncached image input tokens. """
-    input_cached_image_tokens: int | None | Unset = UNSET
+    input_cached_image_tokens: int | Unset = UNSET
     """ Cached image input tokens. """
-    output_text_tokens: int | None | Unset = UNSET
+    output_text_tokens: int | Unset = UNSET
     """ Text output tokens. """
-    output_audio_tokens: int | None | Unset = UNSET
+    output_audio_tokens: int | Unset = UNSET
     """ Audio output tokens. """
-    output_image_tokens: int | None | Unset = UNSET
+    output_image_tokens: int | Unset = UNSET
     """ Image output tokens. """
     project_id: None | str | Unset = UNSET
     """ Project ID of this row's usage when grouped by `project_id`; null otherwise. """
@@ -64,9 +65,10 @@ class UsageCompletionsResult:
     """ True for Batch API jobs, false for other requests, when grouped by `batch`; null otherwise. """
     service_tier: None | str | Unset = UNSET
     """ Service tier (for example `default`, `flex`, `priority`) when grouped by `service_tier`; null otherwise. """
-    api_source: ApiSourceKnown | None | str | Unset = UNSET
-    """ Where traffic came from: `agents_api` for Agents API traffic, `unlabeled` for everything else. The set is
-    open, so clients must accept other strings. Null unless grouped by `api_source`. """
+    api_source: None | str | Unset = UNSET
+    """ Where traffic came from: `agents_api` for Agents API traffic, `unlabeled` for everything else; null unless
+    grouped by `api_source`. An open set: a plain string, so new values pass through every generated client; the
+    values known today are in `x-known-values`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,17 +80,9 @@ class UsageCompletionsResult:
 
         num_model_requests = self.num_model_requests
 
-        input_cached_tokens: int | None | Unset
-        if isinstance(self.input_cached_tokens, Unset):
-            input_cached_tokens = UNSET
-        else:
-            input_cached_tokens = self.input_cached_tokens
+        input_cached_tokens = self.input_cached_tokens
 
-        input_cache_write_tokens: int | None | Unset
-        if isinstance(self.input_cache_write_tokens, Unset):
-            input_cache_write_tokens = UNSET
-        else:
-            input_cache_write_tokens = self.input_cache_write_tokens
+        input_cache_write_tokens = self.input_cache_write_tokens
 
         input_cache_write_30m_tokens: int | None | Unset
         if isinstance(self.input_cache_write_30m_tokens, Unset):
@@ -102,65 +96,25 @@ class UsageCompletionsResult:
         else:
             input_cache_write_12h_tokens = self.input_cache_write_12h_tokens
 
-        input_uncached_tokens: int | None | Unset
-        if isinstance(self.input_uncached_tokens, Unset):
-            input_uncached_tokens = UNSET
-        else:
-            input_uncached_tokens = self.input_uncached_tokens
+        input_uncached_tokens = self.input_uncached_tokens
 
-        input_text_tokens: int | None | Unset
-        if isinstance(self.input_text_tokens, Unset):
-            input_text_tokens = UNSET
-        else:
-            input_text_tokens = self.input_text_tokens
+        input_text_tokens = self.input_text_tokens
 
-        input_cached_text_tokens: int | None | Unset
-        if isinstance(self.input_cached_text_tokens, Unset):
-            input_cached_text_tokens = UNSET
-        else:
-            input_cached_text_tokens = self.input_cached_text_tokens
+        input_cached_text_tokens = self.input_cached_text_tokens
 
-        input_audio_tokens: int | None | Unset
-        if isinstance(self.input_audio_tokens, Unset):
-            input_audio_tokens = UNSET
-        else:
-            input_audio_tokens = self.input_audio_tokens
+        input_audio_tokens = self.input_audio_tokens
 
-        input_cached_audio_tokens: int | None | Unset
-        if isinstance(self.input_cached_audio_tokens, Unset):
-            input_cached_audio_tokens = UNSET
-        else:
-            input_cached_audio_tokens = self.input_cached_audio_tokens
+        input_cached_audio_tokens = self.input_cached_audio_tokens
 
-        input_image_tokens: int | None | Unset
-        if isinstance(self.input_image_tokens, Unset):
-            input_image_tokens = UNSET
-        else:
-            input_image_tokens = self.input_image_tokens
+        input_image_tokens = self.input_image_tokens
 
-        input_cached_image_tokens: int | None | Unset
-        if isinstance(self.input_cached_image_tokens, Unset):
-            input_cached_image_tokens = UNSET
-        else:
-            input_cached_image_tokens = self.input_cached_image_tokens
+        input_cached_image_tokens = self.input_cached_image_tokens
 
-        output_text_tokens: int | None | Unset
-        if isinstance(self.output_text_tokens, Unset):
-            output_text_tokens = UNSET
-        else:
-            output_text_tokens = self.output_text_tokens
+        output_text_tokens = self.output_text_tokens
 
-        output_audio_tokens: int | None | Unset
-        if isinstance(self.output_audio_tokens, Unset):
-            output_audio_tokens = UNSET
-        else:
-            output_audio_tokens = self.output_audio_tokens
+        output_audio_tokens = self.output_audio_tokens
 
-        output_image_tokens: int | None | Unset
-        if isinstance(self.output_image_tokens, Unset):
-            output_image_tokens = UNSET
-        else:
-            output_image_tokens = self.output_image_tokens
+        output_image_tokens = self.output_image_tokens
 
         project_id: None | str | Unset
         if isinstance(self.project_id, Unset):
@@ -201,8 +155,6 @@ class UsageCompletionsResult:
         api_source: None | str | Unset
         if isinstance(self.api_source, Unset):
             api_source = UNSET
-        elif isinstance(self.api_source, str):
-            api_source = self.api_source
         else:
             api_source = self.api_source
 
@@ -274,23 +226,9 @@ class UsageCompletionsResult:
 
         num_model_requests = d.pop("num_model_requests")
 
-        def _parse_input_cached_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        input_cached_tokens = d.pop("input_cached_tokens", UNSET)
 
-        input_cached_tokens = _parse_input_cached_tokens(d.pop("input_cached_tokens", UNSET))
-
-        def _parse_input_cache_write_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        input_cache_write_tokens = _parse_input_cache_write_tokens(d.pop("input_cache_write_tokens", UNSET))
+        input_cache_write_tokens = d.pop("input_cache_write_tokens", UNSET)
 
         def _parse_input_cache_write_30m_tokens(data: object) -> int | None | Unset:
             if data is None:
@@ -310,95 +248,25 @@ class UsageCompletionsResult:
 
         input_cache_write_12h_tokens = _parse_input_cache_write_12h_tokens(d.pop("input_cache_write_12h_tokens", UNSET))
 
-        def _parse_input_uncached_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        input_uncached_tokens = d.pop("input_uncached_tokens", UNSET)
 
-        input_uncached_tokens = _parse_input_uncached_tokens(d.pop("input_uncached_tokens", UNSET))
+        input_text_tokens = d.pop("input_text_tokens", UNSET)
 
-        def _parse_input_text_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        input_cached_text_tokens = d.pop("input_cached_text_tokens", UNSET)
 
-        input_text_tokens = _parse_input_text_tokens(d.pop("input_text_tokens", UNSET))
+        input_audio_tokens = d.pop("input_audio_tokens", UNSET)
 
-        def _parse_input_cached_text_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        input_cached_audio_tokens = d.pop("input_cached_audio_tokens", UNSET)
 
-        input_cached_text_tokens = _parse_input_cached_text_tokens(d.pop("input_cached_text_tokens", UNSET))
+        input_image_tokens = d.pop("input_image_tokens", UNSET)
 
-        def _parse_input_audio_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        input_cached_image_tokens = d.pop("input_cached_image_tokens", UNSET)
 
-        input_audio_tokens = _parse_input_audio_tokens(d.pop("input_audio_tokens", UNSET))
+        output_text_tokens = d.pop("output_text_tokens", UNSET)
 
-        def _parse_input_cached_audio_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        output_audio_tokens = d.pop("output_audio_tokens", UNSET)
 
-        input_cached_audio_tokens = _parse_input_cached_audio_tokens(d.pop("input_cached_audio_tokens", UNSET))
-
-        def _parse_input_image_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        input_image_tokens = _parse_input_image_tokens(d.pop("input_image_tokens", UNSET))
-
-        def _parse_input_cached_image_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        input_cached_image_tokens = _parse_input_cached_image_tokens(d.pop("input_cached_image_tokens", UNSET))
-
-        def _parse_output_text_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        output_text_tokens = _parse_output_text_tokens(d.pop("output_text_tokens", UNSET))
-
-        def _parse_output_audio_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        output_audio_tokens = _parse_output_audio_tokens(d.pop("output_audio_tokens", UNSET))
-
-        def _parse_output_image_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        output_image_tokens = _parse_output_image_tokens(d.pop("output_image_tokens", UNSET))
+        output_image_tokens = d.pop("output_image_tokens", UNSET)
 
         def _parse_project_id(data: object) -> None | str | Unset:
             if data is None:
@@ -454,20 +322,12 @@ class UsageCompletionsResult:
 
         service_tier = _parse_service_tier(d.pop("service_tier", UNSET))
 
-        def _parse_api_source(data: object) -> ApiSourceKnown | None | str | Unset:
+        def _parse_api_source(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_api_source_type_0 = check_api_source_known(data)
-
-                return componentsschemas_api_source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ApiSourceKnown | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         api_source = _parse_api_source(d.pop("api_source", UNSET))
 

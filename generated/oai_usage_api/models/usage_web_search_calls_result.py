@@ -6,7 +6,6 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.api_source_known import ApiSourceKnown, check_api_source_known
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UsageWebSearchCallsResult")
@@ -32,9 +31,10 @@ class UsageWebSearchCallsResult:
     """ Model name of this row's usage when grouped by `model`; null otherwise. """
     context_level: None | str | Unset = UNSET
     """ Search context size (`low`, `medium`, `high`) when grouped by `context_level`; null otherwise. """
-    api_source: ApiSourceKnown | None | str | Unset = UNSET
-    """ Where traffic came from: `agents_api` for Agents API traffic, `unlabeled` for everything else. The set is
-    open, so clients must accept other strings. Null unless grouped by `api_source`. """
+    api_source: None | str | Unset = UNSET
+    """ Where traffic came from: `agents_api` for Agents API traffic, `unlabeled` for everything else; null unless
+    grouped by `api_source`. An open set: a plain string, so new values pass through every generated client; the
+    values known today are in `x-known-values`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,8 +77,6 @@ class UsageWebSearchCallsResult:
         api_source: None | str | Unset
         if isinstance(self.api_source, Unset):
             api_source = UNSET
-        elif isinstance(self.api_source, str):
-            api_source = self.api_source
         else:
             api_source = self.api_source
 
@@ -162,20 +160,12 @@ class UsageWebSearchCallsResult:
 
         context_level = _parse_context_level(d.pop("context_level", UNSET))
 
-        def _parse_api_source(data: object) -> ApiSourceKnown | None | str | Unset:
+        def _parse_api_source(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_api_source_type_0 = check_api_source_known(data)
-
-                return componentsschemas_api_source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ApiSourceKnown | None | str | Unset, data)
+            return cast(None | str | Unset, data)
 
         api_source = _parse_api_source(d.pop("api_source", UNSET))
 

@@ -136,7 +136,10 @@ def sync_detailed(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered.
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -187,7 +190,10 @@ def sync(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered.
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -233,7 +239,10 @@ async def asyncio_detailed(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered.
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -282,7 +291,10 @@ async def asyncio(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered.
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

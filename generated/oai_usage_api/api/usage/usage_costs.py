@@ -150,7 +150,10 @@ def sync_detailed(
     """Get costs of the organization
 
      Daily costs of the organization in time buckets, optionally grouped and filtered. Money is the
-    financial source of truth.
+    financial source of truth. Bucket edges: buckets are whole UTC days covering the range, so the first
+    bucket starts at the midnight (UTC) at or before `start_time`, which may be earlier than
+    `start_time` (a range starting at 17:31 gets that whole day), and the last one ends at the first
+    midnight at or after `end_time`. Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -206,7 +209,10 @@ def sync(
     """Get costs of the organization
 
      Daily costs of the organization in time buckets, optionally grouped and filtered. Money is the
-    financial source of truth.
+    financial source of truth. Bucket edges: buckets are whole UTC days covering the range, so the first
+    bucket starts at the midnight (UTC) at or before `start_time`, which may be earlier than
+    `start_time` (a range starting at 17:31 gets that whole day), and the last one ends at the first
+    midnight at or after `end_time`. Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -257,7 +263,10 @@ async def asyncio_detailed(
     """Get costs of the organization
 
      Daily costs of the organization in time buckets, optionally grouped and filtered. Money is the
-    financial source of truth.
+    financial source of truth. Bucket edges: buckets are whole UTC days covering the range, so the first
+    bucket starts at the midnight (UTC) at or before `start_time`, which may be earlier than
+    `start_time` (a range starting at 17:31 gets that whole day), and the last one ends at the first
+    midnight at or after `end_time`. Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -311,7 +320,10 @@ async def asyncio(
     """Get costs of the organization
 
      Daily costs of the organization in time buckets, optionally grouped and filtered. Money is the
-    financial source of truth.
+    financial source of truth. Bucket edges: buckets are whole UTC days covering the range, so the first
+    bucket starts at the midnight (UTC) at or before `start_time`, which may be earlier than
+    `start_time` (a range starting at 17:31 gets that whole day), and the last one ends at the first
+    midnight at or after `end_time`. Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

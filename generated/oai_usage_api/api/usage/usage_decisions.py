@@ -162,7 +162,10 @@ def sync_detailed(
     """Get decisions usage of the organization
 
      Aggregated decisions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -225,7 +228,10 @@ def sync(
     """Get decisions usage of the organization
 
      Aggregated decisions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -283,7 +289,10 @@ async def asyncio_detailed(
     """Get decisions usage of the organization
 
      Aggregated decisions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -344,7 +353,10 @@ async def asyncio(
     """Get decisions usage of the organization
 
      Aggregated decisions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

@@ -160,7 +160,10 @@ def sync_detailed(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered.
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -220,7 +223,10 @@ def sync(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered.
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -275,7 +281,10 @@ async def asyncio_detailed(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered.
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -333,7 +342,10 @@ async def asyncio(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered.
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
+    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
+    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
+    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

@@ -182,7 +182,10 @@ def sync_detailed(
     """Get images usage of the organization
 
      Aggregated images usage of the organization in time buckets of one minute, hour or day, optionally
-    grouped and filtered.
+    grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial bucket when
+    `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC), and the last
+    one ends at `end_time` or at the time of the request, whichever is earlier (so the current bucket is
+    partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -248,7 +251,10 @@ def sync(
     """Get images usage of the organization
 
      Aggregated images usage of the organization in time buckets of one minute, hour or day, optionally
-    grouped and filtered.
+    grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial bucket when
+    `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC), and the last
+    one ends at `end_time` or at the time of the request, whichever is earlier (so the current bucket is
+    partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -309,7 +315,10 @@ async def asyncio_detailed(
     """Get images usage of the organization
 
      Aggregated images usage of the organization in time buckets of one minute, hour or day, optionally
-    grouped and filtered.
+    grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial bucket when
+    `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC), and the last
+    one ends at `end_time` or at the time of the request, whichever is earlier (so the current bucket is
+    partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -373,7 +382,10 @@ async def asyncio(
     """Get images usage of the organization
 
      Aggregated images usage of the organization in time buckets of one minute, hour or day, optionally
-    grouped and filtered.
+    grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial bucket when
+    `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC), and the last
+    one ends at `end_time` or at the time of the request, whichever is earlier (so the current bucket is
+    partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

@@ -158,7 +158,10 @@ def sync_detailed(
     """Get moderations usage of the organization
 
      Aggregated moderations usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -218,7 +221,10 @@ def sync(
     """Get moderations usage of the organization
 
      Aggregated moderations usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -273,7 +279,10 @@ async def asyncio_detailed(
     """Get moderations usage of the organization
 
      Aggregated moderations usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -331,7 +340,10 @@ async def asyncio(
     """Get moderations usage of the organization
 
      Aggregated moderations usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered.
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
+    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
+    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
+    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

@@ -1,0 +1,120 @@
+"""The other-language consumers' plan (tools/consumers/queries.json) fits the contract, and the runner's check bites."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.generated.spec_helpers import OPERATIONS, Operation, resolve
+
+CONSUMERS = Path(__file__).resolve().parents[2] / "tools" / "consumers"
+PLAN: dict[str, Any] = json.loads((CONSUMERS / "queries.json").read_text(encoding="utf-8"))
+QUERIES = {q["operation"]: q for q in PLAN["queries"]}
+
+
+def _runner() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("consumers_run", CONSUMERS / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+RUN = _runner()
+
+
+def _operation(path: str) -> Operation:
+    return next(op for op in OPERATIONS if op.path == path)
+
+
+def test_the_plan_covers_every_operation_once() -> None:
+    assert sorted(q["path"] for q in PLAN["queries"]) == sorted(op.path for op in OPERATIONS)
+    assert len(QUERIES) == len(OPERATIONS) == 12
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_each_query_uses_only_parameters_and_values_the_contract_allows(name: str) -> None:
+    query = QUERIES[name]
+    params = {p["name"]: p for p in _operation(query["path"]).parameters}
+    assert set(query["params"]) <= set(params)
+    for key, value in query["params"].items():
+        schema = resolve(params[key]["schema"])
+        if schema["type"] == "array":
+            allowed = resolve(schema["items"]).get("enum")
+            assert allowed is None or set(value) <= set(allowed), key
+        elif "enum" in schema:
+            assert value in schema["enum"], key
+    limits = params["limit"]["x-bucket-limits"][query["params"]["bucket_width"]]
+    assert 1 <= query["params"]["limit"] <= limits["maximum"]
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_each_summed_field_is_a_required_number_of_the_result(name: str) -> None:
+    query = QUERIES[name]
+    node = _operation(query["path"]).result_schema()
+    for part in query["sum_field"].split("."):
+        assert part in node["required"], part
+        node = resolve(node["properties"][part])
+    assert node["type"] in ("integer", "number")
+
+
+REFERENCE = {"costs": {"pages": 3, "buckets": 12, "results": 1341, "sum": 11805.620266362377}}
+
+
+def test_equal_totals_pass_and_float_sums_use_a_relative_tolerance() -> None:
+    same = {"costs": dict(REFERENCE["costs"], sum=11805.620266362377 * (1 + 1e-12))}
+    assert RUN.compare(REFERENCE, same) == []
+
+
+@pytest.mark.parametrize(
+    ("got", "problem"),
+    [
+        ({}, "costs: missing"),
+        ({"costs": dict(REFERENCE["costs"], pages=4)}, "costs: pages 4, expected 3"),
+        ({"costs": dict(REFERENCE["costs"], results=1340)}, "costs: results 1340, expected 1341"),
+        ({"costs": dict(REFERENCE["costs"], sum=11805.63)}, "costs: sum 11805.63"),
+        ({"costs": dict(REFERENCE["costs"], sum="11805.620266362377")}, "costs: sum '11805.620266362377'"),
+    ],
+    ids=["missing", "pages", "results", "sum", "sum as text"],
+)
+def test_any_difference_from_the_python_client_is_reported(got: dict[str, Any], problem: str) -> None:
+    problems = RUN.compare(REFERENCE, got)
+    assert len(problems) == 1
+    assert problems[0].startswith(problem)
+
+
+def test_the_consumers_env_runs_in_ci() -> None:
+    tox = (Path(__file__).resolve().parents[2] / "tox.ini").read_text(encoding="utf-8")
+    env_list = next(line for line in tox.splitlines() if line.startswith("env_list"))
+    assert "consumers" in env_list
+    assert "[testenv:consumers]" in tox
+
+
+KOTLIN_OK = (
+    "java consumer: kotlin: ApiSource: CostsResult.api_source: kotlin.String (keeps the value)\n"
+    "java consumer: kotlin: CostQuantityUnit: CostsResult.quantity_unit: kotlin.String (keeps the value)\n"
+)
+
+
+def test_kotlin_keeping_every_open_enum_passes() -> None:
+    assert RUN._kotlin_keeps_open_enums(KOTLIN_OK) == []
+
+
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        KOTLIN_OK.replace("kotlin.String (keeps the value)", "ApiSource (EMPTY class: the value is dropped)", 1),
+        KOTLIN_OK.splitlines()[0],
+        "",
+    ],
+    ids=["a dropped value", "a missing enum", "no report"],
+)
+def test_kotlin_dropping_or_not_reporting_an_open_enum_fails(stderr: str) -> None:
+    assert RUN._kotlin_keeps_open_enums(stderr)

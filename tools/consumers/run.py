@@ -1,0 +1,248 @@
+"""Prove at run time that other languages' clients generated from openapi.yaml work: `tox -e consumers`.
+
+Starts the sandbox over loopback (`--seed`/`--now` from queries.json), computes the reference totals of every
+query in queries.json with the Python client (`oai_usage.UsageClient`), then runs each consumer against the same
+server and fails unless every consumer reports the same pages, buckets, results and sum for all 12 operations
+(sums compared with a relative tolerance of 1e-9):
+
+- typescript: openapi-typescript + openapi-fetch, tsc strict (tools/consumers/typescript; `npm ci` there first);
+- java: openapi-generator `native` (tools/consumers/java/run.py, owned by the Java engineer);
+- pydantic: datamodel-code-generator models, strict, unknown fields forbidden (tools/consumers/pydantic_consumer.py).
+
+Each consumer prints `{operation: {"pages": n, "buckets": n, "results": n, "sum": x}}` as JSON on stdout.
+
+    python tools/consumers/run.py                       # all consumers
+    python tools/consumers/run.py --only typescript,pydantic
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+QUERIES = HERE / "queries.json"
+TYPESCRIPT = HERE / "typescript"
+KEY = "sk-admin-consumers"
+TIMEOUT = 240  # seconds per consumer; the whole env must stay under five minutes
+COUNTS = ("pages", "buckets", "results")
+
+Totals = dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """How to run one consumer: a command line given the base URL."""
+
+    name: str
+    command: Callable[[str, Path], list[str]]  # (base URL, a private scratch folder) -> argv
+    prepare: Callable[[], None] | None = None
+    # The README quickstart: prints {"pages": n, "input_tokens": n} for the completions query of queries.json.
+    quickstart: Callable[[str], list[str]] | None = None
+    # Extra checks on what the consumer wrote to stderr (one problem per line).
+    check_stderr: Callable[[str], list[str]] | None = None
+
+
+def _npm() -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RuntimeError("npm is not on PATH (Node.js >= 20 is needed for the TypeScript consumer)")
+    return npm
+
+
+def _prepare_typescript() -> None:
+    folder = TYPESCRIPT
+    if not (folder / "node_modules").is_dir():
+        subprocess.run([_npm(), "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True)
+    # Generate the types from openapi.yaml and compile with tsc (strict): a type error fails here.
+    subprocess.run([_npm(), "run", "--silent", "build"], cwd=folder, check=True, stdout=sys.stderr)
+
+
+CONSUMERS: Mapping[str, Consumer] = {
+    "typescript": Consumer(
+        "typescript",
+        lambda url, _: ["node", str(TYPESCRIPT / "build" / "main.js"), "--base-url", url, "--queries", str(QUERIES)],
+        _prepare_typescript,
+        lambda url: ["node", str(TYPESCRIPT / "build" / "quickstart.js")],
+    ),
+    "java": Consumer(
+        "java",
+        # A private build folder: the Java engineer's own runs use the default one at the same time.
+        lambda url, scratch: [
+            sys.executable,
+            str(HERE / "java" / "run.py"),
+            "--base-url",
+            url,
+            "--queries",
+            str(QUERIES),
+            "--build-dir",
+            str(scratch / "java-build"),
+            "--kotlin",
+        ],
+        check_stderr=lambda stderr: _kotlin_keeps_open_enums(stderr),
+    ),
+    "pydantic": Consumer(
+        "pydantic",
+        lambda url, _: [
+            sys.executable,
+            str(HERE / "pydantic_consumer.py"),
+            "--base-url",
+            url,
+            "--queries",
+            str(QUERIES),
+        ],
+    ),
+}
+
+
+def _kotlin_keeps_open_enums(stderr: str) -> list[str]:
+    """The Java consumer's `--kotlin` report: every property typed by an open enum must keep its value in Kotlin."""
+    lines = [line.split("kotlin: ", 1)[1] for line in stderr.splitlines() if "kotlin: " in line]
+    enums = [line for line in lines if ": " in line]
+    if not {"ApiSource", "CostQuantityUnit"} <= {line.split(":", 1)[0] for line in enums}:
+        return [f"kotlin: no open-enum report for ApiSource and CostQuantityUnit in {lines}"]
+    return [f"kotlin: {line}" for line in enums if "EMPTY" in line or "(keeps the value)" not in line]
+
+
+def _value(row: Any, path: str) -> float:
+    value = row
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None or type(value).__name__ == "Unset":
+            return 0
+    return float(value) if isinstance(value, float) else int(value)
+
+
+def reference(base_url: str, queries: list[dict[str, Any]]) -> Totals:
+    """The totals of every query as the Python client sees them (one page after the other, as consumers read)."""
+    from oai_usage import UsageClient
+
+    out: Totals = {}
+    with UsageClient(KEY, base_url=base_url) as client:
+        for query in queries:
+            totals: dict[str, float] = {"pages": 0, "buckets": 0, "results": 0, "sum": 0}
+            for page in client.query(query["operation"], **query["params"]).with_concurrency(1).pages():
+                totals["pages"] += 1
+                for bucket in page.data:
+                    totals["buckets"] += 1
+                    for row in bucket.results:
+                        totals["results"] += 1
+                        totals["sum"] += _value(row, query["sum_field"])
+            out[query["operation"]] = totals
+    return out
+
+
+def compare(expected: Totals, got: Mapping[str, Any]) -> list[str]:
+    """One line per operation whose totals differ (or that is missing) from the reference."""
+    problems = []
+    for operation, want in expected.items():
+        have = got.get(operation)
+        if not isinstance(have, Mapping):
+            problems.append(f"{operation}: missing")
+            continue
+        for count in COUNTS:
+            if have.get(count) != want[count]:
+                problems.append(f"{operation}: {count} {have.get(count)!r}, expected {want[count]!r}")
+        total = have.get("sum")
+        if not isinstance(total, int | float) or not math.isclose(total, want["sum"], rel_tol=1e-9, abs_tol=0):
+            problems.append(f"{operation}: sum {total!r}, expected {want['sum']!r}")
+    return problems
+
+
+def run_consumer(consumer: Consumer, base_url: str, expected: Totals) -> tuple[str, float, list[str]]:
+    """Prepare and run one consumer; (name, seconds, problems)."""
+    started = time.monotonic()
+    env = dict(os.environ, OPENAI_ADMIN_KEY=KEY, OPENAI_BASE_URL=base_url)
+    try:
+        if consumer.prepare is not None:
+            consumer.prepare()
+        with tempfile.TemporaryDirectory(prefix=f"oai-usage-{consumer.name}-") as scratch:
+            done = subprocess.run(
+                consumer.command(base_url, Path(scratch)),
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                env=env,
+                cwd=ROOT,
+                check=False,
+            )
+    except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+        return consumer.name, time.monotonic() - started, [f"could not run: {exc}"]
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        return consumer.name, seconds, [f"exit {done.returncode}:\n{tail}"]
+    try:
+        got = json.loads(done.stdout.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        return consumer.name, seconds, [f"no JSON result on stdout: {done.stdout[-500:]!r}"]
+    problems = compare(expected, got)
+    if consumer.check_stderr is not None:
+        problems += consumer.check_stderr(done.stderr)
+    if consumer.quickstart is not None:
+        problems += _check_quickstart(consumer.quickstart(base_url), env, expected["completions"])
+    return consumer.name, time.monotonic() - started, problems
+
+
+def _check_quickstart(command: list[str], env: Mapping[str, str], completions: Mapping[str, float]) -> list[str]:
+    """Run a README quickstart; it must report the completions query's pages and input tokens."""
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        return [f"quickstart: exit {done.returncode}: {done.stderr.strip()[-500:]}"]
+    try:
+        got = json.loads(done.stdout.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        return [f"quickstart: no JSON result on stdout: {done.stdout[-500:]!r}"]
+    want = {"pages": completions["pages"], "input_tokens": completions["sum"]}
+    return [] if got == want else [f"quickstart: {got}, expected {want}"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(CONSUMERS), help="comma-separated: " + ", ".join(CONSUMERS))
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in names if n not in CONSUMERS]
+    if unknown or not names:
+        parser.error(f"--only: unknown consumer {', '.join(unknown) or '(none)'}; allowed: {', '.join(CONSUMERS)}")
+
+    from oai_usage_sandbox import SandboxConfig, serve_in_thread
+
+    spec = json.loads(QUERIES.read_text(encoding="utf-8"))
+    queries = spec["queries"]
+    started = time.monotonic()
+    with serve_in_thread(SandboxConfig(seed=spec["seed"], now=spec["now"])) as base_url:
+        expected = reference(base_url, queries)
+        print(f"reference (Python client) on {base_url}:")
+        for operation, totals in expected.items():
+            print(f"  {operation:<26} " + " ".join(f"{k} {v!r}" for k, v in totals.items()))
+        with ThreadPoolExecutor(max_workers=len(names)) as pool:
+            outcomes = list(pool.map(lambda n: run_consumer(CONSUMERS[n], base_url, expected), names))
+    failed = False
+    for name, seconds, problems in outcomes:
+        matched = len(expected) - len({p.split(":", 1)[0] for p in problems if ":" in p})
+        if problems:
+            failed = True
+            print(f"{name}: FAILED ({seconds:.1f} s)")
+            print("\n".join(f"  {p}" for p in problems))
+        else:
+            print(f"{name}: {matched}/{len(expected)} operations match the Python client ({seconds:.1f} s)")
+    print(f"consumers: {'FAILED' if failed else 'ok'} in {time.monotonic() - started:.1f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
