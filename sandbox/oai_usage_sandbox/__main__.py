@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from .config import FAULT_NAMES, SandboxConfig
+from .config import FAULT_NAMES, MAX_COSTS_REVISION_HOURS, MAX_USAGE_REVISION_MINUTES, SandboxConfig
 from .server import MissingServerError, serve
 
 
@@ -26,6 +26,19 @@ def _rate(text: str) -> float:
     return value
 
 
+def _bounded(what: str, maximum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be an integer, got {text!r}") from None
+        if not 0 <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"{what} must be between 0 and {maximum}, got {value}")
+        return value
+
+    return parse
+
+
 def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     """The sandbox's options, added to `parser` (e.g. a CLI subcommand) or to a new parser."""
     p = parser or argparse.ArgumentParser(prog="oai_usage_sandbox", description="Serve the OpenAI Usage API sandbox.")
@@ -40,6 +53,18 @@ def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.
     p.add_argument("--now", type=int, default=None, help="pin 'now' (Unix seconds) instead of the wall clock")
     p.add_argument("--history-days", type=int, default=120, help="days of data before now (default 120)")
     p.add_argument("--slow-seconds", type=float, default=2.0, help="delay of a 'slow' fault (default 2)")
+    p.add_argument(
+        "--usage-revision-minutes",
+        type=_bounded("usage revision minutes", MAX_USAGE_REVISION_MINUTES),
+        default=15,
+        help="usage of the last N closed minutes still grows toward its final value; 0 = final at once (default 15)",
+    )
+    p.add_argument(
+        "--costs-revision-hours",
+        type=_bounded("costs revision hours", MAX_COSTS_REVISION_HOURS),
+        default=36,
+        help="costs of the last N hours still grow toward their final value; 0 = final at once (default 36)",
+    )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     return p
 
@@ -56,6 +81,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         now=args.now,
         history_days=args.history_days,
         slow_seconds=args.slow_seconds,
+        usage_revision_minutes=args.usage_revision_minutes,
+        costs_revision_hours=args.costs_revision_hours,
     )
 
 

@@ -19,6 +19,8 @@ FAULT_NAMES: tuple[str, ...] = (
 """Every fault the sandbox can inject, in a fixed order (the fault picker relies on it)."""
 
 ADMIN_KEY_PREFIX = "sk-admin-"
+MAX_USAGE_REVISION_MINUTES = 24 * 60
+MAX_COSTS_REVISION_HOURS = 7 * 24
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class SandboxConfig:
     history_days: int = 120
     slow_seconds: float = 2.0
     retry_after_seconds: int = 1
+    usage_revision_minutes: int = 15
+    """Usage data of the last N closed minutes is still growing toward its final value (0: final at once)."""
+    costs_revision_hours: int = 36
+    """Costs of the last N hours are still growing toward their final value (0: final at once)."""
 
     def __post_init__(self) -> None:
         if self.scale < 1:
@@ -45,6 +51,10 @@ class SandboxConfig:
             raise ValueError("latency_ms must be >= 0")
         if self.history_days < 1:
             raise ValueError("history_days must be >= 1")
+        if not 0 <= self.usage_revision_minutes <= MAX_USAGE_REVISION_MINUTES:
+            raise ValueError(f"usage_revision_minutes must be between 0 and {MAX_USAGE_REVISION_MINUTES}")
+        if not 0 <= self.costs_revision_hours <= MAX_COSTS_REVISION_HOURS:
+            raise ValueError(f"costs_revision_hours must be between 0 and {MAX_COSTS_REVISION_HOURS}")
         unknown = set(self.faults) - set(FAULT_NAMES)
         if unknown:
             raise ValueError(f"unknown faults: {sorted(unknown)}")

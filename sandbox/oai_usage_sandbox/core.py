@@ -6,7 +6,7 @@ import json
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +19,25 @@ from .faults import STATUS_FAULTS, FaultPicker, fault_response
 from .org import Org, build_org
 from .params import Query, parse
 from .rng import mix
-from .traffic import Window
+from .traffic import DAY, HOUR, MINUTE, Window
 
 _BEARER = re.compile(r"bearer\s+(\S+)", re.IGNORECASE)
+_KEY_BODY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _auth_verdict(auth: str | None) -> str:
+    """`missing`, `ok` (a bearer `sk-admin-` key with something after the prefix) or `invalid`."""
+    if not auth:
+        return "missing"
+    match = _BEARER.fullmatch(auth.strip())
+    if match is None:
+        return "invalid"
+    token = match.group(1)
+    if not token.startswith(ADMIN_KEY_PREFIX) or not _KEY_BODY.fullmatch(token[len(ADMIN_KEY_PREFIX) :]):
+        return "invalid"
+    return "ok"
+
+
 WIRE_FAULTS = ("drop", "slow", "truncate")
 
 
@@ -41,34 +57,56 @@ class SandboxResponse:
 
 
 ANSWER_CACHE_BYTES = 64 * 1024 * 1024
+ENTRY_OVERHEAD = 512
+"""Bytes charged per cached answer on top of its key and body: the tuples, the dict slot, the string headers."""
 Answer = tuple[int, bytes, tuple[tuple[str, str], ...]]
+CacheKey = tuple[str, str, tuple[tuple[str, str], ...], str]
+
+
+def _entry_size(key: CacheKey, answer: Answer) -> int:
+    """What an entry costs against the budget: every string of its key, its body and headers, plus a fixed overhead."""
+    method, path, query, auth = key
+    size = ENTRY_OVERHEAD + len(method) + len(path) + len(auth) + len(answer[1])
+    size += sum(len(k) + len(v) + 64 for k, v in query)
+    size += sum(len(k) + len(v) + 64 for k, v in answer[2])
+    return size
 
 
 class _AnswerCache:
-    """Least-recently-used answers, bounded by their total body size; thread-safe."""
+    """Least-recently-used answers, bounded by what they hold (keys included, see `_entry_size`); thread-safe."""
 
     def __init__(self, budget: int) -> None:
         self._budget = budget
         self._size = 0
-        self._items: OrderedDict[Hashable, Answer] = OrderedDict()
+        self._items: OrderedDict[CacheKey, tuple[Answer, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Answer | None:
-        with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
+    @property
+    def size(self) -> int:
+        """Bytes charged for the entries held now (never above the budget)."""
+        return self._size
 
-    def put(self, key: Hashable, answer: Answer) -> None:
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: CacheKey) -> Answer | None:
         with self._lock:
-            if key in self._items or len(answer[1]) > self._budget:
+            entry = self._items.get(key)
+            if entry is None:
+                return None
+            self._items.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: CacheKey, answer: Answer) -> None:
+        cost = _entry_size(key, answer)
+        with self._lock:
+            if key in self._items or cost > self._budget:
                 return
-            self._items[key] = answer
-            self._size += len(answer[1])
+            self._items[key] = (answer, cost)
+            self._size += cost
             while self._size > self._budget:
-                _, evicted = self._items.popitem(last=False)
-                self._size -= len(evicted[1])
+                _, (_, evicted) = self._items.popitem(last=False)
+                self._size -= evicted
 
 
 @dataclass
@@ -76,13 +114,15 @@ class Sandbox:
     """Serves the Usage and Costs API over the synthetic organization of a config; one instance per server."""
 
     config: SandboxConfig = field(default_factory=SandboxConfig)
+    answer_cache_bytes: int = ANSWER_CACHE_BYTES
+    """Budget of the answer cache used when "now" is pinned (keys, bodies and headers all count)."""
 
     def __post_init__(self) -> None:
         self.org: Org = build_org(self.config.seed, self.config.scale)
         self._faults = FaultPicker(self.config)
         self._lock = threading.Lock()
         self._requests = 0
-        self._answers = _AnswerCache(ANSWER_CACHE_BYTES)
+        self._answers = _AnswerCache(self.answer_cache_bytes)
         self.faults_served: Counter[str] = Counter()
         """How many of each fault this instance has injected (soak reports read it)."""
 
@@ -113,8 +153,11 @@ class Sandbox:
         """Answer a request as the real API would, without faults."""
         lowered = {k.lower(): v for k, v in headers.items()}
         # With "now" pinned an answer depends only on the request, so repeated requests (benchmark rounds,
-        # a resumed fetch) are served from a small cache instead of being generated again.
-        key = (method, path, tuple(query), lowered.get("authorization")) if self.config.now is not None else None
+        # a resumed fetch) are served from a small cache instead of being generated again. The answer depends on
+        # the Authorization header only through its verdict, so the key holds the verdict, never the key itself.
+        key: CacheKey | None = None
+        if self.config.now is not None:
+            key = (method, path, tuple(query), _auth_verdict(lowered.get("authorization")))
         cached = self._answers.get(key) if key is not None else None
         if cached is None:
             extra: list[tuple[str, str]] = []
@@ -151,42 +194,65 @@ class Sandbox:
 
     @staticmethod
     def _authorize(headers: Mapping[str, str]) -> None:
-        auth = headers.get("authorization")
-        if not auth:
+        verdict = _auth_verdict(headers.get("authorization"))
+        if verdict == "missing":
             raise ApiError(
                 401,
                 "You didn't provide an API key. Provide an Admin API key as 'Authorization: Bearer sk-admin-...'.",
                 code="missing_api_key",
             )
-        match = _BEARER.fullmatch(auth.strip())
-        if match is None or not match.group(1).startswith(ADMIN_KEY_PREFIX):
+        if verdict != "ok":
             raise ApiError(
                 401, "Incorrect API key provided. Usage endpoints need an Admin API key.", code="invalid_api_key"
             )
 
     def page(self, endpoint: Endpoint, query: Query) -> dict[str, Any]:
-        """One page of buckets for a validated query."""
-        now = self.config.current_time()
+        """One page of buckets for a validated query.
+
+        Usage buckets start at `start_time` (a partial first bucket when it is unaligned) and the last one ends at
+        `min(end_time, now)`; costs buckets are whole UTC days covering the range, the first from the midnight at or
+        before `start_time`. A cursor pins the end the first page resolved.
+        """
+        cfg = self.config
+        now = cfg.current_time()
+        width = WIDTH_SECONDS[query.width]
         fp = fingerprint(query.identity(endpoint))
+        first_start, range_end = _range(endpoint, query, now)
         if query.page is not None:
             cur = decode(query.page, fp)
-            if not query.start < cur.next_start < cur.end:
+            # Only a cursor this query could have produced: aligned, inside the asked range, ending no later than the
+            # range does now. Anything else (a forged cursor with a valid fingerprint) would serve foreign buckets.
+            if not (first_start < cur.next_start < cur.end <= range_end and cur.next_start % width == 0):
                 raise bad_param("page", "Invalid value for 'page': not a cursor returned for this query.")
             start, end = cur.next_start, cur.end
         else:
-            start = query.start
-            # A start at or after "now" with no end_time is an empty range: an empty last page, not an error.
-            end = query.end if query.end is not None else now
-        width = WIDTH_SECONDS[query.width]
-        window = Window.for_now(now, self.config.history_days)
+            start, end = first_start, range_end
+        if endpoint.is_costs:
+            window = Window.for_now(now, cfg.history_days, cfg.costs_revision_hours * HOUR, HOUR)
+        else:
+            window = Window.for_now(now, cfg.history_days, cfg.usage_revision_minutes * MINUTE, MINUTE)
         streams = select(self.org.streams[endpoint.name], query.filters)
         data: list[dict[str, Any]] = []
         s = start
         while s < end and len(data) < query.limit:
-            e = (s // width + 1) * width
-            results = bucket_results(endpoint, self.org, streams, window, s, min(e, end), query.group_by)
+            e = min((s // width + 1) * width, end)
+            results = bucket_results(endpoint, self.org, streams, window, s, e, query.group_by)
             data.append({"object": "bucket", "start_time": s, "end_time": e, "results": results})
             s = e
         has_more = s < end
         next_page = encode(Cursor(s, end, fp)) if has_more else None
         return {"object": "page", "data": data, "has_more": has_more, "next_page": next_page}
+
+
+def _range(endpoint: Endpoint, query: Query, now: int) -> tuple[int, int]:
+    """Start of the first bucket and end of the last for a first page; an empty range has end <= start.
+
+    Usage: [start_time, min(end_time, now)). Costs: whole UTC days covering [start_time, end_time or now).
+    """
+    if endpoint.is_costs:
+        asked_end = query.end if query.end is not None else now
+        if query.start >= asked_end:
+            return query.start, query.start
+        return query.start // DAY * DAY, -(-asked_end // DAY) * DAY
+    end = now if query.end is None else min(query.end, now)
+    return query.start, end

@@ -23,7 +23,7 @@ COMPLETION_BASE = (
     "output_image_tokens",
 )
 IMAGE_SOURCES = ("image.generation", "image.edit", "image.variation")
-IMAGE_SIZES = ("256x256", "512x512", "1024x1024", "1792x1792", "1024x1792")
+IMAGE_SIZES = ("256x256", "512x512", "1024x1024", "1792x1792", "1024x1792", "1792x1024")
 CONTEXT_LEVELS = ("low", "medium", "high")
 
 
@@ -35,6 +35,8 @@ class Filter:
     dim: str
     kind: str = "list"  # "list" (array of strings) or "bool"
     allowed: tuple[str, ...] | None = None
+    split: bool = True
+    """Whether `k=a,b` means two values. False for values that contain commas themselves (cost line items)."""
 
 
 def _completions(b: Mapping[str, int]) -> dict[str, int]:
@@ -152,7 +154,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             path="/organization/costs",
             object="organization.costs.result",
             dims=("project_id", "user_id", "line_item", "api_key_id", "api_source"),
-            filters=(_P, _K, Filter("line_items", "line_item")),
+            filters=(_P, _K, Filter("line_items", "line_item", split=False)),
             base=("amount_pico", "quantity"),
             derive=_same,
             widths=("1d",),

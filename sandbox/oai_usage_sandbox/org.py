@@ -23,10 +23,10 @@ CHAT_MODELS = (
 )
 EMBEDDING_MODELS = ("text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002")
 MODERATION_MODELS = ("omni-moderation-latest", "text-moderation-latest")
-IMAGE_MODELS = {
-    "dall-e-3": (("image.generation",), ("1024x1024", "1792x1792", "1024x1792")),
+IMAGE_MODELS = {  # only sizes each model really makes, and only those the `sizes` filter can name
+    "dall-e-3": (("image.generation",), ("1024x1024", "1792x1024", "1024x1792")),
     "dall-e-2": (("image.generation", "image.edit", "image.variation"), ("256x256", "512x512", "1024x1024")),
-    "gpt-image-1": (("image.generation", "image.edit"), ("1024x1024", "1024x1792")),
+    "gpt-image-1": (("image.generation", "image.edit"), ("1024x1024",)),
 }
 TTS_MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts")
 STT_MODELS = ("whisper-1", "gpt-4o-transcribe")

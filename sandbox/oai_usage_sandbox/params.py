@@ -32,7 +32,7 @@ class Query:
 
 
 def collect(items: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    """Group query items by name, accepting `k=a&k=b`, `k[]=a` and `k=a,b` alike for every name."""
+    """Group query items by name, `k[]` counting as `k` (arrays as `k=a&k=b` or `k[]=a&k[]=b`)."""
     out: dict[str, list[str]] = {}
     for raw_key, value in items:
         key = raw_key[:-2] if raw_key.endswith("[]") else raw_key
@@ -40,11 +40,9 @@ def collect(items: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
-_COMMA = re.compile(r",(?! )")  # line items contain ", " (model, kind): only a comma without a space separates
-
-
-def _array(values: list[str]) -> list[str]:
-    return [part for v in values for part in _COMMA.split(v)]
+def _array(values: list[str], split: bool = True) -> list[str]:
+    """The items of an array parameter; `k=a,b` is split on commas unless the parameter's values may hold commas."""
+    return [part for v in values for part in v.split(",")] if split else list(values)
 
 
 def _scalar(values: list[str]) -> str:
@@ -94,7 +92,7 @@ def parse(endpoint: Endpoint, items: Sequence[tuple[str, str]]) -> Query:
                 raise bad_param(f.param, f"Invalid value for '{f.param}': expected true or false, got {text!r}.")
             filters[f.dim] = frozenset([text == "true"])
             continue
-        values = _array(q[f.param])
+        values = _array(q[f.param], f.split)
         if f.allowed is None:
             if not all(values):  # `project_ids=` names no ID: an error, as the client also says
                 raise bad_param(f.param, f"Invalid value for '{f.param}': IDs must not be empty.")

@@ -13,6 +13,20 @@ if TYPE_CHECKING:
     from .org import Stream
 
 PICO = 10**12
+QUANTITY_UNITS = (
+    "tokens",
+    "1000_tokens",
+    "duration_seconds",
+    "duration_minutes",
+    "duration_hours",
+    "gibibyte_hours",
+    "images",
+    "characters",
+)
+"""The documented `quantity_unit` values (openapi.yaml `CostQuantityUnitKnown`); line items use only these or None.
+
+Items billed per tool call or per session have no documented unit: their unit is None and `quantity` is the count.
+"""
 PER_MTOK = 10**6  # pico-dollars per token for a price of $1 per million tokens
 
 # $ per 1M tokens: (input, cached input, output, audio input, audio output)
@@ -29,13 +43,12 @@ TIER_FACTOR: dict[str, tuple[int, int]] = {"default": (1, 1), "flex": (1, 2), "p
 EMBEDDING_PRICES = {"text-embedding-3-small": 0.02, "text-embedding-3-large": 0.13, "text-embedding-ada-002": 0.10}
 IMAGE_PRICES = {  # $ per image
     ("dall-e-3", "1024x1024"): 0.04,
-    ("dall-e-3", "1792x1792"): 0.08,
+    ("dall-e-3", "1792x1024"): 0.08,
     ("dall-e-3", "1024x1792"): 0.08,
     ("dall-e-2", "256x256"): 0.016,
     ("dall-e-2", "512x512"): 0.018,
     ("dall-e-2", "1024x1024"): 0.02,
     ("gpt-image-1", "1024x1024"): 0.042,
-    ("gpt-image-1", "1024x1792"): 0.063,
 }
 TTS_PRICES = {"tts-1": 15.0, "tts-1-hd": 30.0, "gpt-4o-mini-tts": 12.0}  # $ per 1M characters
 STT_PRICE_PER_SECOND = 0.0001
@@ -97,9 +110,9 @@ def line_items_for(endpoint: Endpoint, stream: Stream) -> list[LineItem]:
     elif name == "vector_stores":
         items.append(LineItem("vector store storage", "gibibyte_hours", 1 << 30, per[0], VECTOR_STORE_PICO_PER_BYTE))
     elif name == "code_interpreter_sessions":
-        items.append(LineItem("code interpreter sessions", "sessions", 1, per[0], _pico(CODE_INTERPRETER_SESSION)))
+        items.append(LineItem("code interpreter sessions", None, 1, per[0], _pico(CODE_INTERPRETER_SESSION)))
     elif name == "file_search_calls":
-        items.append(LineItem("file search tool calls", "calls", 1, per[0], _pico(FILE_SEARCH_CALL)))
+        items.append(LineItem("file search tool calls", None, 1, per[0], _pico(FILE_SEARCH_CALL)))
     elif name == "web_search_calls":
-        items.append(LineItem(f"{model}, web search tool calls", "calls", 1, per[1], _pico(WEB_SEARCH_CALL)))
+        items.append(LineItem(f"{model}, web search tool calls", None, 1, per[1], _pico(WEB_SEARCH_CALL)))
     return items

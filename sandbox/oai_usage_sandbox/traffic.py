@@ -2,6 +2,11 @@
 
 Each day total is split exactly over 24 hours and each hour exactly over 60 minutes, so 1m sums equal 1h sums equal
 1d sums by construction, and any bucket is computed without walking the history.
+
+Late revisions: a stream's count over a recent chunk (a minute for usage, an hour for costs) is shown as a fraction of
+its final value that grows with the chunk's age and reaches 1 once the age passes the revision window. The fraction is
+a pure function of (stream, chunk, now), so a pinned "now" stays reproducible, and because each stream and chunk is
+revised on its own, partitions, filters and 1m/1h/1d roll-ups still add up at any "now".
 """
 
 from __future__ import annotations
@@ -23,14 +28,21 @@ _DIURNAL = (1, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 11, 10, 11, 12, 12, 10, 8, 6, 4,
 
 @dataclass(frozen=True)
 class Window:
-    """Where data exists: whole minutes from `start` (a day boundary) up to `cutoff` (the last finished minute)."""
+    """Where data exists: whole minutes from `start` (a day boundary) up to `cutoff` (the last finished minute).
+
+    Chunks of `chunk` seconds that ended less than `revise` seconds before `now` are still being revised (0: never).
+    """
 
     start: int
     cutoff: int
+    now: int = 0
+    revise: int = 0
+    chunk: int = MINUTE
 
     @classmethod
-    def for_now(cls, now: int, history_days: int) -> Window:
-        return cls(start=(now // DAY - history_days) * DAY, cutoff=now // MINUTE * MINUTE)
+    def for_now(cls, now: int, history_days: int, revise: int = 0, chunk: int = MINUTE) -> Window:
+        start = (now // DAY - history_days) * DAY
+        return cls(start=start, cutoff=now // MINUTE * MINUTE, now=now, revise=revise, chunk=chunk)
 
 
 def _day_total(r: Rhythm, day: int) -> int:
@@ -107,8 +119,37 @@ def _within_day(r: Rhythm, day: int, a: int, b: int) -> int:
     return total
 
 
+def _final(r: Rhythm, a: int, b: int) -> int:
+    """Final requests in minute-aligned [a, b)."""
+    total = 0
+    for day in range(a // DAY, (b - 1) // DAY + 1):
+        ds = day * DAY
+        total += _within_day(r, day, max(a, ds) - ds, min(b, ds + DAY) - ds)
+    return total
+
+
+def revised(r: Rhythm, chunk_start: int, final: int, age: int, window: int) -> int:
+    """What is shown of a chunk's `final` count `age` seconds after it closed: grows with age, exact from `window` on.
+
+    Starts at 25-75 % of the final value (per stream and chunk) and rises along age**k (k in 0.5..2), never falling.
+    """
+    if age >= window:
+        return final
+    low, power = _revision_shape(r.key, chunk_start)
+    return int(final * (low + (1.0 - low) * (max(age, 0) / window) ** power))
+
+
+@lru_cache(maxsize=65536)
+def _revision_shape(key: int, chunk_start: int) -> tuple[float, float]:
+    """Share of the final value shown when a chunk closes, and the power of its growth curve."""
+    return 0.25 + 0.5 * unit(key, chunk_start, 0x5E), 0.5 + 1.5 * unit(key, chunk_start, 0x5F)
+
+
 def requests(r: Rhythm, window: Window, a: int, b: int) -> int:
-    """Requests in the minutes whose start lies in [a, b), clipped to the data window and the stream's first day."""
+    """Requests in the minutes whose start lies in [a, b), clipped to the data window and the stream's first day.
+
+    Chunks still inside the revision window count their revised (partial) value.
+    """
     first = window.start + r.start_day * DAY
     a = max(a, first)
     b = min(b, window.cutoff)
@@ -116,8 +157,23 @@ def requests(r: Rhythm, window: Window, a: int, b: int) -> int:
     b = -(-b // MINUTE) * MINUTE
     if a >= b:
         return 0
-    total = 0
-    for day in range(a // DAY, (b - 1) // DAY + 1):
-        ds = day * DAY
-        total += _within_day(r, day, max(a, ds) - ds, min(b, ds + DAY) - ds)
+    if window.revise <= 0:
+        return _final(r, a, b)
+    chunk = window.chunk
+    settled = (window.now - window.revise) // chunk * chunk  # chunks starting here or later are still revised
+    if b <= settled:
+        return _final(r, a, b)
+    total = _final(r, a, settled) if a < settled else 0
+    x = max(a, settled) // chunk * chunk
+    while x < b:
+        lo, hi = max(a, x), min(b, x + chunk)
+        if hi - lo == HOUR:  # a whole hour (costs chunks): read it straight from the day's split
+            final = hours_of_day(r, lo // DAY)[lo % DAY // HOUR]
+        elif hi - lo == MINUTE:  # a whole minute (usage chunks)
+            final = minutes_of_hour(r, lo // DAY, lo % DAY // HOUR)[lo % HOUR // MINUTE]
+        else:
+            final = _final(r, lo, hi)
+        if final:
+            total += revised(r, x, final, window.now - min(x + chunk, window.cutoff), window.revise)
+        x += chunk
     return total

@@ -31,7 +31,22 @@ def test_parser_extends_an_existing_parser() -> None:
     assert parser.parse_args(["--port", "0"]).port == 0
 
 
-@pytest.mark.parametrize("argv", [["--fault-rate", "1.5"], ["--faults", "meteor"]])
+def test_revision_windows_are_options() -> None:
+    argv = ["--usage-revision-minutes", "0", "--costs-revision-hours", "48"]
+    config = config_from_args(build_arg_parser().parse_args(argv))
+    assert (config.usage_revision_minutes, config.costs_revision_hours) == (0, 48)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--fault-rate", "1.5"],
+        ["--faults", "meteor"],
+        ["--usage-revision-minutes", "-1"],
+        ["--costs-revision-hours", "many"],
+        ["--costs-revision-hours", "100000"],
+    ],
+)
 def test_bad_options_are_rejected(argv: list[str]) -> None:
     with pytest.raises(SystemExit):
         build_arg_parser().parse_args(argv)

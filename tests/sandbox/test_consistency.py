@@ -115,7 +115,7 @@ def test_filtered_rows_only_carry_the_selected_value(sandbox: Sandbox) -> None:
 
 
 def test_costs_reconcile_with_completions_tokens(sandbox: Sandbox) -> None:
-    span = [("start_time", TODAY - DAY), ("end_time", TODAY)]
+    span = [("start_time", TODAY - 3 * DAY), ("end_time", TODAY - 2 * DAY)]  # before the costs revision window
     used = ok(sandbox, usage("completions"), [*span, ("group_by", "model")])
     costs = ok(sandbox, "/v1/organization/costs", [*span, ("group_by", "line_item")])
     billed: Counter[str] = Counter()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from oai_usage_sandbox import Sandbox
+from oai_usage_sandbox import Sandbox, SandboxConfig
 
-from .conftest import DAY, TODAY, call, ok, usage
+from .conftest import DAY, NOW, TODAY, call, ok, usage
 
 FAR = TODAY - 100 * DAY
 
@@ -89,3 +89,37 @@ def test_cursor_survives_a_different_limit(sandbox: Sandbox) -> None:
     first = ok(sandbox, usage("completions"), [("start_time", FAR), ("limit", 2)])
     second = ok(sandbox, usage("completions"), [("start_time", FAR), ("limit", 5), ("page", first["next_page"])])
     assert second["data"][0]["start_time"] == FAR + 2 * DAY
+
+
+def _follow(sandbox: Sandbox, path: str, query: list[tuple[str, object]]) -> list[dict[str, Any]]:
+    pages = [ok(sandbox, path, query)]
+    while pages[-1]["has_more"]:
+        pages.append(ok(sandbox, path, [*query, ("page", pages[-1]["next_page"])]))
+    return [b for p in pages for b in p["data"]]
+
+
+def test_costs_pages_of_an_unaligned_range_are_the_whole_days_of_one_page(sandbox: Sandbox) -> None:
+    query: list[tuple[str, object]] = [("start_time", TODAY - 10 * DAY + 63_000), ("end_time", TODAY - DAY + 5)]
+    whole = ok(sandbox, "/v1/organization/costs", [*query, ("limit", 31)])["data"]
+    assert _follow(sandbox, "/v1/organization/costs", [*query, ("limit", 3)]) == whole
+    assert (whole[0]["start_time"], whole[-1]["end_time"], len(whole)) == (TODAY - 10 * DAY, TODAY, 10)
+
+
+def test_usage_pages_without_end_time_stop_at_now(sandbox: Sandbox) -> None:
+    query: list[tuple[str, object]] = [("start_time", NOW - 30 * 3600 + 7), ("bucket_width", "1h")]
+    whole = ok(sandbox, usage("embeddings"), [*query, ("limit", 168)])["data"]
+    assert _follow(sandbox, usage("embeddings"), [*query, ("limit", 4)]) == whole
+    assert (whole[0]["start_time"], whole[-1]["end_time"]) == (NOW - 30 * 3600 + 7, NOW)
+
+
+def test_a_cursor_keeps_working_while_the_wall_clock_moves_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [float(NOW)]
+    monkeypatch.setattr("oai_usage_sandbox.config.time.time", lambda: clock[0])
+    sandbox = Sandbox(SandboxConfig(seed=7))
+    query: list[tuple[str, object]] = [("start_time", NOW - 10 * 3600), ("bucket_width", "1h"), ("limit", 4)]
+    first = ok(sandbox, usage("completions"), query)
+    clock[0] += 7200  # two hours later: the cursor still ends where the first page resolved "now"
+    pages = [first, ok(sandbox, usage("completions"), [*query, ("page", first["next_page"])])]
+    while pages[-1]["has_more"]:
+        pages.append(ok(sandbox, usage("completions"), [*query, ("page", pages[-1]["next_page"])]))
+    assert pages[-1]["data"][-1]["end_time"] == NOW

@@ -19,11 +19,52 @@ def test_repeated_bracketed_and_comma_joined_arrays_agree(sandbox: Sandbox) -> N
     assert repeated == brackets == comma
 
 
-def test_line_items_keep_their_inner_comma(sandbox: Sandbox) -> None:
-    grouped = ok(sandbox, "/v1/organization/costs", [*SPAN, ("group_by", "line_item")])
-    item = grouped["data"][0]["results"][0]["line_item"]
-    page = ok(sandbox, "/v1/organization/costs", [*SPAN, ("line_items", item), ("group_by", "line_item")])
-    assert {r["line_item"] for b in page["data"] for r in b["results"]} == {item}
+COSTS = "/v1/organization/costs"
+ITEM = "gpt-image-1, 1024x1024"  # a real line-item name: model, comma, space, kind
+
+
+def _image_items(sandbox: Sandbox) -> list[str]:
+    grouped = ok(sandbox, COSTS, [("start_time", TODAY - 7 * DAY), ("group_by", "line_item")])
+    items = sorted({r["line_item"] for b in grouped["data"] for r in b["results"]})
+    assert ITEM in items
+    return items
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [[("line_items", ITEM)], [("line_items[]", ITEM)], [("line_items", ITEM), ("line_items", ITEM)]],
+    ids=["plain", "brackets", "repeated"],
+)
+def test_a_line_item_with_a_comma_is_one_value_in_every_spelling(
+    sandbox: Sandbox, spelling: list[tuple[str, str]]
+) -> None:
+    _image_items(sandbox)
+    page = ok(sandbox, COSTS, [*SPAN, *spelling, ("group_by", "line_item")])
+    assert {r["line_item"] for b in page["data"] for r in b["results"]} == {ITEM}
+
+
+@pytest.mark.parametrize("key", ["line_items", "line_items[]"])
+def test_two_line_items_with_commas_select_both(sandbox: Sandbox, key: str) -> None:
+    items = _image_items(sandbox)
+    other = next(i for i in items if i != ITEM and ", " in i)
+    page = ok(sandbox, COSTS, [("start_time", TODAY - 7 * DAY), (key, ITEM), (key, other), ("group_by", "line_item")])
+    assert {r["line_item"] for b in page["data"] for r in b["results"]} == {ITEM, other}
+
+
+def test_line_items_are_never_split_on_commas(sandbox: Sandbox) -> None:
+    items = _image_items(sandbox)
+    other = next(i for i in items if i != ITEM)
+    page = ok(sandbox, COSTS, [*SPAN, ("line_items", f"{ITEM},{other}")])
+    assert all(b["results"] == [] for b in page["data"])  # one name that no line item has
+
+
+def test_id_filters_split_on_commas(sandbox: Sandbox) -> None:
+    grouped = ok(sandbox, usage("embeddings"), [*SPAN, ("group_by", "project_id")])
+    ids = sorted({r["project_id"] for b in grouped["data"] for r in b["results"]})[:2]
+    joined = ok(sandbox, usage("embeddings"), [*SPAN, ("project_ids", ",".join(ids)), ("group_by", "project_id")])
+    repeated = ok(sandbox, usage("embeddings"), [*SPAN, *[("project_ids", i) for i in ids], ("group_by", "project_id")])
+    assert joined == repeated
+    assert {r["project_id"] for b in joined["data"] for r in b["results"]} == set(ids)
 
 
 @pytest.mark.parametrize("endpoint", sorted(ENDPOINTS))
@@ -66,7 +107,7 @@ def test_bad_parameter_is_a_400_naming_it(sandbox: Sandbox, params: list[tuple[s
 @pytest.mark.parametrize(
     ("endpoint", "param", "value"),
     [
-        ("images", "sizes", "1792x1024"),
+        ("images", "sizes", "1536x1024"),
         ("images", "sources", "image.upscale"),
         ("web_search_calls", "context_levels", "max"),
     ],
@@ -107,15 +148,3 @@ def test_a_repeated_request_gets_the_same_body_and_a_new_request_id(sandbox: San
     second = sandbox.handle("GET", usage("completions"), items, {"authorization": "Bearer sk-admin-x"})
     assert first.body == second.body
     assert dict(first.headers)["x-request-id"] != dict(second.headers)["x-request-id"]
-
-
-def test_the_answer_cache_stays_within_its_budget() -> None:
-    from oai_usage_sandbox.core import _AnswerCache
-
-    cache = _AnswerCache(budget=10)
-    for n in range(5):
-        cache.put(n, (200, b"abcd", ()))
-    assert cache.get(0) is None and cache.get(1) is None and cache.get(2) is None
-    assert cache.get(4) == (200, b"abcd", ())
-    cache.put("big", (200, b"x" * 11, ()))
-    assert cache.get("big") is None

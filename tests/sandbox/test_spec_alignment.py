@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from oai_usage_sandbox import Sandbox
 from oai_usage_sandbox.endpoints import BY_PATH, CONTEXT_LEVELS, COSTS_LIMITS, IMAGE_SIZES, IMAGE_SOURCES, USAGE_LIMITS
+from oai_usage_sandbox.org import IMAGE_MODELS, build_org
+from oai_usage_sandbox.pricing import QUANTITY_UNITS
 
 from .conftest import DAY, TODAY, call, ok
 
@@ -91,7 +93,7 @@ def test_filters_match(spec: dict[str, Any], path: str) -> None:
 def test_filter_enums_match(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     assert tuple(schemas["ImageSource"]["enum"]) == IMAGE_SOURCES
-    assert tuple(schemas["ImageSize"]["enum"]) == IMAGE_SIZES
+    assert set(schemas["ImageSize"]["enum"]) == set(IMAGE_SIZES)  # 1792x1024 included: DALL-E 3's landscape size
     assert tuple(schemas["WebSearchContextLevel"]["enum"]) == CONTEXT_LEVELS
 
 
@@ -131,3 +133,57 @@ def test_error_body_validates_against_the_spec(spec: dict[str, Any], sandbox: Sa
     status, body = call(sandbox, "/v1/organization/costs", [("start_time", "x")])
     assert status == 400
     assert violations(spec, {"$ref": "#/components/schemas/ErrorResponse"}, body) == []
+
+
+def known_units(spec: dict[str, Any]) -> set[str]:
+    """The spec's documented quantity units: `x-known-values` of CostQuantityUnit (or an older `...Known` enum)."""
+    schemas = spec["components"]["schemas"]
+    known = schemas["CostQuantityUnit"].get("x-known-values") or schemas["CostQuantityUnitKnown"]["enum"]
+    return set(known)
+
+
+def test_quantity_units_are_the_documented_list(spec: dict[str, Any]) -> None:
+    assert known_units(spec) == set(QUANTITY_UNITS)
+
+
+def test_every_line_item_unit_is_declared_by_the_spec(spec: dict[str, Any]) -> None:
+    declared = known_units(spec)
+    for seed, scale in ((0, 1), (7, 1), (3, 4)):
+        units = {unit for unit, _ in build_org(seed, scale).line_item_units.values()}
+        assert units - {None} <= declared
+
+
+def test_served_quantity_units_are_declared_by_the_spec(spec: dict[str, Any], sandbox: Sandbox) -> None:
+    page = ok(sandbox, "/v1/organization/costs", [("start_time", TODAY - 7 * DAY), ("group_by", "line_item")])
+    units = {r["quantity_unit"] for b in page["data"] for r in b["results"]}
+    assert "tokens" in units
+    assert units - {None} <= known_units(spec)
+
+
+# The sizes each image model really makes (OpenAI's image API docs), within the spec's `sizes` enum.
+REAL_SIZES = {
+    "dall-e-2": {"256x256", "512x512", "1024x1024"},
+    "dall-e-3": {"1024x1024", "1792x1024", "1024x1792"},
+    "gpt-image-1": {"1024x1024", "1024x1536", "1536x1024"},
+}
+
+
+def test_image_models_produce_only_sizes_they_make(spec: dict[str, Any]) -> None:
+    enum = set(spec["components"]["schemas"]["ImageSize"]["enum"])
+    for model, (_, sizes) in IMAGE_MODELS.items():
+        assert set(sizes) <= REAL_SIZES[model] & enum, model
+
+
+def test_served_image_sizes_and_line_items_match_the_models(sandbox: Sandbox) -> None:
+    span = [("start_time", TODAY - 30 * DAY), ("limit", 31)]
+    images = ok(sandbox, "/v1/organization/usage/images", [*span, ("group_by", "model"), ("group_by", "size")])
+    pairs = {(r["model"], r["size"]) for b in images["data"] for r in b["results"]}
+    assert pairs and all(size in REAL_SIZES[model] for model, size in pairs)
+    costs = ok(sandbox, "/v1/organization/costs", [*span, ("group_by", "line_item")])
+    items = {r["line_item"] for b in costs["data"] for r in b["results"] if r["quantity_unit"] == "images"}
+    assert items == {f"{model}, {size}" for model, size in pairs}
+
+
+def test_a_1792x1024_filter_is_accepted(sandbox: Sandbox) -> None:
+    page = ok(sandbox, "/v1/organization/usage/images", [("start_time", TODAY - 7 * DAY), ("sizes", "1792x1024")])
+    assert page["object"] == "page"
