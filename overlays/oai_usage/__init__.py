@@ -12,28 +12,76 @@ what the generator cannot: auth from the environment, validation before any requ
 auto-pagination, retries with backoff, typed errors, and decoding that tolerates API drift.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .client import AsyncUsageClient, UsageClient
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    DecodeError,
-    MissingAdminKeyError,
-    MissingDependencyError,
-    NotFoundError,
-    OaiUsageError,
-    PaginationError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    ValidationError,
-)
-from .page import Page, UnknownResult
-from .query import AsyncQuery, Query
-from .resume import ResumePoint
+
+if TYPE_CHECKING:
+    from .client import AsyncUsageClient, UsageClient
+    from .errors import (
+        APIConnectionError,
+        APIError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        DecodeError,
+        MissingAdminKeyError,
+        MissingDependencyError,
+        NotFoundError,
+        OaiUsageError,
+        PaginationError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServerError,
+        ValidationError,
+    )
+    from .page import Page, UnknownResult
+    from .query import AsyncQuery, Query
+    from .resume import ResumePoint
+
+# Public name -> the module that defines it. Imported on first use (PEP 562), so that `import oai_usage`
+# (and the command line's --help) does not pay for httpx and the generated models until a client is made.
+_LAZY = {
+    "AsyncUsageClient": "client",
+    "UsageClient": "client",
+    "APIConnectionError": "errors",
+    "APIError": "errors",
+    "APITimeoutError": "errors",
+    "AuthenticationError": "errors",
+    "BadRequestError": "errors",
+    "DecodeError": "errors",
+    "MissingAdminKeyError": "errors",
+    "MissingDependencyError": "errors",
+    "NotFoundError": "errors",
+    "OaiUsageError": "errors",
+    "PaginationError": "errors",
+    "PermissionDeniedError": "errors",
+    "RateLimitError": "errors",
+    "ServerError": "errors",
+    "ValidationError": "errors",
+    "Page": "page",
+    "UnknownResult": "page",
+    "AsyncQuery": "query",
+    "Query": "query",
+    "ResumePoint": "resume",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "APIConnectionError",

@@ -11,11 +11,13 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
 from ._version import __version__
 from .errors import ADMIN_KEY_HINT, MissingAdminKeyError, ValidationError
+from .redaction import register, secret_pattern
 
 ENV_ADMIN_KEY = "OPENAI_ADMIN_KEY"
 ENV_BASE_URL = "OPENAI_BASE_URL"
@@ -31,10 +33,21 @@ _MASK = "***"
 class SecretKey:
     """An API key that does not show itself: repr/str give only its kind, e.g. `sk-admin-***`."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_pattern", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
+        self._pattern = secret_pattern(value)
+        if value:
+            register(self)  # errors and log lines mask it from now on, in any encoding
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        raise TypeError("a SecretKey cannot be pickled: the key would be written out in the clear")
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Matches the key raw, JSON-escaped, percent-encoded or as HTML references (see `redaction`)."""
+        return self._pattern
 
     def get_secret_value(self) -> str:
         return self._value
@@ -45,8 +58,8 @@ class SecretKey:
         return (match.group(0) if match else "") + _MASK
 
     def redact(self, text: str) -> str:
-        """`text` with every occurrence of the key replaced by its masked form."""
-        return text.replace(self._value, self.masked) if self._value else text
+        """`text` with every occurrence of the key, in any encoding, replaced by its masked form."""
+        return self._pattern.sub(self.masked, text) if self._value else text
 
     def __repr__(self) -> str:
         return f"SecretKey('{self.masked}')"
@@ -90,9 +103,29 @@ def resolve_base_url(
     env = os.environ if environ is None else environ
     url = base_url if base_url is not None else (env.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL)
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise ValidationError(f"base_url must be an http(s) URL, got {url!r}", param="base_url")
+        shown = _without_userinfo(url) if isinstance(url, str) else url
+        raise ValidationError(f"base_url must be an http(s) URL, got {shown!r}", param="base_url")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValidationError(
+            f"base_url {_without_userinfo(url)!r} is not a valid URL ({_without_userinfo(str(exc))}); "
+            "give an http(s) URL such as https://api.openai.com/v1",
+            param="base_url",
+        ) from None
+    if parsed.userinfo or "@" in parsed.netloc.decode("ascii", "replace"):
+        # httpx would send these as Basic auth instead of the key, and they would show in reprs and logs.
+        raise ValidationError(
+            "base_url must not contain a user name or password (user:password@host); the admin key is the only "
+            "credential sent",
+            param="base_url",
+        )
+    if not parsed.host:
+        raise ValidationError(f"base_url {url!r} has no host", param="base_url")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise ValidationError(f"base_url {url!r} has port {parsed.port}; allowed: 1 to 65535", param="base_url")
     if url.startswith("http://") and not allow_insecure_http:
-        host = httpx.URL(url).host
+        host = parsed.host
         if not is_loopback(host):
             raise ValidationError(
                 f"base_url {url!r} is plain http to {host!r}: the admin key would travel unencrypted; use https, "
@@ -100,6 +133,11 @@ def resolve_base_url(
                 param="base_url",
             )
     return url.rstrip("/")
+
+
+def _without_userinfo(text: str) -> str:
+    """`text` with any `user:password@` after a `//` cut out, for messages."""
+    return re.sub(r"//[^/?#]*@", "//***@", text)
 
 
 def is_loopback(host: str) -> bool:

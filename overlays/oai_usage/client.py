@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, Self, TypeVar, Unpack
 
@@ -47,13 +48,25 @@ from .params import (
     WebSearchCallsParams,
 )
 from .query import AsyncQuery, Query, check_concurrency
+from .redaction import install_log_filter
 from .retry import RetryPolicy
-from .transport import DEFAULT_TIMEOUT, AsyncTransport, SyncTransport, default_ssl_context
+from .transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    AsyncTransport,
+    SyncTransport,
+    default_ssl_context,
+)
 from .validation import validate
 
 B = TypeVar("B")
 
 DEFAULT_CONCURRENCY = 8  # one-page windows of a long range fetched at once; a 429 lowers it for the fetch
+
+
+def no_cookies() -> CookieJar:
+    """A cookie jar that stores nothing and so sends nothing: an API client keeps no server state."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _timeout(
@@ -81,6 +94,7 @@ class _Settings:
     policy: RetryPolicy
     max_pages: int | None
     max_concurrency: int
+    max_response_bytes: int
 
     @classmethod
     def resolve(
@@ -96,11 +110,18 @@ class _Settings:
         max_concurrency: int,
         http_client: httpx.Client | httpx.AsyncClient | None,
         allow_insecure_http: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> _Settings:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValidationError(f"max_retries must be an int >= 0, got {max_retries!r}", param="max_retries")
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
             raise ValidationError(f"max_pages must be an int >= 1 or None, got {max_pages!r}", param="max_pages")
+        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ValidationError(
+                f"max_response_bytes must be an int >= 1 (bytes of decompressed body), got {max_response_bytes!r}",
+                param="max_response_bytes",
+            )
+        install_log_filter()
         credentials = Credentials(
             resolve_key(admin_key),
             organization=resolve_optional(organization, ENV_ORGANIZATION),
@@ -113,6 +134,7 @@ class _Settings:
             policy=RetryPolicy(max_retries=max_retries),
             max_pages=max_pages,
             max_concurrency=check_concurrency(max_concurrency),
+            max_response_bytes=max_response_bytes,
         )
 
 
@@ -143,6 +165,11 @@ class _ClientBase:
     def max_concurrency(self) -> int:
         return self._settings.max_concurrency
 
+    @property
+    def max_response_bytes(self) -> int:
+        """The cap on one response body, decompressed (a bigger one is a DecodeError)."""
+        return self._settings.max_response_bytes
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={self.base_url!r}, organization={self.organization!r}, "
@@ -162,6 +189,9 @@ class UsageClient(_ClientBase):
     (its transport, proxies, ...), gets the auth headers on every request, and is not closed by `close()`.
     `sleep` replaces `time.sleep` between retries (tests, progress reporting). A plain `http://` base URL is
     refused unless it points at this machine or `allow_insecure_http=True`: the key would travel in the clear.
+    `max_response_bytes` (default 64 MiB) caps a response body, decompressed: past it, a `DecodeError`. Each
+    attempt must also finish within the connect plus the read timeout. No cookies are kept (an injected client
+    keeps its own cookie policy).
     """
 
     def __init__(
@@ -178,6 +208,7 @@ class UsageClient(_ClientBase):
         allow_insecure_http: bool = False,
         max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], None] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
@@ -192,11 +223,12 @@ class UsageClient(_ClientBase):
             max_concurrency=max_concurrency,
             http_client=http_client,
             allow_insecure_http=allow_insecure_http,
+            max_response_bytes=max_response_bytes,
         )
         http = (
             http_client
             if http_client is not None
-            else httpx.Client(timeout=self._settings.timeout, verify=default_ssl_context())
+            else httpx.Client(timeout=self._settings.timeout, verify=default_ssl_context(), cookies=no_cookies())
         )
         self._transport = SyncTransport(
             http,
@@ -206,6 +238,7 @@ class UsageClient(_ClientBase):
             timeout=self._settings.timeout,
             policy=self._settings.policy,
             sleep=sleep or time.sleep,
+            max_response_bytes=self._settings.max_response_bytes,
         )
 
     def close(self) -> None:
@@ -305,6 +338,7 @@ class AsyncUsageClient(_ClientBase):
         allow_insecure_http: bool = False,
         max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
@@ -319,11 +353,12 @@ class AsyncUsageClient(_ClientBase):
             max_concurrency=max_concurrency,
             http_client=http_client,
             allow_insecure_http=allow_insecure_http,
+            max_response_bytes=max_response_bytes,
         )
         http = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(timeout=self._settings.timeout, verify=default_ssl_context())
+            else httpx.AsyncClient(timeout=self._settings.timeout, verify=default_ssl_context(), cookies=no_cookies())
         )
         self._transport = AsyncTransport(
             http,
@@ -333,6 +368,7 @@ class AsyncUsageClient(_ClientBase):
             timeout=self._settings.timeout,
             policy=self._settings.policy,
             sleep=sleep or asyncio.sleep,
+            max_response_bytes=self._settings.max_response_bytes,
         )
 
     async def close(self) -> None:

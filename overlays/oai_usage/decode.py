@@ -20,6 +20,7 @@ from .endpoints import Endpoint
 from .errors import DecodeError
 from .page import Page, RowBucket, UnknownResult
 from .readers import fast_model_reader, fast_row_builder, model_reader, record_values
+from .redaction import redact_secrets
 from .schema import FieldSpec, fields_of
 from .timeparse import from_unix_seconds
 
@@ -32,8 +33,13 @@ _WHAT = {"int": "an integer", "float": "a number", "bool": "true or false", "str
 
 
 def _short(value: object, limit: int = 80) -> str:
-    """repr(value), cut to `limit` characters: a whole list of buckets does not belong in an error message."""
-    text = repr(value)
+    """repr(value), cut to `limit` characters: a whole list of buckets does not belong in an error message.
+
+    Secrets are masked before the cut, so a cut never leaves part of an echoed key behind."""
+    try:
+        text = redact_secrets(repr(value))
+    except RecursionError:
+        text = f"<{type(value).__name__} nested too deeply>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -16,13 +16,16 @@
     ├── PaginationError                       the page chain is broken or runs away
     └── DecodeError                           a response could not be read
 
-Messages are built from values that never include the admin key; response text is scrubbed of it
-before it gets here (see `auth.SecretKey.redact`).
+Every text field is passed through `redaction.redact_secrets` when the error is built, so a key a server
+echoed back (raw, JSON-escaped, percent-encoded) never reaches a message, a field, `args` or a pickle.
+Every error survives a pickle round trip with its fields (for multiprocessing and task queues).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from .redaction import redact_secrets, redact_value
 
 if TYPE_CHECKING:
     from .resume import ResumePoint
@@ -39,6 +42,24 @@ class OaiUsageError(Exception):
     """
 
     resume: ResumePoint | None = None
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact_secrets(arg) if isinstance(arg, str) else arg for arg in args))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls cls(*args), which fails for keyword-only fields; rebuild from state.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[OaiUsageError], args: tuple[Any, ...], state: dict[str, Any]) -> OaiUsageError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+def _clean(value: str | None) -> str | None:
+    return None if value is None else redact_secrets(value)
 
 
 class ValidationError(OaiUsageError, ValueError):
@@ -75,13 +96,13 @@ class APIError(OaiUsageError):
         retry_after: float | None = None,
         hint: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = redact_secrets(message)
         self.status_code = status_code
-        self.type = type
-        self.code = code
-        self.param = param
-        self.request_id = request_id
-        self.body = body
+        self.type = _clean(type)
+        self.code = _clean(code)
+        self.param = _clean(param)
+        self.request_id = _clean(request_id)
+        self.body = redact_value(body)
         self.retry_after = retry_after
         self.hint = hint
         super().__init__(self._describe())
@@ -149,9 +170,10 @@ class DecodeError(OaiUsageError):
     def __init__(
         self, message: str, *, field: str | None = None, status_code: int | None = None, request_id: str | None = None
     ) -> None:
+        request_id = _clean(request_id)
         text = message + (f" [request id {request_id}]" if request_id else "")
         super().__init__(text)
-        self.field = field
+        self.field = _clean(field)
         self.status_code = status_code
         self.request_id = request_id
 

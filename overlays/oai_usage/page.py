@@ -26,13 +26,15 @@ class UnknownResult:
 class Page(Generic[B]):
     """One decoded page of an endpoint: its buckets as generated models, plus what came with them."""
 
-    data: list[B]
+    data: list[B] = field(repr=False)  # kept out of the repr: a page can hold megabytes
     has_more: bool
     next_page: str | None
     number: int  # 1 for the first page of a query
     request_id: str | None = None
-    unknown_results: list[UnknownResult] = field(default_factory=list)
-    additional_properties: dict[str, Any] = field(default_factory=dict)  # page fields the spec does not declare
+    unknown_results: list[UnknownResult] = field(default_factory=list, repr=False)
+    additional_properties: dict[str, Any] = field(
+        default_factory=dict, repr=False
+    )  # page fields the spec does not declare
 
 
 class RowBucket(NamedTuple):

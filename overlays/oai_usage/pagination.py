@@ -4,8 +4,21 @@
 next request (or None when done). It raises `PaginationError` when `has_more` is true without a cursor, when a
 cursor comes back a second time, when buckets stop moving forward in time (a rewound cursor would count them
 twice), when they do not tile the range (a late first bucket, a gap, a last page short of a past end: partial
-data must not pass for complete), or when the page cap is passed. `iter_pages`/`aiter_pages` drive it for one
-window of parameters; `fetch` runs several windows side by side.
+data must not pass for complete), when a bucket is not inside the range with the asked width or a page holds
+more buckets than `limit` (nothing extra: a total must not silently grow), or when the page cap is passed. Two
+results with the same group key in one bucket are a `DecodeError`.
+
+"Inside the range with the asked width" (W = the bucket width, S/E = the asked start/end, now = request time):
+
+* the first bucket starts at S (usage; when S is unaligned it is partial, ending at the next W boundary), or,
+  for costs, whose buckets are whole UTC days, at S or at the UTC midnight at or before S;
+* every later bucket starts on the W grid, where the one before ended;
+* a bucket ends after its start and no later than the first W boundary after its start; one that ends before
+  that boundary (clipped) ends at E, or, when there is no E or E is still ahead, at most at now (the live API
+  clips its last bucket to min(E, now)); ending at the boundary after E (older sandboxes) is tolerated;
+* no bucket starts at or after E, or, without E, after now plus CLOCK_SKEW (the server's clock may run ahead).
+
+`iter_pages`/`aiter_pages` drive the loop for one window of parameters; `fetch` runs several windows side by side.
 
 The default page cap needs no tuning: a page holds at least one bucket, so a range cannot take more pages
 than it has buckets. The cap is that count (plus one for a partial first bucket, plus one spare).
@@ -13,16 +26,18 @@ than it has buckets. The cap is that count (plus one for a partial first bucket,
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
+import operator
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from .decode import decode_page
 from .endpoints import KNOWN_RESULT_OBJECTS, WIDTH_SECONDS
-from .errors import PaginationError
-from .page import Page
+from .errors import DecodeError, PaginationError
+from .page import Page, RowBucket
 from .timeparse import iso
 from .transport import Reply, RequestSpec
 from .validation import ValidQuery
@@ -40,6 +55,19 @@ def automatic_page_cap(query: ValidQuery[Any], now: float) -> int:
 
 
 PageDecoder = Callable[..., Page[Any]]  # decode_page or decode_rows_page
+
+CLOCK_SKEW = 120  # seconds a server's clock may run ahead of ours (a bucket may start up to this far past now)
+
+
+def _group_keys(endpoint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]] | None:
+    """Getters of a result's group key (every field the endpoint can group by): for models and for rows."""
+    spec = endpoint.params.get("group_by")
+    names = tuple(spec.allowed) if spec is not None else ()
+    if not names:
+        return None
+    if len(names) == 1:
+        return operator.attrgetter(names[0]), operator.itemgetter(names[0])
+    return operator.attrgetter(*names), operator.itemgetter(*names)
 
 
 class PageLoop(Generic[B]):
@@ -68,6 +96,10 @@ class PageLoop(Generic[B]):
         self._last_start: int | None = None
         self._covered_to: int | None = None  # end of the last bucket seen
         self._reported: set[str] = reported if reported is not None else set()
+        self.width = WIDTH_SECONDS[query.bucket_width]
+        self.limit: int = query.params["limit"]
+        self.whole_days = query.endpoint.name == "costs"  # costs buckets are whole UTC days (live API)
+        self._keys = _group_keys(query.endpoint)
 
     def _request(self, cursor: str | None) -> RequestSpec:
         params: dict[str, Any] = dict(self.query.params)
@@ -84,7 +116,14 @@ class PageLoop(Generic[B]):
     def accept(self, reply: Reply) -> tuple[Page[B], RequestSpec | None]:
         """The page in `reply`, and the request for the next one (None when this was the last)."""
         self.pages += 1
-        page: Page[B] = self.decode(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
+        failure: DecodeError | None = None
+        try:
+            page: Page[B] = self.decode(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
+        except DecodeError as exc:
+            failure = copy.copy(exc)  # the same error without the decoder's traceback
+        if failure is not None:
+            # Raised afresh here: the decoder's frames (holding the raw body) stay off the traceback.
+            raise failure
         self._check_buckets(page)
         self._report_unknown(page)
         if not page.has_more:
@@ -102,29 +141,80 @@ class PageLoop(Generic[B]):
         return page, self._request(cursor)
 
     def _check_buckets(self, page: Page[B]) -> None:
-        """One pass over the page: buckets move forward in time and tile the range (the first holds the start,
-        each begins where the one before ended)."""
+        """One pass over the page: buckets move forward in time, tile the range (the first holds the start, each
+        begins where the one before ended) and stay inside it with the asked width; no group key twice."""
         buckets: list[Any] = page.data  # any generated bucket model (or RowBucket): all have start/end times
+        if len(buckets) > self.limit:
+            raise self._fail(f"page {page.number} has {len(buckets)} buckets, more than the limit {self.limit}")
+        width, first, end = self.width, self.query.start_time, self.query.end_time
+        now = max(self.now, time.time()) + CLOCK_SKEW
+        stop = end if end is not None else now
+        clipped_ok = end is None or end > self.now  # a last bucket may end at the request time
         for bucket in buckets:
             start: int = bucket.start_time
+            finish: int = bucket.end_time
             if self._last_start is not None and start <= self._last_start:
                 raise self._fail(
                     f"page {page.number} has a bucket starting {iso(start)} after one starting "
                     f"{iso(self._last_start)}: buckets repeat or go back in time"
                 )
             if self._covered_to is None:
-                if not start <= self.query.start_time < bucket.end_time:
+                if start != first and not (self.whole_days and start == first - first % width):
+                    late = start > first
                     raise self._fail(
-                        f"page {page.number} starts at {iso(start)}, not at the start of the range "
-                        f"{iso(self.query.start_time)}: buckets are missing"
+                        f"page {page.number} starts at {iso(start)}, not at the start of the range {iso(first)}: "
+                        + ("buckets are missing" if late else "it begins before the range")
                     )
             elif start != self._covered_to:
                 raise self._fail(
                     f"page {page.number} has a gap: a bucket ends at {iso(self._covered_to)} and the next starts "
                     f"at {iso(start)}"
                 )
+            elif start % width:
+                raise self._fail(
+                    f"page {page.number} has a bucket starting at {iso(start)}, off the {self.query.bucket_width} "
+                    "grid: only the first bucket of a range may be partial"
+                )
+            if start >= stop:
+                raise self._fail(
+                    f"page {page.number} has a bucket starting at {iso(start)}, at or after the end of the range "
+                    f"{iso(math.floor(stop))}{'' if end is not None else ' (now)'}: buckets were added"
+                )
+            boundary = start - start % width + width
+            if not start < finish <= boundary or (
+                finish < boundary and finish != end and not (clipped_ok and finish <= now)
+            ):
+                raise self._fail(
+                    f"page {page.number} has a bucket {iso(start)} to {iso(finish)}, not one "
+                    f"{self.query.bucket_width} bucket (it should end at {iso(boundary)}, or be clipped at the end "
+                    "of the range)"
+                )
             self._last_start = start
-            self._covered_to = bucket.end_time
+            self._covered_to = finish
+            self._check_unique(bucket, page.number)
+
+    def _check_unique(self, bucket: Any, number: int) -> None:
+        """Two results with the same group key in one bucket would count twice: a DecodeError."""
+        if self._keys is None:
+            return
+        if isinstance(bucket, RowBucket):
+            items: list[Any] = bucket.rows
+            key = self._keys[1]
+        else:
+            items = bucket.results
+            key = self._keys[0]
+        if len(items) < 2:
+            return
+        try:
+            distinct = len(set(map(key, items)))
+        except (TypeError, KeyError, AttributeError):  # an odd result: the decoder has judged it already
+            return
+        if distinct != len(items):
+            raise DecodeError(
+                f"{self.endpoint.name} page {number}, bucket {iso(bucket.start_time)}: two results have the same "
+                "group key; one of them would be counted twice",
+                field="results",
+            )
 
     def _check_complete(self, page: Page[B]) -> None:
         """The last page must reach the end of a range that is wholly in the past: no silent partial data."""

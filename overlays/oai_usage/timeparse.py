@@ -8,6 +8,10 @@ from .errors import ValidationError
 
 TimeLike = datetime | date | str | int
 
+# The sandbox's bound on times (sandbox/oai_usage_sandbox/params.py, MAX_TIME): client and server agree on
+# what a time is. Far past any real timestamp (year 36812), small enough for exact arithmetic everywhere.
+MAX_UNIX_SECONDS = 1 << 40
+
 ALLOWED_FORMS = (
     "a datetime (naive means UTC), a date, an ISO 8601 string such as '2026-11-01' or '2026-11-01T12:00:00Z', "
     "or Unix seconds as an int"
@@ -26,6 +30,10 @@ def to_unix_seconds(value: object, param: str = "time") -> int:
     if isinstance(value, int):
         if value < 0:
             raise ValidationError(f"{param} must not be negative, got {value}", param=param)
+        if value >= MAX_UNIX_SECONDS:
+            raise ValidationError(
+                f"{param} must be Unix seconds below 2**40 ({MAX_UNIX_SECONDS}), got {value}", param=param
+            )
         return value
     if isinstance(value, datetime):
         moment = to_utc(value)

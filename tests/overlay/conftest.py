@@ -39,3 +39,10 @@ async def aclient(clean_env: pytest.MonkeyPatch, sleeps: list[float]) -> AsyncIt
 
     async with AsyncUsageClient(KEY, sleep=fake_sleep) as usage_client:
         yield usage_client
+
+
+@pytest.fixture
+def once(clean_env: pytest.MonkeyPatch) -> Iterator[UsageClient]:
+    """A client that does not retry, so a test sees the first answer's outcome."""
+    with UsageClient(KEY, max_retries=0) as usage_client:
+        yield usage_client

@@ -6,12 +6,12 @@ from typing import Any
 
 import httpx
 import pytest
-from oai_usage import Query, UsageClient, ValidationError
+from oai_usage import AsyncUsageClient, Query, UsageClient, ValidationError
 from oai_usage.endpoints import ENDPOINTS
 from oai_usage_api.models import UsageCompletionsBucket
 from pytest_httpx import HTTPXMock
 
-from tests.overlay.payloads import BASE, CURSOR_2, HOUR, KEY, NOV_1, NOV_24, bucket, completions_result, page
+from tests.overlay.payloads import BASE, CURSOR_2, DAY, HOUR, KEY, NOV_1, NOV_24, bucket, completions_result, page
 
 NAMES = list(ENDPOINTS)
 
@@ -143,3 +143,22 @@ def test_a_cursor_is_followed_through_an_injected_client(clean_env: pytest.Monke
         client = UsageClient(KEY, http_client=own)
         assert len(list(client.costs(start_time=NOV_1, end_time=NOV_1 + 2 * 86400))) == 2
     assert all(r.headers["Authorization"] == f"Bearer {KEY}" for r in httpx_mock.get_requests())
+
+
+def _cookie_pages(httpx_mock: HTTPXMock) -> None:
+    first = page([bucket(NOV_1)], next_page="page_2")
+    httpx_mock.add_response(json=first, headers={"set-cookie": "tracker=abc123; Path=/; Domain=api.openai.com"})
+    httpx_mock.add_response(json=page([bucket(NOV_1 + DAY)]))
+
+
+def test_cookies_set_by_the_server_are_neither_kept_nor_sent(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    _cookie_pages(httpx_mock)
+    assert len(list(client.costs(start_time=NOV_1, end_time=NOV_1 + 2 * DAY).with_concurrency(1))) == 2
+    assert all("cookie" not in request.headers for request in httpx_mock.get_requests())
+    assert not list(client._transport.http.cookies.jar)
+
+
+async def test_the_async_client_keeps_no_cookies(aclient: AsyncUsageClient, httpx_mock: HTTPXMock) -> None:
+    _cookie_pages(httpx_mock)
+    assert len([b async for b in aclient.costs(start_time=NOV_1, end_time=NOV_1 + 2 * DAY).with_concurrency(1)]) == 2
+    assert all("cookie" not in request.headers for request in httpx_mock.get_requests())

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from oai_usage import (
+    APIConnectionError,
     APIError,
+    APITimeoutError,
     AuthenticationError,
     BadRequestError,
     DecodeError,
+    MissingAdminKeyError,
+    MissingDependencyError,
     NotFoundError,
     OaiUsageError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
     UsageClient,
+    ValidationError,
 )
+from oai_usage.resume import ResumePoint
 from pytest_httpx import HTTPXMock
 
 from tests.overlay.payloads import KEY, NOV_1, error_body
@@ -150,3 +158,54 @@ def test_a_success_status_with_a_non_json_body_is_a_decode_error(once: UsageClie
 @pytest.mark.parametrize("cls", [APIError, DecodeError])
 def test_every_error_is_an_oai_usage_error(cls: type[Any]) -> None:
     assert issubclass(cls, OaiUsageError)
+
+
+def _every_error() -> list[OaiUsageError]:
+    api_fields: dict[str, Any] = {
+        "type": "server_error",
+        "code": "c1",
+        "param": "start_time",
+        "request_id": "req_9",
+        "retry_after": 2.5,
+    }
+    errors: list[OaiUsageError] = [
+        cls("went wrong", status_code=status, body={"error": {"message": "went wrong"}}, hint="h", **api_fields)
+        for cls, status in [
+            (APIError, 418),
+            (BadRequestError, 400),
+            (AuthenticationError, 401),
+            (PermissionDeniedError, 403),
+            (NotFoundError, 404),
+            (RateLimitError, 429),
+            (ServerError, 503),
+        ]
+    ]
+    errors += [
+        ValidationError("limit 0 is not allowed", param="limit", endpoint="costs"),
+        MissingAdminKeyError("no admin key"),
+        MissingDependencyError("needs pandas"),
+        APIConnectionError("refused"),
+        APITimeoutError("timed out"),
+        PaginationError("a gap", endpoint="costs", pages=3),
+        DecodeError("bad field", field="amount.value", status_code=200, request_id="req_7"),
+    ]
+    for error in errors:
+        error.resume = ResumePoint("costs", "abc123", NOV_1, 5, 2)
+    return errors
+
+
+@pytest.mark.parametrize("error", _every_error(), ids=lambda e: type(e).__name__)
+def test_every_public_error_survives_a_pickle_round_trip(error: OaiUsageError) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error) and copy.args == error.args
+    assert vars(copy) == vars(error)  # every field, the resume point included
+
+
+def test_a_pickled_error_never_holds_the_key(once: UsageClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=429, json=error_body(f"slow down {KEY}"), headers={"x-request-id": KEY})
+    with pytest.raises(RateLimitError) as info:
+        list(once.costs(start_time=NOV_1))
+    data = pickle.dumps(info.value)
+    assert KEY.encode() not in data and KEY.removeprefix("sk-admin-").encode() not in data
+    assert pickle.loads(data).status_code == 429

@@ -63,3 +63,26 @@ HOSTS = [("localhost", True), ("127.0.0.1", True), ("::1", True), ("0.0.0.0", Fa
 @pytest.mark.parametrize(("host", "loopback"), HOSTS)
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    "url", ["http://0177.0.0.1/v1", "http://127.0.0.1:80:80/v1", "http://ⓛocalhost/v1", "https://", "http:///v1"]
+)
+def test_a_malformed_base_url_is_our_validation_error(url: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        resolve_base_url(url)
+    assert caught.value.param == "base_url"
+
+
+@pytest.mark.parametrize("url", ["https://user:hunter2@api.example.com/v1", "http://me:hunter2@127.0.0.1:8000/v1"])
+def test_a_base_url_with_user_info_is_refused_without_showing_it(clean_env: pytest.MonkeyPatch, url: str) -> None:
+    with pytest.raises(ValidationError, match="user name or password") as caught:
+        UsageClient(KEY, base_url=url)
+    assert caught.value.param == "base_url"
+    assert "hunter2" not in str(caught.value) and "hunter2" not in repr(caught.value.args)
+
+
+def test_a_base_url_with_user_info_from_the_environment_is_refused(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("OPENAI_BASE_URL", "https://user:hunter2@api.example.com/v1")
+    with pytest.raises(ValidationError, match="user name or password"):
+        UsageClient(KEY)

@@ -155,8 +155,8 @@ def test_passing_the_page_cap_is_a_pagination_error(clean_env: pytest.MonkeyPatc
 
 
 def test_the_automatic_cap_stops_a_server_that_never_finishes(client: UsageClient, httpx_mock: HTTPXMock) -> None:
-    for n in range(4):  # a 2-day range can never need more than 2 + 2 pages
-        httpx_mock.add_response(json=page([bucket(NOV_1 + n * HOUR, width=HOUR)], next_page=f"page_{n}"))
+    for n in range(4):  # a 2-day range can never need more than 2 + 2 pages (empty ones, each with a new cursor)
+        httpx_mock.add_response(json=page([], next_page=f"page_{n}"))
     with pytest.raises(PaginationError, match="more than 4 pages"):
         list(client.costs(start_time=NOV_1, end_time=NOV_1 + 2 * DAY))
 

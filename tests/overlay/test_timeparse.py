@@ -62,3 +62,14 @@ def test_aware_datetimes_round_trip_to_the_same_instant_in_utc(moment: datetime)
 @given(st.integers(min_value=0, max_value=4_102_444_800))
 def test_iso_text_of_unix_seconds_parses_back_to_them(seconds: int) -> None:
     assert to_unix_seconds(iso(seconds)) == seconds
+
+
+@pytest.mark.parametrize("value", [2**40, 2**40 + 1, 2**63])
+def test_times_at_or_past_the_sandbox_bound_are_refused(value: int) -> None:
+    with pytest.raises(ValidationError, match=r"below 2\*\*40") as info:
+        to_unix_seconds(value, "start_time")
+    assert info.value.param == "start_time"
+
+
+def test_the_last_time_below_the_bound_is_accepted() -> None:
+    assert to_unix_seconds(2**40 - 1, "end_time") == 2**40 - 1
