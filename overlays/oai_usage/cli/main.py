@@ -7,28 +7,48 @@ the API's message. No tracebacks for either, and the admin key is never printed.
 from __future__ import annotations
 
 import argparse
-import json
+import difflib
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from types import FrameType
 from typing import Any, NoReturn
 
+# Only light modules at import time: `--help`, `--version` and completion must start fast. The client
+# (httpx, the generated models), rich, the sandbox and the report modules are imported by the commands.
 from .. import errors
+from .._version import __version__
 from ..timeparse import iso_datetime
-from . import dates, fetch, output
-from .plot import MissingExtraError, write_chart
-from .render import print_report
-from .report import VOLUME_ENDPOINTS, Report, add_costs, add_previous_spend, add_previous_volume, add_usage
+from . import dates, output, paths
 
 log = logging.getLogger("oai_usage.cli")
 
 EXIT_API = 1
 EXIT_USAGE = 2
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+COMMANDS = ("usage", "costs", "report", "sandbox", "completion")
+# The usage endpoints, spelled out so that building the parser needs no registry (and so no httpx or
+# generated models); tests/overlay/cli/test_main.py checks it against the registry.
+USAGE_ENDPOINTS = (
+    "completions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
+    "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls", "decisions",
+)  # fmt: skip
+# List filters whose values may contain commas (costs line items are named like "gpt-image-1, 1024x1792"):
+# each flag is one value, never split.
+UNSPLIT_LISTS = frozenset({"line_items"})
+CLI_KEY_HINT = "set OPENAI_ADMIN_KEY to an Admin API key (sk-admin-...) with usage read access"
 
 
 class CliError(Exception):
     """A user mistake found by the CLI itself: one line, exit 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that partial output files are removed on the way out."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +60,10 @@ class _Parser(argparse.ArgumentParser):
 
 def _csv_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",")] if text else []
+
+
+def _one_value(text: str) -> list[str]:
+    return [text]
 
 
 def _add_global(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -60,75 +84,142 @@ def _add_global(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
     parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
                         help="log progress to stderr (-vv for HTTP details)")  # fmt: skip
+    if not suppress:
+        parser.add_argument("--version", action="version", version=f"oai-usage {__version__}")
 
 
 def _add_range(parser: argparse.ArgumentParser, default_start: str | None) -> None:
-    parser.add_argument("--start", default=default_start, help=f"range start, inclusive: {dates.ALLOWED}")
+    parser.add_argument("--start", default=default_start, help=f"range start, inclusive: {dates.ALLOWED}; {dates.RULE}")
     parser.add_argument("--end", help="range end, exclusive (default: now); same forms as --start")
+    parser.add_argument("--tz", metavar="ZONE", help=f"read dates and build days in this IANA time zone "
+                        f"(default: ${dates.TZ_VARIABLE} or UTC); exports add local-time columns")  # fmt: skip
 
 
 def _add_output(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", choices=formats, default="table", help="output format (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout")
+    parser.add_argument("--keep-empty", action="store_true",
+                        help="an empty bucket gives one row (empty dimensions, zeros) instead of none")  # fmt: skip
 
 
 def _add_query_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
+    from . import fetch  # the endpoint registry (generated models): only for the command being run
+
     spec = fetch.endpoint_options(endpoint)
     parser.add_argument("--bucket-width", choices=spec.bucket_widths, help="bucket width (API default 1d)")
-    parser.add_argument("--group-by", type=_csv_list, metavar="A,B",
-                        help="group by these dimensions: " + ", ".join(spec.group_by))  # fmt: skip
+    group_help = "group by these dimensions, in this order (repeatable): " + ", ".join(spec.group_by)
+    parser.add_argument("--group-by", type=_csv_list, action="extend", metavar="A,B", help=group_help)
     parser.add_argument("--limit", type=int, help="buckets per page (default: the largest the width allows)")
     for name, allowed in spec.list_filters.items():
-        hint = f"comma-separated; one of {', '.join(allowed)}" if allowed else "comma-separated IDs or names"
-        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, type=_csv_list, metavar="A,B", help=hint)
+        flag = f"--{name.replace('_', '-')}"
+        if name in UNSPLIT_LISTS:
+            hint = "one value per flag, never split on commas (repeat the flag for more)"
+            parser.add_argument(flag, dest=name, type=_one_value, action="extend", metavar="VALUE", help=hint)
+            continue
+        hint = "comma-separated, repeatable; " + (f"one of {', '.join(allowed)}" if allowed else "IDs or names")
+        parser.add_argument(flag, dest=name, type=_csv_list, action="extend", metavar="A,B", help=hint)
     if spec.has_batch:
         parser.add_argument("--batch", choices=["true", "false"], help="only batch (true) or only non-batch (false)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _wanted(argv: Sequence[str] | None) -> tuple[str | None, str | None] | None:
+    """The command (and usage endpoint) `argv` names, so that only its options are built; None: build all."""
+    if argv is None:
+        return None
+    words = [w for i, w in enumerate(argv) if not w.startswith("-") and (i == 0 or argv[i - 1] != "--base-url")]
+    command = words[0] if words else None
+    endpoint = words[1] if command == "usage" and len(words) > 1 else None
+    return command, endpoint
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given `argv`, only the options of the command it names are built (fast start)."""
+    wanted = _wanted(argv)
+
+    def needed(command: str, endpoint: str | None = None) -> bool:
+        return wanted is None or wanted == (command, endpoint) or (endpoint is None and wanted[0] == command)
+
     parser = _Parser(prog="oai-usage", description="OpenAI organization usage and costs: exports and reports.")
     _add_global(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
 
     usage = commands.add_parser("usage", help="export usage of one endpoint")
     endpoints = usage.add_subparsers(dest="endpoint", metavar="ENDPOINT", parser_class=_Parser)
-    endpoints.required = True
-    for name in fetch.USAGE_ENDPOINTS:
+    for name in USAGE_ENDPOINTS:
         sub = endpoints.add_parser(name, help=f"/organization/usage/{name}")
         _add_global(sub, suppress=True)
-        _add_range(sub, "7d")
-        _add_query_options(sub, name)
-        _add_output(sub, output.FORMATS)
+        if needed("usage", name):
+            _add_range(sub, "7d")
+            _add_query_options(sub, name)
+            _add_output(sub, output.FORMATS)
 
     costs = commands.add_parser("costs", help="export daily costs")
     _add_global(costs, suppress=True)
-    _add_range(costs, "7d")
-    _add_query_options(costs, "costs")
-    _add_output(costs, output.FORMATS)
+    if needed("costs"):
+        _add_range(costs, "7d")
+        _add_query_options(costs, "costs")
+        _add_output(costs, output.FORMATS)
 
     report = commands.add_parser("report", help="spend report: totals, projects, line items, models, trend")
     _add_global(report, suppress=True)
-    report.add_argument("--since", default=None, help="report on the last N days/hours, e.g. 30d (default 30d)")
-    _add_range(report, None)
-    report.add_argument("--plot", metavar="PNG", help="also write a chart: daily spend by project, tokens by model")
-    _add_output(report, ("table", "json"))
+    if needed("report"):
+        from .report_run import add_report_options
 
-    from oai_usage_sandbox.__main__ import build_arg_parser as sandbox_options
+        _add_range(report, None)
+        add_report_options(report)
+        report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete), not stdout")
 
-    sandbox_options(commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)"))
+    sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)")
+    if needed("sandbox"):
+        from oai_usage_sandbox.__main__ import build_arg_parser as sandbox_options
+
+        sandbox_options(sandbox)
+
+    completion = commands.add_parser("completion", help="print a shell completion script: bash, zsh or fish")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, but an unknown option is named first (with a suggestion) and a missing command is listed."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        unknown = next((w for w in extra if w.startswith("-")), None)
+        if unknown is None:
+            parser.error(f"unexpected argument {extra[0]!r}")
+        flag = unknown.split("=", 1)[0]
+        close = difflib.get_close_matches(flag, _option_strings(parser), n=1)
+        parser.error(f"unknown option {flag}" + (f" (did you mean {close[0]}?)" if close else ""))
+    if args.command is None:
+        parser.error(f"missing COMMAND; one of {', '.join(COMMANDS)} (oai-usage --help)")
+    if args.command == "usage" and args.endpoint is None:
+        parser.error(f"usage: missing ENDPOINT; one of {', '.join(USAGE_ENDPOINTS)}")
+    return args
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
+    """Every long option of `parser` and of its (built) subcommands."""
+    found: list[str] = []
+    for action in parser._actions:
+        found += [o for o in action.option_strings if o.startswith("--")]
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += _option_strings(sub)
+    return sorted(set(found))
+
+
 def _range(args: argparse.Namespace, now: datetime) -> tuple[datetime, datetime]:
-    start = dates.parse_when(args.start, now=now, option="--start")
-    end = dates.parse_when(args.end, now=now, option="--end") if args.end else now
+    tz = dates.zone(args.tz)
+    start = dates.parse_when(args.start, now=now, option="--start", tz=tz)
+    end = dates.parse_when(args.end, now=now, option="--end", tz=tz) if args.end else now
     if end <= start:
         raise CliError(f"--end ({iso_datetime(end)}) must be after --start ({iso_datetime(start)})")
     return start, end
 
 
 def _query_params(args: argparse.Namespace, endpoint: str, start: datetime, end: datetime) -> dict[str, Any]:
+    from . import fetch
+
     spec = fetch.endpoint_options(endpoint)
     params: dict[str, Any] = {"start_time": start, "end_time": end}
     if args.bucket_width:
@@ -145,53 +236,43 @@ def _query_params(args: argparse.Namespace, endpoint: str, start: datetime, end:
     return params
 
 
+def _check_outputs(*targets: tuple[str, str | None]) -> None:
+    """Path mistakes in (option, path) pairs, found before anything is fetched."""
+    for option, path in targets:
+        if path is not None and path != "-":
+            paths.check_target(path, option)
+
+
 def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
+    from . import fetch
+
     start, end = _range(args, now)
     params = _query_params(args, endpoint, start, end)
+    _check_outputs(("-o", args.output))
     with fetch.open_client(args, now) as client:
-        rows = fetch.rows_with_progress(client, endpoint, params)
+        if args.keep_empty:
+            from .empty import rows_keeping_empty
+
+            rows = rows_keeping_empty(client, endpoint, params)
+        else:
+            rows = fetch.rows_with_progress(client, endpoint, params)
         columns = fetch.columns(endpoint)
+        tz = dates.zone(args.tz)
+        if tz is not UTC:  # UTC instants stay; local times are added beside them
+            rows, columns = dates.with_local_times(rows, tz), (*columns, *dates.LOCAL_COLUMNS)
         with output.open_output(args.output) as out:
             title = "costs" if endpoint == "costs" else f"{endpoint} usage"
-            count = output.write_rows(args.format, rows, out, columns, title=title)
+            count = output.write_rows(args.format, rows, out, columns, title=title, group_by=params.get("group_by"))
+    if count == 0:
+        print(f"oai-usage: no data for {title} from {iso_datetime(start)} to {iso_datetime(end)}", file=sys.stderr)
     log.info("wrote %d rows", count)
     return 0
 
 
-def _report_range(args: argparse.Namespace, now: datetime) -> tuple[datetime, datetime]:
-    if args.since and (args.start or args.end):
-        raise CliError("--since cannot be combined with --start/--end; use one or the other")
-    if args.start:
-        return _range(args, now)
-    span = dates.parse_span(args.since or "30d", option="--since")
-    # Whole UTC days: the last N days including today (so far).
-    days = max(1, span // timedelta(days=1))
-    start = dates.start_of_day(now) - timedelta(days=days - 1) if span >= timedelta(days=1) else now - span
-    return start, now
-
-
 def _report(args: argparse.Namespace, now: datetime) -> int:
-    start, end = _report_range(args, now)
-    previous_start = start - (end - start)
-    report = Report(start=start, end=end, previous_start=previous_start)
-    with fetch.open_client(args, now) as client:
-        now_range = {"start_time": start, "end_time": end, "bucket_width": "1d"}
-        before = {"start_time": previous_start, "end_time": start, "bucket_width": "1d"}
-        add_costs(
-            report, fetch.rows_with_progress(client, "costs", {**now_range, "group_by": ["project_id", "line_item"]})
-        )
-        add_previous_spend(report, fetch.rows_with_progress(client, "costs", before))
-        for endpoint in VOLUME_ENDPOINTS:
-            add_usage(report, fetch.rows_with_progress(client, endpoint, {**now_range, "group_by": ["model"]}))
-            add_previous_volume(report, fetch.rows_with_progress(client, endpoint, before))
-    if args.plot:
-        write_chart(report, args.plot)
-    with output.open_output(args.output) as out:
-        if args.format == "json":
-            out.write(json.dumps(report.as_dict(), indent=2) + "\n")
-        else:
-            print_report(report, out, chart=args.plot)
-    return 0
+    from .report_run import run_report
+
+    return run_report(args, now)
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -207,6 +288,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     logging.getLogger().setLevel(min(level, logging.getLogger().level))
+    _check_port(args.host, args.port)
     try:
         serve(config, args.host, args.port)
     except MissingServerError as exc:
@@ -214,32 +296,106 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_port(host: str, port: int) -> None:
+    """A busy or unusable address is a user mistake: one line and exit 2 (not uvicorn's log and exit 3)."""
+    import socket
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise CliError(f"--host {host}: cannot resolve it ({exc.strerror or exc})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise CliError(f"--port {port}: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    sys.stdout.write(script(args.shell, build_parser()))
+    return 0
+
+
+def _exit_code(exc: BaseException) -> int | None:
+    """EXIT_USAGE for a user mistake, EXIT_API for an API or I/O failure, None for a bug (let it raise)."""
+    plot = sys.modules.get("oai_usage.cli.plot")
+    missing_extra: tuple[type[BaseException], ...] = (plot.MissingExtraError,) if plot else ()
+    mistakes = (CliError, dates.DateError, paths.OutputPathError, errors.ValidationError,
+                errors.MissingAdminKeyError, errors.MissingDependencyError, *missing_extra)  # fmt: skip
+    if isinstance(exc, mistakes):
+        return EXIT_USAGE
+    if isinstance(exc, errors.OaiUsageError | paths.OutputIOError):
+        return EXIT_API
+    return None
+
+
+def _message(exc: BaseException) -> str:
+    """The one line shown for an error, in the CLI's words (the key hint names the variable, not admin_key=)."""
+    return str(exc).replace(errors.ADMIN_KEY_HINT, CLI_KEY_HINT)
+
+
 def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
     """Parse and run one command; returns the exit code (the console script calls sys.exit on it)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = _parse(parser, argv)
     level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     moment = now or datetime.now(UTC)
     try:
+        if args.sandbox and args.base_url is not None:
+            raise CliError("--sandbox and --base-url cannot be combined: the sandbox runs in process; use one")
+        if args.command == "completion":
+            return _completion(args)
         if args.command == "sandbox":
             return _sandbox(args)
         if args.command == "report":
             return _report(args, moment)
         return _export(args, args.endpoint if args.command == "usage" else "costs", moment)
-    except (CliError, dates.DateError, errors.ValidationError, errors.MissingAdminKeyError,
-            errors.MissingDependencyError, MissingExtraError) as exc:  # fmt: skip
-        print(f"oai-usage: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except errors.OaiUsageError as exc:
-        print(f"oai-usage: error: {exc}", file=sys.stderr)
-        return EXIT_API
+    except BrokenPipeError:
+        # The reader stopped early (`| head -1`): the same for every format and command, exit 0 quietly.
+        return 0
+    except SystemExit as exc:
+        if isinstance(exc.__context__, BrokenPipeError):  # rich's Console turns a closed pipe into exit(1)
+            return 0
+        raise
     except KeyboardInterrupt:
         print("oai-usage: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except Terminated:
+        print("oai-usage: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    except Exception as exc:
+        code = _exit_code(exc)
+        if code is None:
+            raise
+        print(f"oai-usage: error: {_message(exc)}", file=sys.stderr)
+        return code
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe or a full disk, point stdout at /dev/null so the exit flush cannot fail again."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def main() -> NoReturn:
-    sys.exit(run())
+    """The console script: SIGTERM cleans up like Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 130, 143."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    code = run()
+    _quiet_stdout()
+    sys.exit(code)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from ..timeparse import iso_datetime
+from . import paths
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -35,33 +35,31 @@ def csv_cell(value: Any) -> str:
 
 
 @contextlib.contextmanager
-def atomic_file(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """A file written beside `path` and renamed into place only if the block succeeds: never half a file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        # mkstemp makes the file private; give it the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        handle: IO[Any] = os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding="utf-8", newline="")
-        with handle as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def atomic_file(path: str | Path, mode: str = "w", option: str = "-o") -> Iterator[IO[Any]]:
+    """A file written beside `path` and renamed into place only if the block succeeds: never half a file.
+
+    The rule (regular files only, symlinks written through, no directory created) is `paths.atomic_write`.
+    """
+    with paths.atomic_write(path, option, mode) as fh:
+        yield fh
 
 
 @contextlib.contextmanager
-def open_output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a file that appears only when complete (see `atomic_file`)."""
+def open_output(path: str | None, option: str = "-o") -> Iterator[IO[str]]:
+    """stdout, or a file that appears only when complete (see `paths.atomic_write`).
+
+    A failed write to stdout (a full disk) is an `OutputIOError`; a closed pipe stays a BrokenPipeError.
+    """
     if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise paths.OutputIOError(exc.errno or errno.EIO, f"writing to stdout: {exc.strerror or exc}") from None
         return
-    with atomic_file(path) as fh:
+    with atomic_file(path, option=option) as fh:
         yield fh
 
 
@@ -116,33 +114,77 @@ def _numeric(rows: Sequence[Mapping[str, Any]], name: str) -> bool:
     return any(isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool) for r in rows)
 
 
-def table_columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> tuple[list[str], int]:
-    """The columns a table shows (bucket start, then grouped dimensions, then counters) and how many it hides."""
+def table_columns(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], group_by: Sequence[str] | None = None
+) -> tuple[list[str], int]:
+    """The columns a table shows (bucket start, grouped dimensions in the order given, then counters) and
+    how many it hides."""
     names = list(columns) + [k for r in rows[:1] for k in r if k not in columns]
     filled = [c for c in names if c != "bucket_end" and any(r.get(c) not in (None, "") for r in rows)]
     wide = [c for c in filled if _SPLIT.match(c) and c not in _KEPT_SPLITS]
     shown = [c for c in filled if c not in wide]
 
     ordered = [c for c in shown if c == "bucket_start"]
-    ordered += [c for c in shown if c != "bucket_start" and not _numeric(rows, c)]
+    ordered += [c for c in (group_by or ()) if c in shown and c not in ordered]
+    ordered += [c for c in shown if c not in ordered and not _numeric(rows, c)]
     ordered += [c for c in shown if c not in ordered]
     return ordered, len(wide)
 
 
-def write_table(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str], title: str) -> int:
-    """A rich table for people: empty columns and per-modality token splits left out (CSV and JSON have all)."""
+MONEY = frozenset({"amount_value"})  # shown with two decimals
+NOT_SUMMED = frozenset({"quantity"})  # units differ from row to row: a sum would mean nothing
+CURRENCY = "amount_currency"
+
+
+def totals(rows: Sequence[Mapping[str, Any]], shown: Sequence[str]) -> list[tuple[str, dict[str, float]]]:
+    """Totals of the summable numeric columns: one (label, sums) per currency, never added across currencies."""
+    summed = [c for c in shown if c != "bucket_start" and c not in NOT_SUMMED and _numeric(rows, c)]
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(str(row.get(CURRENCY) or ""), []).append(row)
+    result = []
+    for currency, members in sorted(groups.items()):
+        sums = {c: sum(_number(r.get(c)) for r in members) for c in summed}
+        result.append((f"total ({currency.upper()})" if currency else "total", sums))
+    return result
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def write_table(
+    rows: Iterable[Mapping[str, Any]],
+    out: IO[str],
+    columns: Sequence[str],
+    title: str,
+    group_by: Sequence[str] | None = None,
+) -> int:
+    """A rich table for people: grouped columns in the order asked, money with two decimals, a totals row;
+    empty columns and per-modality token splits left out (CSV and JSON have all). No rows: nothing written."""
     from rich.console import Console
     from rich.table import Table
 
     materialised = list(rows)
-    shown, hidden = table_columns(materialised, columns)
-    table = Table(title=title)
+    if not materialised:
+        return 0
+    shown, hidden = table_columns(materialised, columns, group_by)
+    sums = totals(materialised, shown)
+    table = Table(title=title, show_footer=False)
     for name in shown:
         numeric = _numeric(materialised, name)
         header = "bucket (UTC)" if name == "bucket_start" else name
         table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
-    for row in materialised:
-        table.add_row(*[_table_cell(row.get(name)) for name in shown])
+    last = len(materialised) - 1
+    for index, row in enumerate(materialised):
+        cells = [_table_cell(row.get(name), money=name in MONEY) for name in shown]
+        table.add_row(*cells, end_section=index == last)  # a rule between the rows and the totals
+    for label, values in sums:
+        cells = [label] + [
+            _table_cell(values[name], money=name in MONEY, whole=name not in MONEY) if name in values else ""
+            for name in shown[1:]
+        ]
+        table.add_row(*cells, style="bold")
     console = Console(file=out, width=None if out.isatty() else 240)
     console.print(table)
     if hidden:
@@ -150,9 +192,13 @@ def write_table(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequen
     return len(materialised)
 
 
-def _table_cell(value: Any) -> str:
+def _table_cell(value: Any, *, money: bool = False, whole: bool = False) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if money and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,.2f}"
+    if whole and isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
     if isinstance(value, float):
         return f"{value:,.4f}".rstrip("0").rstrip(".") if value else "0"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -160,7 +206,14 @@ def _table_cell(value: Any) -> str:
     return csv_cell(value)
 
 
-def write_rows(fmt: str, rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str], title: str) -> int:
+def write_rows(
+    fmt: str,
+    rows: Iterable[Mapping[str, Any]],
+    out: IO[str],
+    columns: Sequence[str],
+    title: str,
+    group_by: Sequence[str] | None = None,
+) -> int:
     """Dispatch on --format; returns how many rows were written."""
     if fmt == "csv":
         return write_csv(rows, out, columns)
@@ -168,4 +221,4 @@ def write_rows(fmt: str, rows: Iterable[Mapping[str, Any]], out: IO[str], column
         return write_json(rows, out)
     if fmt == "jsonl":
         return write_jsonl(rows, out)
-    return write_table(rows, out, columns, title)
+    return write_table(rows, out, columns, title, group_by)

@@ -1,19 +1,40 @@
-"""The report chart: daily spend stacked by project, and daily tokens stacked by model (matplotlib extra)."""
+"""The report chart: daily spend stacked by project (one panel per currency), daily tokens stacked by model.
+
+The format follows the file's extension (.png, .svg, .pdf). matplotlib is imported only inside the functions
+that draw, so importing this module costs nothing.
+"""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from .output import atomic_file
+from .paths import OutputPathError
 from .report import Report
 
 MAX_SERIES = 8  # more series than this are folded into "other" to keep the legend readable
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+WIDTH, PANEL_HEIGHT, DPI = 13, 4, 100  # inches per panel; the default two panels make 1300 x 800 pixels
 
 
 class MissingExtraError(RuntimeError):
     """An optional dependency needed for this command is not installed."""
+
+
+class ChartPathError(OutputPathError):
+    """A --plot file name whose extension names no chart format: one line, exit 2."""
+
+
+def chart_format(path: str, option: str = "--plot") -> str:
+    """The chart format for a file name, from its extension; ChartPathError naming the allowed ones."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        allowed = ", ".join(FORMATS)
+        raise ChartPathError(f"{option} {path}: unknown chart format {suffix or '(no extension)'!r}; use {allowed}")
+    return FORMATS[suffix]
 
 
 def _top_series(daily: Mapping[date, Mapping[str, float]]) -> list[str]:
@@ -25,11 +46,35 @@ def _top_series(daily: Mapping[date, Mapping[str, float]]) -> list[str]:
     return ranked[:MAX_SERIES]
 
 
-def _stack(ax: object, days: list[date], daily: Mapping[date, Mapping[str, float]], title: str, ylabel: str) -> None:
+def _labels(days: list[date], notes: Mapping[date, str]) -> list[str]:
+    return [f"{d:%m-%d}\n({notes[d]})" if d in notes else f"{d:%m-%d}" for d in days]
+
+
+def _tick_positions(count: int, most: int = 16) -> list[int]:
+    """Every day, or every n-th day for long ranges; the last day (often partial) always keeps its label."""
+    step = max(1, -(-count // most))
+    ticks = list(range(0, count, step))
+    if count and ticks[-1] != count - 1:
+        if count - 1 - ticks[-1] < step:
+            ticks.pop()
+        ticks.append(count - 1)
+    return ticks
+
+
+def _stack(
+    ax: Any,
+    days: list[date],
+    daily: Mapping[date, Mapping[str, float]],
+    title: str,
+    ylabel: str,
+    notes: Mapping[date, str],
+) -> None:
+    """Stacked bars, one slot per day (a day with nothing is a 0-height slot, never a gap in the axis)."""
     series = _top_series(daily)
+    positions = list(range(len(days)))
     bottoms = [0.0] * len(days)
-    names = [*series, "other"]
-    for name in names:
+    drawn = False
+    for name in [*series, "other"]:
         values = [
             float(
                 sum(v for n, v in daily.get(d, {}).items() if n not in series)
@@ -40,15 +85,25 @@ def _stack(ax: object, days: list[date], daily: Mapping[date, Mapping[str, float
         ]
         if not any(values):
             continue
-        ax.bar(days, values, bottom=bottoms, label=name, width=0.8)  # type: ignore[attr-defined]
+        ax.bar(positions, values, bottom=bottoms, label=name, width=0.8)
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    ax.set_title(title)  # type: ignore[attr-defined]
-    ax.set_ylabel(ylabel)  # type: ignore[attr-defined]
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))  # type: ignore[attr-defined]
+        drawn = True
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(-0.6, max(len(days), 1) - 0.4)
+    ticks = _tick_positions(len(days))
+    labels = _labels(days, notes)
+    ax.set_xticks(ticks, [labels[i] for i in ticks], fontsize="small")
+    if drawn:
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "no data in this period", transform=ax.transAxes, ha="center", va="center",
+                fontsize="large", color="0.4")  # fmt: skip
 
 
-def write_chart(report: Report, path: str) -> None:
-    """Write a PNG with two panels; raises MissingExtraError when matplotlib is not installed."""
+def _pyplot() -> Any:
     try:
         import matplotlib
 
@@ -58,19 +113,60 @@ def write_chart(report: Report, path: str) -> None:
         raise MissingExtraError(
             "--plot needs matplotlib: pip install 'oai-usage[plot]' (or pip install matplotlib)"
         ) from None
+    return plt
 
-    days = sorted(set(report.daily_spend) | set(report.daily_tokens_by_model))
-    fig, (spend_ax, token_ax) = plt.subplots(2, 1, figsize=(13, 8), sharex=True)
+
+def draw(report: Report) -> Any:
+    """The chart as a matplotlib Figure (close it with matplotlib.pyplot.close); MissingExtraError without
+    matplotlib."""
+    plt = _pyplot()
+    currencies = report.currencies
+    panels = len(currencies) + 1
+    fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, PANEL_HEIGHT * panels))
     try:
-        _stack(spend_ax, days, report.daily_spend_by_project, "Daily spend by project", report.currency.upper())
+        money_days = report.money_days
+        in_progress = {}
+        if report.money_end and report.money_end.astimezone(UTC).time() != datetime.min.time() and money_days:
+            in_progress[money_days[-1]] = "so far"
+        for ax, cur in zip(axes, currencies, strict=False):
+            per_day = report.daily_spend_by_project.get(cur, {})
+            _stack(ax, money_days, per_day, f"Daily spend by project ({cur.upper()}, UTC days)", cur.upper(),
+                   in_progress)  # fmt: skip
         tokens = {d: {m: v / 1e6 for m, v in per.items()} for d, per in report.daily_tokens_by_model.items()}
-        _stack(token_ax, days, tokens, "Daily tokens by model (completions and embeddings)", "million tokens")
-        fig.suptitle(f"OpenAI usage {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d} (UTC)")
-        fig.autofmt_xdate()
+        _stack(axes[-1], report.days, tokens, f"Daily tokens by model (completions and embeddings, {report.zone} days)",
+               "million tokens", report.partial_days())  # fmt: skip
+        fig.suptitle(chart_title(report))
         fig.tight_layout()
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_file(target, "wb") as fh:
-            fig.savefig(fh, format="png", dpi=100)
+    except BaseException:
+        plt.close(fig)
+        raise
+    return fig
+
+
+def chart_title(report: Report) -> str:
+    """The period to the minute, in the report's zone (a 12-hour report is not "2026-11-25 to 2026-11-25")."""
+    start, end = report.start.astimezone(report.tz), report.end.astimezone(report.tz)
+    last = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"OpenAI usage {start:%Y-%m-%d %H:%M} → {last} ({report.zone})"
+
+
+def chart_bytes(report: Report, fmt: str = "png") -> bytes:
+    """The chart as PNG, SVG or PDF bytes; raises MissingExtraError when matplotlib is not installed."""
+    plt = _pyplot()
+    fig = draw(report)
+    try:
+        buffer = io.BytesIO()
+        metadata = {"Date": None} if fmt in {"svg", "pdf"} else None  # reproducible files
+        fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+        return buffer.getvalue()
     finally:
         plt.close(fig)
+
+
+def write_chart(report: Report, path: str) -> None:
+    """Write the chart in the format of the file's extension, whole or not at all."""
+    from .paths import atomic_write
+
+    data = chart_bytes(report, chart_format(path))
+    with atomic_write(path, "--plot", "wb") as fh:
+        fh.write(data)

@@ -1,79 +1,216 @@
-"""Print the spend report for people: rich tables on a text stream."""
+"""The spend report for people and pipelines: rich tables, Markdown and CSV, all built from the same sections."""
 
 from __future__ import annotations
 
-from typing import IO
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import IO, Any
 
 from .report import Report
 
 TOP = 10
+BAR_WIDTH = 30
 
 
-def _money(value: float, currency: str) -> str:
+def money(value: float, currency: str) -> str:
+    """An amount with its currency: `$1,234.50` for USD, `EUR 1,234.50` otherwise."""
     symbol = "$" if currency.lower() == "usd" else f"{currency.upper()} "
-    return f"{symbol}{value:,.2f}"
+    sign = "-" if value < 0 else ""
+    return f"{sign}{symbol}{abs(value):,.2f}"
 
 
-def _change(value: float | None) -> str:
+def change_text(value: float | None) -> str:
     return "n/a (no data before)" if value is None else f"{value:+.1%}"
 
 
+@dataclass
+class Section:
+    """One table of the report: a title, column names (right-aligned when numeric) and rows of text."""
+
+    key: str
+    title: str
+    columns: list[str]
+    numeric: list[bool]
+    rows: list[list[str]] = field(default_factory=list)
+    bars: list[float] = field(default_factory=list)  # 0..1 per row, for the daily trend (empty elsewhere)
+
+
+def _when(moment: datetime, report: Report) -> str:
+    return f"{moment.astimezone(report.tz):%Y-%m-%d %H:%M}"
+
+
+def headline(report: Report) -> list[str]:
+    """The period lines every format starts with."""
+    shift = report.previous_length()
+    whole = report.previous_stop == report.start
+    compared = f"compared with the previous {shift}:" if whole else f"compared with the same span {shift} earlier:"
+    return [
+        f"OpenAI usage report  {_when(report.start, report)} → {_when(report.end, report)} {report.zone}",
+        f"{compared} {_when(report.previous_start, report)} → {_when(report.previous_stop, report)} {report.zone}",
+    ]
+
+
+def sources(report: Report) -> list[str]:
+    return [f"Money: {report.money_source}", f"Volume: {report.volume_source}"]
+
+
+def _ranked(key: str, title: str, label: str, data: dict[str, dict[str, float]], report: Report) -> Section:
+    section = Section(key, title, [label, "currency", "spend", "share"], [False, False, True, True])
+    for currency in report.currencies:
+        items = list(data.get(currency, {}).items())
+        total = report.spend.get(currency, 0.0)
+        for name, value in items[:TOP]:
+            section.rows.append(
+                [name, currency.upper(), money(value, currency), f"{value / total:.1%}" if total else ""]
+            )
+        if len(items) > TOP:
+            rest = sum(v for _, v in items[TOP:])
+            section.rows.append([f"{len(items) - TOP} more", currency.upper(), money(rest, currency), ""])
+    return section
+
+
+def _day_label(day: date, notes: dict[date, str]) -> str:
+    return f"{day.isoformat()} ({notes[day]})" if day in notes else day.isoformat()
+
+
+def sections(report: Report) -> list[Section]:
+    """The report's tables, in order: summary, projects, line items, models, daily spend, daily tokens."""
+    summary = Section("summary", "Summary", ["figure", "this period", "previous period", "change"],
+                      [False, True, True, True])  # fmt: skip
+    for cur in report.currencies:
+        now, before = report.spend.get(cur, 0.0), report.previous_spend.get(cur, 0.0)
+        summary.rows.append([f"spend ({cur.upper()})", money(now, cur), money(before, cur),
+                             change_text(report.spend_change(cur))])  # fmt: skip
+    summary.rows.append(["tokens (completions, embeddings)", f"{report.total_tokens:,}", f"{report.previous_tokens:,}",
+                         change_text(report.change(report.total_tokens, report.previous_tokens))])  # fmt: skip
+    summary.rows.append(["model requests", f"{report.total_requests:,}", f"{report.previous_requests:,}",
+                         change_text(report.change(report.total_requests, report.previous_requests))])  # fmt: skip
+    result = [
+        summary,
+        _ranked("projects", "Spend by project", "project", report.spend_by_project, report),
+        _ranked("line_items", "Spend by line item", "line item", report.spend_by_line_item, report),
+    ]
+    models = Section("models", "Top models by tokens", ["model", "tokens", "input", "output", "requests"],
+                     [False, True, True, True, True])  # fmt: skip
+    for m in report.models[:TOP]:
+        models.rows.append([m.model, f"{m.tokens:,}", f"{m.input_tokens:,}", f"{m.output_tokens:,}", f"{m.requests:,}"])
+    result.append(models)
+
+    money_days = report.money_days
+    in_progress = {money_days[-1]: "so far"} if money_days and report.money_end and (
+        report.money_end.astimezone(UTC).time() != datetime.min.time()) else {}  # fmt: skip
+    daily = {cur: report.daily_spend(cur) for cur in report.currencies}
+    spend = Section("daily_spend", "Daily spend", ["day (UTC)", *(f"spend ({c.upper()})" for c in daily)],
+                    [False, *(True for _ in daily)])  # fmt: skip
+    first = report.currencies[0]
+    peak = max(daily[first].values(), default=0.0)
+    for day in money_days:
+        spend.rows.append([_day_label(day, in_progress), *(money(daily[c][day], c) for c in daily)])
+        spend.bars.append(daily[first][day] / peak if peak > 0 else 0.0)
+    result.append(spend)
+
+    tokens = report.daily_tokens()
+    notes = report.partial_days()
+    volume = Section("daily_tokens", "Daily tokens", [f"day ({report.zone})", "tokens"], [False, True])
+    top = max(tokens.values(), default=0)
+    for day, value in tokens.items():
+        volume.rows.append([_day_label(day, notes), f"{value:,}"])
+        volume.bars.append(value / top if top else 0.0)
+    result.append(volume)
+    return result
+
+
 def print_report(report: Report, out: IO[str], chart: str | None = None) -> None:
+    """The report as rich tables (the default format)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=out, width=None if out.isatty() else 110)
-    cur = report.currency
-    days = (report.end - report.start).total_seconds() / 86400
-    console.print(f"[bold]OpenAI usage report[/bold]  {report.start:%Y-%m-%d %H:%M} → {report.end:%Y-%m-%d %H:%M} UTC")
-    console.print(
-        f"compared with the previous {days:.1f} days: {report.previous_start:%Y-%m-%d %H:%M} → "
-        f"{report.start:%Y-%m-%d %H:%M} UTC"
-    )
-    summary = Table(show_header=True, title="Summary")
-    summary.add_column("figure")
-    summary.add_column("this period", justify="right")
-    summary.add_column("previous period", justify="right")
-    summary.add_column("change", justify="right")
-    summary.add_row("spend", _money(report.total_spend, cur), _money(report.previous_spend, cur),
-                    _change(report.change(report.total_spend, report.previous_spend)))  # fmt: skip
-    summary.add_row("tokens (completions, embeddings)", f"{report.total_tokens:,}", f"{report.previous_tokens:,}",
-                    _change(report.change(report.total_tokens, report.previous_tokens)))  # fmt: skip
-    summary.add_row("model requests", f"{report.total_requests:,}", f"{report.previous_requests:,}",
-                    _change(report.change(report.total_requests, report.previous_requests)))  # fmt: skip
-    console.print(summary)
-
-    breakdowns = (("Spend by project", report.spend_by_project), ("Spend by line item", report.spend_by_line_item))
-    for title, data in breakdowns:
-        table = Table(title=title)
-        table.add_column(title.split(" by ")[1])
-        table.add_column("spend", justify="right")
-        table.add_column("share", justify="right")
-        for name, value in list(data.items())[:TOP]:
-            share = value / report.total_spend if report.total_spend else 0.0
-            table.add_row(name, _money(value, cur), f"{share:.1%}")
-        if len(data) > TOP:
-            rest = sum(list(data.values())[TOP:])
-            table.add_row(f"{len(data) - TOP} more", _money(rest, cur), "")
+    console = Console(file=out, width=None if out.isatty() else 110, highlight=False)
+    first, second = headline(report)
+    console.print(f"[bold]{escape(first)}[/bold]")
+    console.print(escape(second))
+    for section in sections(report):
+        table = Table(title=section.title)
+        for name, numeric in zip(section.columns, section.numeric, strict=True):
+            table.add_column(name, justify="right" if numeric else "left")
+        if section.bars:
+            table.add_column("", justify="left")
+        for index, row in enumerate(section.rows):
+            cells = [escape(cell) for cell in row]
+            if section.bars:
+                cells.append("█" * round(BAR_WIDTH * section.bars[index]))
+            table.add_row(*cells)
         console.print(table)
-
-    models = Table(title="Top models by tokens")
-    for col in ("model", "tokens", "input", "output", "requests"):
-        models.add_column(col, justify="left" if col == "model" else "right")
-    for m in report.models[:TOP]:
-        models.add_row(m.model, f"{m.tokens:,}", f"{m.input_tokens:,}", f"{m.output_tokens:,}", f"{m.requests:,}")
-    console.print(models)
-
-    trend = Table(title="Daily spend")
-    trend.add_column("day (UTC)")
-    trend.add_column("spend", justify="right")
-    trend.add_column("", justify="left")
-    peak = max(report.daily_spend.values(), default=0.0)
-    for day, value in sorted(report.daily_spend.items()):
-        bar = "█" * (round(30 * value / peak) if peak else 0)
-        trend.add_row(day.isoformat(), _money(value, cur), bar)
-    console.print(trend)
-    console.print(f"Money: {report.money_source}")
-    console.print(f"Volume: {report.volume_source}")
+        if section.key == "summary":
+            for line in report.caveats():
+                console.print(f"Note: {escape(line)}")
+    for line in sources(report):
+        console.print(escape(line))
     if chart:
-        console.print(f"Chart written to {chart}")
+        console.print(f"Chart written to {escape(chart)}")
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(report: Report) -> str:
+    """The report as GitHub-flavoured Markdown (for wikis and pull requests)."""
+    first, second = headline(report)
+    lines = [f"# {_md_cell(first)}", "", _md_cell(second), ""]
+    caveats = report.caveats()
+    for section in sections(report):
+        lines += [f"## {section.title}", ""]
+        lines.append("| " + " | ".join(_md_cell(c) for c in section.columns) + " |")
+        lines.append("|" + "|".join("---:" if n else "---" for n in section.numeric) + "|")
+        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
+        lines.append("")
+        if section.key == "summary" and caveats:
+            lines += [f"> **Note:** {_md_cell(line)}" for line in caveats]
+            lines.append("")
+    lines += [f"- {_md_cell(line)}" for line in sources(report)]
+    return "\n".join(lines) + "\n"
+
+
+def csv_records(report: Report) -> Iterator[list[Any]]:
+    """The report in long form for pipelines: section, key, currency, metric, value (raw numbers)."""
+    yield ["section", "key", "currency", "metric", "value"]
+    yield ["period", "start", "", "", report.start.isoformat()]
+    yield ["period", "end", "", "", report.end.isoformat()]
+    yield ["period", "time_zone", "", "", report.zone]
+    yield ["previous_period", "start", "", "", report.previous_start.isoformat()]
+    yield ["previous_period", "end", "", "", report.previous_stop.isoformat()]
+    for cur in report.currencies:
+        yield ["summary", "spend", cur, "this_period", report.spend.get(cur, 0.0)]
+        yield ["summary", "spend", cur, "previous_period", report.previous_spend.get(cur, 0.0)]
+        yield ["summary", "spend", cur, "change", report.spend_change(cur)]
+    for name, now, before in (("tokens", report.total_tokens, report.previous_tokens),
+                              ("requests", report.total_requests, report.previous_requests)):  # fmt: skip
+        yield ["summary", name, "", "this_period", now]
+        yield ["summary", name, "", "previous_period", before]
+    for section, data in (("project", report.spend_by_project), ("line_item", report.spend_by_line_item)):
+        for cur, values in data.items():
+            for name, value in values.items():
+                yield [section, name, cur, "spend", value]
+    for m in report.models:
+        for metric, value in (("input_tokens", m.input_tokens), ("output_tokens", m.output_tokens),
+                              ("tokens", m.tokens), ("requests", m.requests)):  # fmt: skip
+            yield ["model", m.model, "", metric, value]
+    for cur in report.currencies:
+        for day, amount in report.daily_spend(cur).items():
+            yield ["daily_spend", day.isoformat(), cur, "spend", amount]
+    for day, count in report.daily_tokens().items():
+        yield ["daily_tokens", day.isoformat(), "", "tokens", count]
+    for line in report.caveats():
+        yield ["caveat", "", "", "", line]
+    yield ["source", "money", "", "", report.money_source]
+    yield ["source", "volume", "", "", report.volume_source]
+
+
+def write_csv(report: Report, out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    for record in csv_records(report):
+        writer.writerow(record)

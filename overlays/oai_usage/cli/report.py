@@ -1,19 +1,28 @@
-"""The spend report: figures computed from flat rows of the Costs API (money) and usage endpoints (volume)."""
+"""The spend report: figures computed from flat rows of the Costs API (money) and usage endpoints (volume).
+
+Money is never added across currencies: every spend figure is kept per currency. Costs come in whole UTC days,
+so spend stays on its UTC day (also with --tz, where each local date shows the spend of the same UTC date);
+volume comes in hourly or daily buckets and is placed on the local day its bucket starts in.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
+
+from .dates import days_between, is_midnight, zone_name
 
 Row = Mapping[str, Any]
 UNATTRIBUTED = "(none)"
+DEFAULT_CURRENCY = "usd"
 
 MONEY_SOURCE = "GET /v1/organization/costs (bucket_width=1d, group_by=project_id,line_item)"
 VOLUME_ENDPOINTS = ("completions", "embeddings")  # the endpoints whose results count tokens per model
 VOLUME_SOURCE = "GET /v1/organization/usage/{completions,embeddings} (bucket_width=1d, group_by=model)"
+VOLUME_SOURCE_HOURLY = "GET /v1/organization/usage/{completions,embeddings} (bucket_width=1h, group_by=model)"
 
 
 @dataclass
@@ -30,47 +39,185 @@ class ModelVolume:
         return self.input_tokens + self.output_tokens
 
 
+def _money_dict() -> defaultdict[str, float]:
+    return defaultdict(float)
+
+
 @dataclass
 class Report:
-    """Everything `oai-usage report` shows, in plain numbers."""
+    """Everything `oai-usage report` shows, in plain numbers (money keyed by currency, lower case)."""
 
     start: datetime
     end: datetime
     previous_start: datetime
-    currency: str = "usd"
-    total_spend: float = 0.0
-    previous_spend: float = 0.0
+    tz: tzinfo = UTC
+    previous_end: datetime | None = None  # the same length as the period: `start` unless its last unit is partial
+    money_start: datetime | None = None  # costs cover whole UTC days: [money_start, money_end)
+    money_end: datetime | None = None
+    spend: dict[str, float] = field(default_factory=_money_dict)
+    previous_spend: dict[str, float] = field(default_factory=_money_dict)
+    spend_by_project: dict[str, dict[str, float]] = field(default_factory=dict)
+    spend_by_line_item: dict[str, dict[str, float]] = field(default_factory=dict)
+    daily_spend_by_project: dict[str, dict[date, dict[str, float]]] = field(default_factory=dict)
+    previous_daily_spend: dict[str, dict[date, float]] = field(default_factory=dict)
     total_tokens: int = 0
     previous_tokens: int = 0
     total_requests: int = 0
     previous_requests: int = 0
-    spend_by_project: dict[str, float] = field(default_factory=dict)
-    spend_by_line_item: dict[str, float] = field(default_factory=dict)
-    daily_spend: dict[date, float] = field(default_factory=dict)
-    daily_spend_by_project: dict[date, dict[str, float]] = field(default_factory=dict)
     models: list[ModelVolume] = field(default_factory=list)
     daily_tokens_by_model: dict[date, dict[str, int]] = field(default_factory=dict)
+    previous_first_data: date | None = None  # the first day with any data in the previous period
     money_source: str = MONEY_SOURCE
     volume_source: str = VOLUME_SOURCE
+
+    def __post_init__(self) -> None:
+        if self.previous_end is None:
+            self.previous_end = self.start
+        if self.money_start is None or self.money_end is None:
+            self.money_start, self.money_end = money_range(self.start, self.end, self.end, self.tz)
 
     @staticmethod
     def change(current: float, previous: float) -> float | None:
         """Relative change against the previous period; None when there is nothing to compare with."""
         return None if previous == 0 else (current - previous) / previous
 
+    @property
+    def zone(self) -> str:
+        return zone_name(self.tz)
+
+    @property
+    def currencies(self) -> list[str]:
+        """Every currency seen (current or previous period), sorted; the default one when there is none."""
+        seen = set(self.spend) | set(self.previous_spend)
+        return sorted(seen) if seen else [DEFAULT_CURRENCY]
+
+    @property
+    def days(self) -> list[date]:
+        """Every local day of the period (the volume's days)."""
+        return days_between(self.start, self.end, self.tz)
+
+    @property
+    def money_days(self) -> list[date]:
+        """Every UTC day the spend covers."""
+        return days_between(self.money_start or self.start, self.money_end or self.end, UTC)
+
+    def daily_spend(self, currency: str) -> dict[date, float]:
+        """Spend of one currency per UTC day, every day of the range (0 for a day with nothing)."""
+        per_day = self.daily_spend_by_project.get(currency, {})
+        return {day: sum(per_day.get(day, {}).values()) for day in self.money_days}
+
+    def whole_day_basis(self) -> tuple[list[date], list[date]] | None:
+        """When the last UTC day of spend is still in progress: the whole days of each period that the spend
+        change compares (the day in progress is left out, and as many days from the previous period's start)."""
+        days = self.money_days
+        if len(days) < 2 or self.money_end is None or self.money_end.astimezone(UTC).time() == datetime.min.time():
+            return None
+        before = previous_money_range(self)
+        previous = days_between(before[0], before[1], UTC)[: len(days) - 1]
+        return days[:-1], previous
+
+    def spend_change(self, currency: str) -> float | None:
+        """The spend change, like for like: over whole days only while a day is in progress."""
+        basis = self.whole_day_basis()
+        if basis is None:
+            return self.change(self.spend.get(currency, 0.0), self.previous_spend.get(currency, 0.0))
+        now_days, before_days = basis
+        current = self.daily_spend(currency)
+        previous = self.previous_daily_spend.get(currency, {})
+        return self.change(sum(current[d] for d in now_days), sum(previous.get(d, 0.0) for d in before_days))
+
+    def daily_tokens(self) -> dict[date, int]:
+        """Tokens per local day, every day of the period (0 for a day with nothing)."""
+        return {day: sum(self.daily_tokens_by_model.get(day, {}).values()) for day in self.days}
+
+    def partial_days(self) -> dict[date, str]:
+        """The days of the period it covers only in part, with what part (e.g. 'to 11:59')."""
+        notes: dict[date, str] = {}
+        local_start, local_end = self.start.astimezone(self.tz), self.end.astimezone(self.tz)
+        if not is_midnight(self.start, self.tz):
+            notes[local_start.date()] = f"from {local_start:%H:%M}"
+        if not is_midnight(self.end, self.tz):
+            last = local_end.date()
+            notes[last] = f"{notes[last]} " if last in notes else ""
+            notes[last] += f"to {local_end:%H:%M}"
+        return notes
+
+    @property
+    def previous_stop(self) -> datetime:
+        return self.previous_end or self.start
+
+    def previous_days(self) -> int:
+        return len(days_between(self.previous_start, self.previous_stop, self.tz))
+
+    def previous_length(self) -> str:
+        """How far back the previous period starts, in words: whole days, whole hours, or the exact time."""
+        if is_midnight(self.previous_start, self.tz) and is_midnight(self.start, self.tz):
+            return f"{len(days_between(self.previous_start, self.start, self.tz))} days"
+        hours = (self.start - self.previous_start) / timedelta(hours=1)
+        return f"{hours:g} hours" if hours == int(hours) else f"{hours * 60:.0f} minutes"
+
+    def caveats(self) -> list[str]:
+        """What a reader must know to read the figures right (every report format shows these lines)."""
+        lines: list[str] = []
+        if not self.spend and not self.models:
+            lines.append("This period has no data: no costs and no completions or embeddings usage.")
+        currencies = sorted(self.spend)
+        if len(currencies) > 1:
+            names = ", ".join(c.upper() for c in currencies)
+            lines.append(f"Costs come in {len(currencies)} currencies ({names}): each total is per currency, "
+                         "none is converted or added to another.")  # fmt: skip
+        for day, note in self.partial_days().items():
+            lines.append(f"{day.isoformat()} is a partial day ({note} {self.zone}).")
+        if self.previous_stop != self.start:
+            cut = self.previous_stop.astimezone(self.tz)
+            lines.append(
+                f"The previous period stops at the same time of day, {cut:%Y-%m-%d %H:%M} {self.zone}, for a "
+                "like-for-like change of tokens and requests; its spend counts that whole UTC day (costs are daily)."
+            )
+        basis = self.whole_day_basis()
+        if basis:
+            now_days, before_days = basis
+            lines.append(f"The spend change leaves out the day in progress: it compares the whole UTC days "
+                         f"{now_days[0]} to {now_days[-1]} with {before_days[0]} to {before_days[-1]}.")  # fmt: skip
+        money_days = self.money_days
+        if money_days and (self.money_start != self.start or self.tz is not UTC):
+            how = " (each local date shows the spend of the same UTC date)" if self.tz is not UTC else ""
+            before = previous_money_range(self)
+            lines.append(
+                f"Spend is counted in whole UTC days, as the Costs API has it: {money_days[0]} to "
+                f"{money_days[-1]}{how}, compared with {before[0]:%Y-%m-%d} to "
+                f"{before[1] - timedelta(days=1):%Y-%m-%d}; a day in progress shows its spend so far."
+            )
+        previous_first = self.previous_start.astimezone(self.tz).date()
+        if self.previous_first_data is None:
+            lines.append("The previous period has no data: there is no change to show.")
+        elif self.previous_first_data > previous_first:
+            covered = self.previous_days() - (self.previous_first_data - previous_first).days
+            lines.append(f"The previous period starts {previous_first} but its data starts "
+                         f"{self.previous_first_data}: it has data on only {covered} of its {self.previous_days()} "
+                         "days, so the change overstates growth.")  # fmt: skip
+        return lines
+
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (dates as ISO strings)."""
+        """A JSON-ready form (dates as ISO strings, money per currency)."""
+        currencies = self.currencies
         return {
-            "period": {"start": self.start.isoformat(), "end": self.end.isoformat()},
-            "previous_period": {"start": self.previous_start.isoformat(), "end": self.start.isoformat()},
-            "currency": self.currency,
+            "period": {"start": self.start.isoformat(), "end": self.end.isoformat(), "time_zone": self.zone,
+                       "days": len(self.days),
+                       "partial_days": {d.isoformat(): n for d, n in self.partial_days().items()}},
+            "previous_period": {"start": self.previous_start.isoformat(), "end": self.previous_stop.isoformat(),
+                                "days": self.previous_days(),
+                                "first_day_with_data": self.previous_first_data.isoformat()
+                                if self.previous_first_data else None},
+            "currencies": currencies,
             "spend": {
-                "total": self.total_spend,
-                "previous": self.previous_spend,
-                "change": self.change(self.total_spend, self.previous_spend),
-                "by_project": self.spend_by_project,
-                "by_line_item": self.spend_by_line_item,
-                "daily": {d.isoformat(): v for d, v in self.daily_spend.items()},
+                "total": {c: self.spend.get(c, 0.0) for c in currencies},
+                "previous": {c: self.previous_spend.get(c, 0.0) for c in currencies},
+                "change": {c: self.spend_change(c) for c in currencies},
+                "by_project": {c: self.spend_by_project.get(c, {}) for c in currencies},
+                "by_line_item": {c: self.spend_by_line_item.get(c, {}) for c in currencies},
+                "daily": {c: {d.isoformat(): v for d, v in self.daily_spend(c).items()} for c in currencies},
+                "days": "UTC",
                 "source": self.money_source,
             },
             "volume": {
@@ -85,8 +232,11 @@ class Report:
                      "tokens": m.tokens, "requests": m.requests}
                     for m in self.models
                 ],
+                "daily_tokens": {d.isoformat(): v for d, v in self.daily_tokens().items()},
+                "days": self.zone,
                 "source": self.volume_source,
             },
+            "caveats": self.caveats(),
         }  # fmt: skip
 
 
@@ -95,37 +245,42 @@ def _amount(row: Row) -> float:
     return float(value) if value is not None else 0.0
 
 
-def _day(row: Row) -> date:
+def _currency(row: Row) -> str:
+    return str(row.get("amount_currency") or DEFAULT_CURRENCY).lower()
+
+
+def _utc_day(row: Row) -> date:
     start: datetime = row["bucket_start"]
-    return start.date()
+    return start.astimezone(UTC).date()
 
 
 def _sorted_desc(totals: Mapping[str, float]) -> dict[str, float]:
     return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _note_previous_day(report: Report, day: date) -> None:
+    if report.previous_first_data is None or day < report.previous_first_data:
+        report.previous_first_data = day
+
+
 def add_costs(report: Report, rows: Iterable[Row]) -> None:
-    """Fold costs rows of the current period into totals by project, line item and day."""
-    by_project: dict[str, float] = defaultdict(float)
-    by_item: dict[str, float] = defaultdict(float)
+    """Fold costs rows of the current period into totals per currency, by project, line item and UTC day."""
+    by_project: dict[str, dict[str, float]] = defaultdict(_money_dict)
+    by_item: dict[str, dict[str, float]] = defaultdict(_money_dict)
     for row in rows:
-        amount = _amount(row)
-        day = _day(row)
+        amount, currency, day = _amount(row), _currency(row), _utc_day(row)
         project = row.get("project_id") or UNATTRIBUTED
-        report.total_spend += amount
-        by_project[project] += amount
-        by_item[row.get("line_item") or UNATTRIBUTED] += amount
-        report.daily_spend[day] = report.daily_spend.get(day, 0.0) + amount
-        per_day = report.daily_spend_by_project.setdefault(day, {})
+        report.spend[currency] = report.spend.get(currency, 0.0) + amount
+        by_project[currency][project] += amount
+        by_item[currency][row.get("line_item") or UNATTRIBUTED] += amount
+        per_day = report.daily_spend_by_project.setdefault(currency, {}).setdefault(day, {})
         per_day[project] = per_day.get(project, 0.0) + amount
-        if row.get("amount_currency"):
-            report.currency = str(row["amount_currency"])
-    report.spend_by_project = _sorted_desc(by_project)
-    report.spend_by_line_item = _sorted_desc(by_item)
+    report.spend_by_project = {c: _sorted_desc(v) for c, v in sorted(by_project.items())}
+    report.spend_by_line_item = {c: _sorted_desc(v) for c, v in sorted(by_item.items())}
 
 
 def add_usage(report: Report, rows: Iterable[Row]) -> None:
-    """Fold usage rows of the current period (completions, embeddings) into per-model and per-day volume.
+    """Fold usage rows of the current period (completions, embeddings) into per-model and per-local-day volume.
 
     Can be called once per endpoint: figures add up, and models stay ranked by tokens, then requests.
     """
@@ -140,14 +295,20 @@ def add_usage(report: Report, rows: Iterable[Row]) -> None:
         volume.requests += requests
         report.total_tokens += input_tokens + output_tokens
         report.total_requests += requests
-        per_day = report.daily_tokens_by_model.setdefault(_day(row), {})
+        day = row["bucket_start"].astimezone(report.tz).date()
+        per_day = report.daily_tokens_by_model.setdefault(day, {})
         per_day[name] = per_day.get(name, 0) + input_tokens + output_tokens
     report.models = sorted(models.values(), key=lambda m: (-m.tokens, -m.requests, m.model))
 
 
 def add_previous_spend(report: Report, cost_rows: Iterable[Row]) -> None:
-    """Spend of the previous period of the same length, for the change figure."""
-    report.previous_spend += sum(_amount(r) for r in cost_rows)
+    """Spend of the previous period per currency, for the change figure."""
+    for row in cost_rows:
+        currency = _currency(row)
+        report.previous_spend[currency] = report.previous_spend.get(currency, 0.0) + _amount(row)
+        per_day = report.previous_daily_spend.setdefault(currency, {})
+        per_day[_utc_day(row)] = per_day.get(_utc_day(row), 0.0) + _amount(row)
+        _note_previous_day(report, _utc_day(row))
 
 
 def add_previous_volume(report: Report, usage_rows: Iterable[Row]) -> None:
@@ -155,3 +316,21 @@ def add_previous_volume(report: Report, usage_rows: Iterable[Row]) -> None:
     for row in usage_rows:
         report.previous_tokens += int(row.get("input_tokens") or 0) + int(row.get("output_tokens") or 0)
         report.previous_requests += int(row.get("num_model_requests") or 0)
+        _note_previous_day(report, row["bucket_start"].astimezone(report.tz).date())
+
+
+def money_range(start: datetime, end: datetime, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The whole UTC days of costs for a period: the UTC dates of its first and last local days (a day in
+    progress ends at `now`, which the API does not pass)."""
+    days = days_between(start, end, tz)
+    first = datetime.combine(days[0], datetime.min.time(), tzinfo=UTC)
+    last = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return first, min(last, max(now, first + timedelta(seconds=1)))
+
+
+def previous_money_range(report: Report) -> tuple[datetime, datetime]:
+    """The previous period's costs: as many whole UTC days as the current period touches, just before them."""
+    if report.money_start is None:
+        raise ValueError("previous_money_range needs the report's money_start")
+    count = len(days_between(report.start, report.end, report.tz))
+    return report.money_start - timedelta(days=count), report.money_start

@@ -16,7 +16,8 @@ NOW = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # the CLI runs with this "now"
 
 @pytest.fixture(autouse=True)
 def _no_openai_env(clean_env: pytest.MonkeyPatch) -> None:
-    """No key or base URL from the developer's shell reaches a CLI test."""
+    """No key, base URL or time zone (OAI_USAGE_TZ) from the developer's shell reaches a CLI test."""
+    clean_env.delenv("OAI_USAGE_TZ", raising=False)
 
 
 @pytest.fixture

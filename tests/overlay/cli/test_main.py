@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -85,41 +84,6 @@ def test_output_file_is_written_whole(tmp_path: Path, capsys: pytest.CaptureFixt
     assert [p.name for p in tmp_path.iterdir()] == ["costs.csv"]
 
 
-def test_report_figures_equal_sums_of_rows(capsys: pytest.CaptureFixture[str], sandbox_client: UsageClient) -> None:
-    code, out, err = cli(capsys, "--sandbox", "report", "--since", "7d", "--format", "json")
-    assert code == 0, err
-    report = json.loads(out)
-    start = datetime(2026, 11, 18, tzinfo=UTC)  # the last 7 UTC days, today included
-    previous = start - (NOW - start)
-    costs = _rows(sandbox_client, "costs", start_time=start, end_time=NOW, group_by=["project_id", "line_item"])
-    usage = [
-        row
-        for endpoint in ("completions", "embeddings")
-        for row in _rows(sandbox_client, endpoint, start_time=start, end_time=NOW, group_by=["model"])
-    ]
-    before = _rows(sandbox_client, "costs", start_time=previous, end_time=start)
-    by_project: dict[str, float] = defaultdict(float)
-    for row in costs:
-        by_project[row["project_id"] or "(none)"] += row["amount_value"]
-    tokens: dict[str, int] = defaultdict(int)
-    for row in usage:
-        tokens[row["model"]] += row["input_tokens"] + (row.get("output_tokens") or 0)
-
-    assert report["period"]["start"] == start.isoformat()
-    assert report["spend"]["total"] == pytest.approx(sum(r["amount_value"] for r in costs))
-    assert report["spend"]["previous"] == pytest.approx(sum(r["amount_value"] for r in before))
-    assert report["spend"]["by_project"] == pytest.approx(dict(by_project))
-    assert {m["model"]: m["tokens"] for m in report["volume"]["top_models"]} == dict(tokens)
-    assert report["volume"]["requests"] == sum(r["num_model_requests"] for r in usage)
-    before_usage = [r for e in ("completions", "embeddings") for r in _rows(sandbox_client, e, start_time=previous,
-                                                                            end_time=start)]  # fmt: skip
-    assert report["volume"]["previous_tokens"] == sum(
-        r["input_tokens"] + (r.get("output_tokens") or 0) for r in before_usage
-    )
-    assert "organization/costs" in report["spend"]["source"]
-    assert "usage/{completions,embeddings}" in report["volume"]["source"]
-
-
 def test_report_table_names_its_sources(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "--sandbox", "report", "--since", "3d")
     assert code == 0
@@ -166,7 +130,7 @@ BAD_INPUT = [
     (["costs", "--bucket-width", "1h"], "invalid choice: '1h'"),
     (["report", "--since", "30d", "--start", "2026-11-01"], "--since cannot be combined"),
     (["report", "--since", "0d"], "--since: cannot read '0d'"),
-    (["report", "--format", "csv"], "invalid choice: 'csv'"),
+    (["report", "--format", "xml"], "invalid choice: 'xml'"),
 ]
 
 

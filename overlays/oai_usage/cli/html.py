@@ -1,0 +1,80 @@
+"""The report as one self-contained HTML page: tables, the chart as a data-URI PNG, period, sources, caveats.
+
+The page loads nothing: no external URL, no script; a Content-Security-Policy forbids any fetch but inline
+styles and data: images, so it opens the same in any browser with no network.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from .render import headline, sections, sources
+from .report import Report
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1f24; background: #fff;
+       margin: 2em auto; max-width: 1100px; padding: 0 1em; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin: 1.4em 0 0.4em; }
+table { border-collapse: collapse; margin: 0.3em 0 1em; }
+th, td { border-bottom: 1px solid #d0d7de; padding: 0.25em 0.8em; text-align: left; }
+th { background: #f3f5f7; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.bar { width: 220px; } td.bar span { display: inline-block; height: 0.8em; background: #4c78a8; }
+.caveats { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.5em 1em; }
+figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #d0d7de; }
+.sources { color: #57606a; font-size: 0.9em; }
+"""
+
+
+def html_page(report: Report, chart_png: bytes | None = None) -> str:
+    """The whole page as a string; `chart_png` (PNG bytes) is inlined when given."""
+    first, second = headline(report)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(first)}</title><style>{STYLE}</style></head><body>",
+        f'<h1 id="period">{escape(first)}</h1>',
+        f'<p id="previous-period">{escape(second)}</p>',
+    ]
+    caveats = report.caveats()
+    for section in sections(report):
+        parts.append(f'<section id="{section.key}"><h2>{escape(section.title)}</h2>')
+        parts.append(f'<table data-section="{section.key}"><thead><tr>')
+        parts += [
+            f"<th{' class=num' if n else ''}>{escape(c)}</th>"
+            for c, n in zip(section.columns, section.numeric, strict=True)
+        ]
+        if section.bars:
+            parts.append('<th class="bar"></th>')
+        parts.append("</tr></thead><tbody>")
+        for index, row in enumerate(section.rows):
+            cells = [
+                f"<td{' class=num' if n else ''}>{escape(c)}</td>" for c, n in zip(row, section.numeric, strict=True)
+            ]
+            if section.bars:
+                cells.append(f'<td class="bar"><span style="width:{100 * section.bars[index]:.1f}%"></span></td>')
+            parts.append("<tr>" + "".join(cells) + "</tr>")
+        parts.append("</tbody></table></section>")
+        if section.key == "summary" and caveats:
+            parts.append('<div class="caveats" id="caveats"><ul>')
+            parts += [f"<li>{escape(line)}</li>" for line in caveats]
+            parts.append("</ul></div>")
+        if section.key == "summary" and chart_png is not None:
+            parts.append(_figure(report, chart_png))
+    parts.append('<ul class="sources" id="sources">')
+    parts += [f"<li>{escape(line)}</li>" for line in sources(report)]
+    parts.append("</ul></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _figure(report: Report, chart_png: bytes) -> str:
+    """The chart as an inline data-URI PNG (no file beside the page, nothing fetched)."""
+    data = base64.b64encode(chart_png).decode("ascii")
+    return (
+        '<figure id="chart"><img alt="Daily spend by project and daily tokens by model" '
+        f'src="data:image/png;base64,{data}"><figcaption>Daily spend by project (UTC days) and daily tokens '
+        f"by model ({escape(report.zone)} days)</figcaption></figure>"
+    )

@@ -1,0 +1,132 @@
+"""`oai-usage report`: its options, its range, the fetches behind it and its output formats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime, tzinfo
+
+from . import dates
+from .report import (
+    VOLUME_ENDPOINTS,
+    VOLUME_SOURCE_HOURLY,
+    Report,
+    add_costs,
+    add_previous_spend,
+    add_previous_volume,
+    add_usage,
+    money_range,
+    previous_money_range,
+)
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+class ReportError(dates.DateError):
+    """A report option the user got wrong: one line, exit 2."""
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """The report's own options (the range options and -o come from the CLI's shared helpers)."""
+    parser.add_argument("--since", default=None,
+                        help=f"report on the last N days/weeks/hours/minutes (default 30d); {dates.RULE}")  # fmt: skip
+    parser.add_argument("--plot", metavar="FILE", help="also write a chart (.png, .svg or .pdf, by extension): "
+                        "daily spend by project, daily tokens by model")  # fmt: skip
+    parser.add_argument("--html", metavar="FILE", help="also write the report as one self-contained HTML page")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+
+
+def report_range(args: argparse.Namespace, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The period: --since (default 30d) or --start/--end, all by the one range rule of `dates`."""
+    if args.since and (args.start or args.end):
+        raise ReportError("--since cannot be combined with --start/--end; use one or the other")
+    if args.start:
+        start = dates.parse_when(args.start, now=now, option="--start", tz=tz)
+        end = dates.parse_when(args.end, now=now, option="--end", tz=tz) if args.end else now
+    elif args.end:
+        raise ReportError("--end needs --start (or use --since)")
+    else:
+        amount, unit = dates.parse_span(args.since or "30d", option="--since")
+        start, end = dates.relative(amount, unit, now, tz), now
+    if end <= start:
+        raise ReportError(f"--end ({end:%Y-%m-%dT%H:%M:%SZ}) must be after --start ({start:%Y-%m-%dT%H:%M:%SZ})")
+    return start, end
+
+
+def check_files(args: argparse.Namespace) -> None:
+    """Refuse a bad -o, --plot or --html path before anything is fetched."""
+    from .paths import check_target
+    from .plot import chart_format
+
+    if args.output and args.output != "-":
+        check_target(args.output, "-o")
+    if args.plot:
+        chart_format(args.plot)
+        check_target(args.plot, "--plot")
+    if args.html:
+        check_target(args.html, "--html")
+
+
+def build_report(args: argparse.Namespace, now: datetime) -> Report:
+    """Fetch the current and previous periods' costs and volume and fold them into a Report."""
+    tz = dates.zone(getattr(args, "tz", None))
+    start, end = report_range(args, now, tz)
+    before = dates.previous_start(start, end, tz)
+    report = Report(start=start, end=end, previous_start=before, previous_end=end - (start - before), tz=tz)
+    report.money_start, report.money_end = money_range(start, end, now, tz)
+    previous_money = previous_money_range(report)
+    width = "1d" if tz is UTC else "1h"  # local days are built from hourly buckets
+    if width == "1h":
+        report.volume_source = VOLUME_SOURCE_HOURLY
+    from . import fetch
+
+    with fetch.open_client(args, now) as client:
+        costs = {"bucket_width": "1d", "group_by": ["project_id", "line_item"]}
+        add_costs(report, fetch.rows_with_progress(
+            client, "costs", {**costs, "start_time": report.money_start, "end_time": report.money_end}))  # fmt: skip
+        add_previous_spend(report, fetch.rows_with_progress(
+            client, "costs", {"bucket_width": "1d", "start_time": previous_money[0], "end_time": previous_money[1]}
+        ))  # fmt: skip
+        for endpoint in VOLUME_ENDPOINTS:
+            volume = {"bucket_width": width, "group_by": ["model"]}
+            add_usage(
+                report, fetch.rows_with_progress(client, endpoint, {**volume, "start_time": start, "end_time": end})
+            )
+            before_range = {"start_time": report.previous_start, "end_time": report.previous_stop}
+            add_previous_volume(
+                report, fetch.rows_with_progress(client, endpoint, {"bucket_width": width, **before_range})
+            )
+    return report
+
+
+def run_report(args: argparse.Namespace, now: datetime) -> int:
+    """The report command: check the files, fetch, then write the chart, the HTML page and the report."""
+    from . import output, render
+
+    check_files(args)
+    report = build_report(args, now)
+    if args.plot:
+        from .plot import write_chart
+
+        write_chart(report, args.plot)
+    if args.html:
+        from .html import html_page
+        from .paths import atomic_write
+        from .plot import MissingExtraError, chart_bytes
+
+        try:
+            chart: bytes | None = chart_bytes(report, "png")
+        except MissingExtraError:
+            chart = None  # the page is still whole without the chart
+        with atomic_write(args.html, "--html", "w") as fh:
+            fh.write(html_page(report, chart))
+    with output.open_output(args.output) as out:
+        if args.format == "json":
+            out.write(json.dumps(report.as_dict(), indent=2) + "\n")
+        elif args.format == "csv":
+            render.write_csv(report, out)
+        elif args.format == "markdown":
+            out.write(render.markdown(report))
+        else:
+            render.print_report(report, out, chart=args.plot)
+    return 0
