@@ -11,6 +11,9 @@ Choices:
 * `ignored_auth` stays on: requests without the bearer key must get 401.
 * Examples are bounded (`generation.max-examples`) so the run takes well under three minutes on two cores.
 * `now` is pinned so the data, and therefore any failure, is reproducible.
+* The Admin operations' path parameters are pinned per operation to ids that exist in the sandbox's organization
+  (read from its directory, so a seed change cannot make them stale): random ids would only ever exercise the 404
+  branch. Query parameters are still generated.
 """
 
 from __future__ import annotations
@@ -36,6 +39,62 @@ expected-statuses = ["2xx", "400", "401", "403", "404"]
 """
 
 
+def admin_path_parameters(config: SandboxConfig) -> str:
+    """`[[operations]]` tables pinning each Admin operation's path parameters to real objects of the sandbox."""
+    from oai_usage_sandbox.directory import directory_for
+
+    d = directory_for(config.seed, config.scale)
+    project = next(p for p in d.projects if not p.archived and p.limit_cents is not None)
+    key = d.project_keys(project.id)[0]
+    member = d.members[project.id][0][0]
+    account = d.service_accounts[project.id][0].id
+    org_alert = next(a for a in d.alerts if a.project_id is None).id
+    project_alert = next(a for a in d.alerts if a.project_id == project.id).id
+    pinned = {
+        "retrieveProject": {"project_id": project.id},
+        "listProjectApiKeys": {"project_id": project.id},
+        "retrieveProjectApiKey": {"project_id": project.id, "api_key_id": key.id},
+        "listProjectServiceAccounts": {"project_id": project.id},
+        "retrieveProjectServiceAccount": {"project_id": project.id, "service_account_id": account},
+        "listProjectUsers": {"project_id": project.id},
+        "retrieveProjectUser": {"project_id": project.id, "user_id": member},
+        "retrieveUser": {"user_id": member},
+        "retrieveAdminApiKey": {"key_id": d.admin_keys[0]["id"]},
+        "getProjectSpendLimit": {"project_id": project.id},
+        "listProjectSpendAlerts": {"project_id": project.id},
+        "retrieveProjectSpendAlert": {"project_id": project.id, "alert_id": project_alert},
+        "retrieveOrganizationSpendAlert": {"alert_id": org_alert},
+    }
+    # `after`/`before` of each list drawn mostly from that list's own ids, so generated requests page through it
+    lists = {
+        "listProjects": [p.id for p in d.projects],
+        "listUsers": [u.id for u in d.users],
+        "listProjectApiKeys": [k.id for k in d.project_keys(project.id)],
+        "listProjectServiceAccounts": [sa.id for sa in d.service_accounts[project.id]],
+        "listProjectUsers": [m[0] for m in d.members[project.id]],
+        "listAdminApiKeys": [k["id"] for k in d.admin_keys],
+        "listOrganizationSpendAlerts": [a.id for a in d.alerts if a.project_id is None],
+        "listProjectSpendAlerts": [a.id for a in d.alerts if a.project_id == project.id],
+    }
+    tables = []
+    for operation_id, ids in lists.items():
+        quoted = ", ".join(f'"{i}"' for i in ids)
+        tables.append(f"[dictionaries.{operation_id}]\nvalues = [{quoted}]\n")
+    cursors: dict[str, str] = {}
+    for operation_id in lists:
+        binding = f'{{ dictionary = "{operation_id}", probability = 0.9 }}'
+        cursors[operation_id] = f'"query.after" = {binding}'
+        if "SpendAlerts" in operation_id:
+            cursors[operation_id] += f', "query.before" = {binding}'
+    for operation_id in lists:
+        pinned.setdefault(operation_id, {})
+    for operation_id, values in pinned.items():
+        pairs = [f'"path.{name}" = "{value}"' for name, value in values.items()]
+        inline = ", ".join(pairs + ([cursors[operation_id]] if operation_id in cursors else []))
+        tables.append(f'[[operations]]\ninclude-operation-id = "{operation_id}"\nparameters = {{ {inline} }}\n')
+    return "\n".join(tables)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=100, help="examples per operation and phase (default 100)")
@@ -47,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     command = str(schemathesis) if schemathesis.exists() else "schemathesis"
     with tempfile.TemporaryDirectory() as tmp, serve_in_thread(config) as base_url:
         toml = Path(tmp) / "schemathesis.toml"
-        toml.write_text(CONFIG_TOML.format(examples=args.examples), encoding="utf-8")
+        toml.write_text(
+            CONFIG_TOML.format(examples=args.examples) + "\n" + admin_path_parameters(config), encoding="utf-8"
+        )
         cmd = [
             command,
             "--config-file",

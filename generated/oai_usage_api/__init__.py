@@ -1,4 +1,4 @@
-"""A client library for accessing OpenAI Usage and Costs API"""
+"""A client library for accessing OpenAI Usage, Costs and Admin read API"""
 
 from .client import AuthenticatedClient, Client
 

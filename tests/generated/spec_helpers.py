@@ -31,11 +31,12 @@ class Operation:
     parameters: list[dict[str, Any]]
     page_schema: str
     example: dict[str, Any]
+    tag: str = "Usage"
 
     @property
     def module(self) -> ModuleType:
         snake = "".join("_" + c.lower() if c.isupper() else c for c in self.operation_id)
-        return importlib.import_module(f"oai_usage_api.api.usage.{snake}")
+        return importlib.import_module(f"oai_usage_api.api.{self.tag.lower()}.{snake}")
 
     @property
     def page_class(self) -> type[Any]:
@@ -49,10 +50,13 @@ class Operation:
         return resolve(bucket["properties"]["results"]["items"])
 
 
-def operations() -> list[Operation]:
+def operations(tag: str = "Usage") -> list[Operation]:
+    """The GET operations of one tag: `Usage` (usage and costs, bucketed pages) or `Admin` (the read-only lists)."""
     ops = []
     for path, item in SPEC["paths"].items():
         get = item["get"]
+        if get["tags"] != [tag]:
+            continue
         content = get["responses"]["200"]["content"]["application/json"]
         ops.append(
             Operation(
@@ -61,12 +65,14 @@ def operations() -> list[Operation]:
                 parameters=[resolve(p) for p in get["parameters"]],
                 page_schema=content["schema"]["$ref"].rsplit("/", 1)[1],
                 example=content["example"],
+                tag=tag,
             )
         )
     return ops
 
 
 OPERATIONS = operations()
+ADMIN_OPERATIONS = operations("Admin")
 
 
 def sample_arguments(op: Operation) -> tuple[dict[str, Any], list[tuple[str, str]]]:

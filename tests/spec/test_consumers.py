@@ -5,13 +5,16 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest.mock import MagicMock
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
-from tests.generated.spec_helpers import OPERATIONS, Operation, resolve
+from tests.generated.spec_helpers import ADMIN_OPERATIONS, OPERATIONS, Operation, resolve
 
 CONSUMERS = Path(__file__).resolve().parents[2] / "tools" / "consumers"
 PLAN: dict[str, Any] = json.loads((CONSUMERS / "queries.json").read_text(encoding="utf-8"))
@@ -118,3 +121,78 @@ def test_kotlin_keeping_every_open_enum_passes() -> None:
 )
 def test_kotlin_dropping_or_not_reporting_an_open_enum_fails(stderr: str) -> None:
     assert RUN._kotlin_keeps_open_enums(stderr)
+
+
+ADMIN = {q["operation"]: q for q in PLAN["admin_queries"]}
+ADMIN_LISTS = {op.operation_id: op for op in ADMIN_OPERATIONS if op.operation_id.startswith("list")}
+
+
+def _admin_operation(operation_id: str) -> Operation:
+    return next(op for op in ADMIN_OPERATIONS if op.operation_id == operation_id)
+
+
+def test_the_admin_plan_covers_every_list_and_both_spend_limit_reads() -> None:
+    assert set(ADMIN) == set(ADMIN_LISTS) | {"getOrganizationSpendLimit", "getProjectSpendLimit"}
+    assert all(q["paged"] == (name in ADMIN_LISTS) for name, q in ADMIN.items())
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN))
+def test_each_admin_query_fits_its_operation(name: str) -> None:
+    query = ADMIN[name]
+    op = _admin_operation(name)
+    assert op.path == query["path"]
+    declared = {p["name"]: p for p in op.parameters}
+    assert set(query["path_params"]) == {n for n, p in declared.items() if p["in"] == "path"}
+    assert set(query["params"]) <= {n for n, p in declared.items() if p["in"] == "query"}
+    if query["paged"]:  # small pages, so every consumer really follows `after`
+        assert query["params"]["limit"] <= 2
+    item = resolve({"$ref": f"#/components/schemas/{op.page_schema}"})
+    if query["paged"]:
+        item = resolve(item["properties"]["data"]["items"])
+    assert query["sum_field"] in item["required"]
+    assert resolve(item["properties"][query["sum_field"]])["type"] == "integer"
+
+
+def test_admin_totals_are_compared_on_their_own_keys() -> None:
+    want = {"listUsers": {"pages": 3, "items": 6, "sum": 10426091545}}
+    assert RUN.compare(want, {"listUsers": {"pages": 3, "items": 6, "sum": 10426091545}}) == []
+    problems = RUN.compare(want, {"listUsers": {"pages": 1, "items": 2, "sum": 10426091545}})
+    assert problems == ["listUsers: pages 1, expected 3", "listUsers: items 2, expected 6"]
+
+
+def test_the_official_sdk_consumer_runs_in_the_consumers_env_on_the_admin_queries() -> None:
+    sdk = RUN.CONSUMERS["openai-sdk"]
+    assert sdk.scope == "admin"
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "openai==3.57.*" in pyproject["project"]["optional-dependencies"]["consumers"]
+
+
+def _sdk_consumer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("openai_sdk_consumer", CONSUMERS / "openai_sdk_consumer.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_sdk_consumer_maps_every_admin_query_to_an_sdk_method() -> None:
+    # The SDK itself runs in `tox -e consumers`; here only that no query lacks a mapping.
+    assert set(_sdk_consumer().calls(MagicMock())) == set(ADMIN)
+
+
+class _Owner(BaseModel):
+    model_config = ConfigDict(extra="allow")  # as the SDK's models: unknown keys are kept, not refused
+    name: str
+
+
+class _Key(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    owners: list[_Owner]
+
+
+def test_the_sdk_consumer_finds_fields_a_lenient_model_kept_at_any_depth() -> None:
+    find = _sdk_consumer().unknown_fields
+    assert list(find(_Key.model_validate({"id": "key_a", "owners": [{"name": "Ada"}]}))) == []
+    extra = _Key.model_validate({"id": "key_a", "owners": [{"name": "Ada", "email": "a@x"}], "mode": 1})
+    assert sorted(find(extra)) == ["$.mode", "$.owners[0].email"]

@@ -92,10 +92,10 @@ def test_contract_covers_exactly_the_twelve_endpoints() -> None:
     assert {op.operation_id: op.path for op in OPERATIONS} == {k: v[0] for k, v in FACTS.items()}
 
 
-def test_contract_has_one_tag_and_the_public_server() -> None:
+def test_contract_has_two_tags_and_the_public_server() -> None:
     assert SPEC["servers"][0]["url"] == "https://api.openai.com/v1"
-    assert [t["name"] for t in SPEC["tags"]] == ["Usage"]
-    assert {tag for item in SPEC["paths"].values() for tag in item["get"]["tags"]} == {"Usage"}
+    assert [t["name"] for t in SPEC["tags"]] == ["Usage", "Admin"]
+    assert {tag for item in SPEC["paths"].values() for tag in item["get"]["tags"]} == {"Usage", "Admin"}
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)

@@ -3,7 +3,8 @@
 The models are generated with unknown fields forbidden (`extra='forbid'`) and strict types, and every page the
 server returns is validated with `model_validate_json(..., strict=True)`: a key the contract does not declare, a
 required key that is missing, a null where none is allowed or a wrong type fails the run. It runs the queries of
-queries.json, follows every page and prints `{operation: {pages, buckets, results, sum}}` as JSON on stdout.
+queries.json, follows every page and prints `{operation: {pages, buckets, results, sum}}` as JSON on stdout; then the
+`admin_queries` (following `after=last_id` while `has_more`), printed as `{operation: {pages, items, sum}}`.
 
     python tools/consumers/pydantic_consumer.py --base-url URL --queries tools/consumers/queries.json
 """
@@ -146,14 +147,66 @@ def run(base_url: str, queries: list[dict[str, Any]], models: ModuleType) -> dic
     return out
 
 
+def check_item_strictness(model: Any, body: bytes, where: str) -> None:
+    """Controls on a real Admin answer: an undeclared key on an item (or the object itself) is refused."""
+    from pydantic import ValidationError
+
+    broken = json.loads(body)
+    target = broken["data"][0] if isinstance(broken.get("data"), list) and broken["data"] else broken
+    target["undeclared_field"] = 1
+    try:
+        model.model_validate_json(json.dumps(broken), strict=True)
+    except ValidationError:
+        return
+    raise RuntimeError(f"{where}: the generated models accepted an undeclared field; they are not strict")
+
+
+def run_admin(base_url: str, queries: list[dict[str, Any]], models: ModuleType) -> dict[str, dict[str, float]]:
+    """The Admin queries: a paged one follows `after=last_id` while `has_more`; a single object counts one item."""
+    by_path = page_models(models)
+    key = os.environ.get("OPENAI_ADMIN_KEY", "sk-admin-consumers")
+    out: dict[str, dict[str, float]] = {}
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as http:
+        for query in queries:
+            model = by_path[query["path"]]
+            path = query["path"].format(**query["path_params"]).lstrip("/")
+            params = {k: str(v).lower() if isinstance(v, bool) else v for k, v in query["params"].items()}
+            totals: dict[str, float] = {"pages": 0, "items": 0, "sum": 0}
+            seen: set[str] = set()
+            after: str | None = None
+            while True:
+                response = http.get(path, params=params | ({"after": after} if after else {}))
+                response.raise_for_status()
+                answer = model.model_validate_json(response.content, strict=True)
+                if totals["pages"] == 0:
+                    check_item_strictness(model, response.content, query["operation"])
+                totals["pages"] += 1
+                items = answer.data if query["paged"] else [answer]
+                for item in items:
+                    item_id = getattr(item, "id", None)
+                    if item_id is not None and item_id in seen:
+                        raise RuntimeError(f"{query['operation']}: {item_id} came twice")
+                    seen.add(item_id or "")
+                    totals["items"] += 1
+                    totals["sum"] += dotted(item, query["sum_field"])
+                if not query["paged"] or not answer.has_more:
+                    break
+                if not answer.last_id or answer.last_id == after or totals["pages"] >= MAX_PAGES:
+                    raise RuntimeError(f"{query['operation']}: bad last_id after page {totals['pages']}")
+                after = answer.last_id
+            out[query["operation"]] = totals
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--queries", required=True, type=Path)
     args = parser.parse_args(argv)
-    queries = json.loads(args.queries.read_text(encoding="utf-8"))["queries"]
+    spec = json.loads(args.queries.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        totals = run(args.base_url, queries, generate_models(Path(tmp)))
+        models = generate_models(Path(tmp))
+        totals = run(args.base_url, spec["queries"], models) | run_admin(args.base_url, spec["admin_queries"], models)
     print(json.dumps(totals))
     return 0
 

@@ -1,15 +1,20 @@
 """Prove at run time that other languages' clients generated from openapi.yaml work: `tox -e consumers`.
 
 Starts the sandbox over loopback (`--seed`/`--now` from queries.json), computes the reference totals of every
-query in queries.json with the Python client (`oai_usage.UsageClient`), then runs each consumer against the same
-server and fails unless every consumer reports the same pages, buckets, results and sum for all 12 operations
-(sums compared with a relative tolerance of 1e-9):
+query in queries.json with the Python client (`oai_usage.UsageClient`) and of every `admin_queries` entry with plain
+httpx + json (the Python client has no Admin operations yet), then runs each consumer against the same server and
+fails unless every consumer reports the same totals for all 12 usage operations (pages, buckets, results, sum) and
+the 10 Admin queries (pages, items, sum; every page followed with `after=last_id`); sums compared with a relative
+tolerance of 1e-9:
 
 - typescript: openapi-typescript + openapi-fetch, tsc strict (tools/consumers/typescript; `npm ci` there first);
 - java: openapi-generator `native` (tools/consumers/java/run.py, owned by the Java engineer);
-- pydantic: datamodel-code-generator models, strict, unknown fields forbidden (tools/consumers/pydantic_consumer.py).
+- pydantic: datamodel-code-generator models, strict, unknown fields forbidden (tools/consumers/pydantic_consumer.py);
+- openai-sdk: the official SDK (`openai` 3.57) with its own models in strict mode, no unknown field, Admin queries only
+  (tools/consumers/openai_sdk_consumer.py).
 
-Each consumer prints `{operation: {"pages": n, "buckets": n, "results": n, "sum": x}}` as JSON on stdout.
+Each consumer prints `{operation: {"pages": n, "buckets": n, "results": n, "sum": x}}` (Admin queries:
+`{"pages": n, "items": n, "sum": x}`) as JSON on stdout.
 
     python tools/consumers/run.py                       # all consumers
     python tools/consumers/run.py --only typescript,pydantic
@@ -54,6 +59,8 @@ class Consumer:
     quickstart: Callable[[str], list[str]] | None = None
     # Extra checks on what the consumer wrote to stderr (one problem per line).
     check_stderr: Callable[[str], list[str]] | None = None
+    # Which queries it answers: "all" (usage and Admin) or "admin" (Admin queries only).
+    scope: str = "all"
 
 
 def _npm() -> str:
@@ -105,6 +112,18 @@ CONSUMERS: Mapping[str, Consumer] = {
             str(QUERIES),
         ],
     ),
+    "openai-sdk": Consumer(
+        "openai-sdk",
+        lambda url, _: [
+            sys.executable,
+            str(HERE / "openai_sdk_consumer.py"),
+            "--base-url",
+            url,
+            "--queries",
+            str(QUERIES),
+        ],
+        scope="admin",
+    ),
 }
 
 
@@ -145,6 +164,38 @@ def reference(base_url: str, queries: list[dict[str, Any]]) -> Totals:
     return out
 
 
+def admin_reference(base_url: str, queries: list[dict[str, Any]]) -> Totals:
+    """The totals of every Admin query with plain httpx + json: `after=last_id` while `has_more`, no repeated id."""
+    import httpx
+
+    out: Totals = {}
+    with httpx.Client(base_url=base_url.rstrip("/") + "/", headers={"Authorization": f"Bearer {KEY}"}) as http:
+        for query in queries:
+            path = query["path"].format(**query["path_params"]).lstrip("/")
+            totals: dict[str, float] = {"pages": 0, "items": 0, "sum": 0}
+            params = {k: str(v).lower() if isinstance(v, bool) else v for k, v in query["params"].items()}
+            seen: set[str] = set()
+            after: str | None = None
+            while True:
+                response = http.get(path, params=params | ({"after": after} if after else {}))
+                response.raise_for_status()
+                body = json.loads(response.content)
+                items = body["data"] if query["paged"] else [body]
+                totals["pages"] += 1
+                for item in items:
+                    if "id" in item:
+                        if item["id"] in seen:
+                            raise RuntimeError(f"{query['operation']}: {item['id']} came twice")
+                        seen.add(item["id"])
+                    totals["items"] += 1
+                    totals["sum"] += item.get(query["sum_field"]) or 0
+                if not query["paged"] or not body["has_more"]:
+                    break
+                after = body["last_id"]
+            out[query["operation"]] = totals
+    return out
+
+
 def compare(expected: Totals, got: Mapping[str, Any]) -> list[str]:
     """One line per operation whose totals differ (or that is missing) from the reference."""
     problems = []
@@ -153,7 +204,7 @@ def compare(expected: Totals, got: Mapping[str, Any]) -> list[str]:
         if not isinstance(have, Mapping):
             problems.append(f"{operation}: missing")
             continue
-        for count in COUNTS:
+        for count in (c for c in want if c != "sum"):
             if have.get(count) != want[count]:
                 problems.append(f"{operation}: {count} {have.get(count)!r}, expected {want[count]!r}")
         total = have.get("sum")
@@ -189,10 +240,12 @@ def run_consumer(consumer: Consumer, base_url: str, expected: Totals) -> tuple[s
         got = json.loads(done.stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
         return consumer.name, seconds, [f"no JSON result on stdout: {done.stdout[-500:]!r}"]
+    if consumer.scope == "admin":
+        expected = {op: totals for op, totals in expected.items() if "items" in totals}
     problems = compare(expected, got)
     if consumer.check_stderr is not None:
         problems += consumer.check_stderr(done.stderr)
-    if consumer.quickstart is not None:
+    if consumer.quickstart is not None and "completions" in expected:
         problems += _check_quickstart(consumer.quickstart(base_url), env, expected["completions"])
     return consumer.name, time.monotonic() - started, problems
 
@@ -225,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     queries = spec["queries"]
     started = time.monotonic()
     with serve_in_thread(SandboxConfig(seed=spec["seed"], now=spec["now"])) as base_url:
-        expected = reference(base_url, queries)
+        expected = reference(base_url, queries) | admin_reference(base_url, spec["admin_queries"])
         print(f"reference (Python client) on {base_url}:")
         for operation, totals in expected.items():
             print(f"  {operation:<26} " + " ".join(f"{k} {v!r}" for k, v in totals.items()))
@@ -233,13 +286,14 @@ def main(argv: list[str] | None = None) -> int:
             outcomes = list(pool.map(lambda n: run_consumer(CONSUMERS[n], base_url, expected), names))
     failed = False
     for name, seconds, problems in outcomes:
-        matched = len(expected) - len({p.split(":", 1)[0] for p in problems if ":" in p})
+        scope = [op for op, totals in expected.items() if CONSUMERS[name].scope == "all" or "items" in totals]
+        matched = len(scope) - len({p.split(":", 1)[0] for p in problems if ":" in p})
         if problems:
             failed = True
             print(f"{name}: FAILED ({seconds:.1f} s)")
             print("\n".join(f"  {p}" for p in problems))
         else:
-            print(f"{name}: {matched}/{len(expected)} operations match the Python client ({seconds:.1f} s)")
+            print(f"{name}: {matched}/{len(scope)} operations match the reference ({seconds:.1f} s)")
     print(f"consumers: {'FAILED' if failed else 'ok'} in {time.monotonic() - started:.1f} s")
     return 1 if failed else 0
 

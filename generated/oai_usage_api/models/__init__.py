@@ -1,5 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .admin_api_key import AdminApiKey
+from .admin_api_key_list import AdminApiKeyList
+from .admin_api_key_owner import AdminApiKeyOwner
 from .costs_amount import CostsAmount
 from .costs_bucket import CostsBucket
 from .costs_bucket_width import CostsBucketWidth
@@ -10,6 +13,36 @@ from .error import Error
 from .error_response import ErrorResponse
 from .image_size import ImageSize
 from .image_source import ImageSource
+from .list_order import ListOrder
+from .organization_spend_alert import OrganizationSpendAlert
+from .organization_spend_alert_list import OrganizationSpendAlertList
+from .organization_spend_limit import OrganizationSpendLimit
+from .organization_user import OrganizationUser
+from .organization_user_account import OrganizationUserAccount
+from .organization_user_project_role import OrganizationUserProjectRole
+from .organization_user_projects_type_0 import OrganizationUserProjectsType0
+from .owner_project_access import OwnerProjectAccess
+from .owner_project_access_filter import OwnerProjectAccessFilter
+from .project import Project
+from .project_api_key import ProjectApiKey
+from .project_api_key_list import ProjectApiKeyList
+from .project_api_key_owner import ProjectApiKeyOwner
+from .project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
+from .project_api_key_owner_type import ProjectApiKeyOwnerType
+from .project_api_key_owner_user import ProjectApiKeyOwnerUser
+from .project_list import ProjectList
+from .project_service_account import ProjectServiceAccount
+from .project_service_account_list import ProjectServiceAccountList
+from .project_service_account_role import ProjectServiceAccountRole
+from .project_spend_alert import ProjectSpendAlert
+from .project_spend_alert_list import ProjectSpendAlertList
+from .project_spend_limit import ProjectSpendLimit
+from .project_user import ProjectUser
+from .project_user_list import ProjectUserList
+from .spend_alert_currency import SpendAlertCurrency
+from .spend_alert_interval import SpendAlertInterval
+from .spend_alert_notification_channel import SpendAlertNotificationChannel
+from .spend_limit_enforcement import SpendLimitEnforcement
 from .usage_audio_speeches_bucket import UsageAudioSpeechesBucket
 from .usage_audio_speeches_group_by import UsageAudioSpeechesGroupBy
 from .usage_audio_speeches_page import UsageAudioSpeechesPage
@@ -55,9 +88,13 @@ from .usage_web_search_calls_bucket import UsageWebSearchCallsBucket
 from .usage_web_search_calls_group_by import UsageWebSearchCallsGroupBy
 from .usage_web_search_calls_page import UsageWebSearchCallsPage
 from .usage_web_search_calls_result import UsageWebSearchCallsResult
+from .user_list import UserList
 from .web_search_context_level import WebSearchContextLevel
 
 __all__ = (
+    "AdminApiKey",
+    "AdminApiKeyList",
+    "AdminApiKeyOwner",
     "CostsAmount",
     "CostsBucket",
     "CostsBucketWidth",
@@ -68,6 +105,36 @@ __all__ = (
     "ErrorResponse",
     "ImageSize",
     "ImageSource",
+    "ListOrder",
+    "OrganizationSpendAlert",
+    "OrganizationSpendAlertList",
+    "OrganizationSpendLimit",
+    "OrganizationUser",
+    "OrganizationUserAccount",
+    "OrganizationUserProjectRole",
+    "OrganizationUserProjectsType0",
+    "OwnerProjectAccess",
+    "OwnerProjectAccessFilter",
+    "Project",
+    "ProjectApiKey",
+    "ProjectApiKeyList",
+    "ProjectApiKeyOwner",
+    "ProjectApiKeyOwnerServiceAccount",
+    "ProjectApiKeyOwnerType",
+    "ProjectApiKeyOwnerUser",
+    "ProjectList",
+    "ProjectServiceAccount",
+    "ProjectServiceAccountList",
+    "ProjectServiceAccountRole",
+    "ProjectSpendAlert",
+    "ProjectSpendAlertList",
+    "ProjectSpendLimit",
+    "ProjectUser",
+    "ProjectUserList",
+    "SpendAlertCurrency",
+    "SpendAlertInterval",
+    "SpendAlertNotificationChannel",
+    "SpendLimitEnforcement",
     "UsageAudioSpeechesBucket",
     "UsageAudioSpeechesGroupBy",
     "UsageAudioSpeechesPage",
@@ -113,5 +180,6 @@ __all__ = (
     "UsageWebSearchCallsGroupBy",
     "UsageWebSearchCallsPage",
     "UsageWebSearchCallsResult",
+    "UserList",
     "WebSearchContextLevel",
 )

@@ -30,6 +30,25 @@ interface Query {
   sum_field: string;
 }
 
+// An Admin query (queries.json `admin_queries`): a list paged with `after`, or one object.
+interface AdminQuery extends Query {
+  path_params: Record<string, string>;
+  paged: boolean;
+}
+
+interface AdminTotals {
+  pages: number;
+  items: number;
+  sum: number;
+}
+
+// The Admin lists' `x-pagination` (type `after`): send `last_id` as `after` while `has_more`; items in `data`.
+interface AfterPage<I> {
+  data: I[];
+  has_more: boolean;
+  last_id?: string | null;
+}
+
 function argument(name: string): string {
   const at = process.argv.indexOf(name);
   const value = at >= 0 ? process.argv[at + 1] : undefined;
@@ -40,7 +59,9 @@ function argument(name: string): string {
 }
 
 const baseUrl = argument("--base-url");
-const queries = (JSON.parse(readFileSync(argument("--queries"), "utf8")) as { queries: Query[] }).queries;
+const file = JSON.parse(readFileSync(argument("--queries"), "utf8")) as { queries: Query[]; admin_queries: AdminQuery[] };
+const queries = file.queries;
+const adminQueries = file.admin_queries;
 const key = process.env["OPENAI_ADMIN_KEY"] ?? "sk-admin-consumers";
 const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${key}` } });
 
@@ -72,6 +93,43 @@ async function follow<R>(
     seen.add(page.next_page);
     cursor = page.next_page;
   }
+}
+
+async function followAfter<I extends { id: string }>(
+  fetchPage: (after: string | undefined) => Promise<AfterPage<I>>,
+  value: (item: I) => number,
+): Promise<AdminTotals> {
+  const totals: AdminTotals = { pages: 0, items: 0, sum: 0 };
+  const seen = new Set<string>();
+  let after: string | undefined;
+  for (;;) {
+    const page = await fetchPage(after);
+    totals.pages += 1;
+    for (const item of page.data) {
+      if (seen.has(item.id)) {
+        throw new Error(`${item.id} came twice`);
+      }
+      seen.add(item.id);
+      totals.items += 1;
+      totals.sum += value(item);
+    }
+    if (!page.has_more) {
+      return totals;
+    }
+    const next = page.last_id;
+    if (next === undefined || next === null || next === after || totals.pages >= MAX_PAGES) {
+      throw new Error(`bad last_id after page ${totals.pages}: ${String(next)}`);
+    }
+    after = next;
+  }
+}
+
+function one(value: number): AdminTotals {
+  return { pages: 1, items: 1, sum: value };
+}
+
+function withAfter<Q extends object>(query: Q, after: string | undefined): Q & { after?: string } {
+  return after === undefined ? query : { ...query, after };
 }
 
 function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
@@ -252,8 +310,151 @@ const operations: Record<string, { field: string; run: (params: unknown) => Prom
   },
 };
 
+type AdminQueryOf<P extends keyof paths> = NonNullable<paths[P]["get"]["parameters"]["query"]>;
+
+// One entry per Admin query: the typed call (path literal), the field it sums, read with the generated types.
+const adminOperations: Record<
+  string,
+  { field: string; run: (params: unknown, path: Record<string, string>) => Promise<AdminTotals> }
+> = {
+  listProjects: {
+    field: "created_at",
+    run: (params) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/projects", {
+              params: { query: withAfter(params as AdminQueryOf<"/organization/projects">, after) },
+            }),
+          ),
+        (item) => item.created_at,
+      ),
+  },
+  listUsers: {
+    field: "added_at",
+    run: (params) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/users", {
+              params: { query: withAfter(params as AdminQueryOf<"/organization/users">, after) },
+            }),
+          ),
+        (item) => item.added_at,
+      ),
+  },
+  listProjectApiKeys: {
+    field: "created_at",
+    run: (params, path) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/projects/{project_id}/api_keys", {
+              params: {
+                path: { project_id: path["project_id"] ?? "" },
+                query: withAfter(params as AdminQueryOf<"/organization/projects/{project_id}/api_keys">, after),
+              },
+            }),
+          ),
+        (item) => item.created_at,
+      ),
+  },
+  listProjectServiceAccounts: {
+    field: "created_at",
+    run: (params, path) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/projects/{project_id}/service_accounts", {
+              params: {
+                path: { project_id: path["project_id"] ?? "" },
+                query: withAfter(
+                  params as AdminQueryOf<"/organization/projects/{project_id}/service_accounts">,
+                  after,
+                ),
+              },
+            }),
+          ),
+        (item) => item.created_at,
+      ),
+  },
+  listProjectUsers: {
+    field: "added_at",
+    run: (params, path) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/projects/{project_id}/users", {
+              params: {
+                path: { project_id: path["project_id"] ?? "" },
+                query: withAfter(params as AdminQueryOf<"/organization/projects/{project_id}/users">, after),
+              },
+            }),
+          ),
+        (item) => item.added_at,
+      ),
+  },
+  listAdminApiKeys: {
+    field: "created_at",
+    run: (params) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/admin_api_keys", {
+              params: { query: withAfter(params as AdminQueryOf<"/organization/admin_api_keys">, after) },
+            }),
+          ),
+        (item) => item.created_at,
+      ),
+  },
+  listOrganizationSpendAlerts: {
+    field: "threshold_amount",
+    run: (params) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/spend_alerts", {
+              params: { query: withAfter(params as AdminQueryOf<"/organization/spend_alerts">, after) },
+            }),
+          ),
+        (item) => item.threshold_amount,
+      ),
+  },
+  listProjectSpendAlerts: {
+    field: "threshold_amount",
+    run: (params, path) =>
+      followAfter(
+        async (after) =>
+          ok(
+            await client.GET("/organization/projects/{project_id}/spend_alerts", {
+              params: {
+                path: { project_id: path["project_id"] ?? "" },
+                query: withAfter(params as AdminQueryOf<"/organization/projects/{project_id}/spend_alerts">, after),
+              },
+            }),
+          ),
+        (item) => item.threshold_amount,
+      ),
+  },
+  getOrganizationSpendLimit: {
+    field: "threshold_amount",
+    run: async () => one(ok(await client.GET("/organization/spend_limit")).threshold_amount),
+  },
+  getProjectSpendLimit: {
+    field: "threshold_amount",
+    run: async (_params, path) =>
+      one(
+        ok(
+          await client.GET("/organization/projects/{project_id}/spend_limit", {
+            params: { path: { project_id: path["project_id"] ?? "" } },
+          }),
+        ).threshold_amount,
+      ),
+  },
+};
+
 async function main(): Promise<void> {
-  const out: Record<string, Totals> = {};
+  const out: Record<string, Totals | AdminTotals> = {};
   for (const query of queries) {
     const operation = operations[query.operation];
     if (operation === undefined) {
@@ -263,6 +464,16 @@ async function main(): Promise<void> {
       throw new Error(`${query.operation}: queries.json sums ${query.sum_field}, this consumer sums ${operation.field}`);
     }
     out[query.operation] = await operation.run(query.params);
+  }
+  for (const query of adminQueries) {
+    const operation = adminOperations[query.operation];
+    if (operation === undefined) {
+      throw new Error(`no TypeScript call for Admin operation ${query.operation}`);
+    }
+    if (operation.field !== query.sum_field) {
+      throw new Error(`${query.operation}: queries.json sums ${query.sum_field}, this consumer sums ${operation.field}`);
+    }
+    out[query.operation] = await operation.run(query.params, query.path_params);
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

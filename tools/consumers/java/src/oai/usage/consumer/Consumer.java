@@ -25,7 +25,8 @@ import oai.usage.client.ApiException;
 /**
  * Runs every query of the consumers' queries.json through the Java client that openapi-generator
  * made from openapi.yaml, following every page, and prints per operation the pages, buckets,
- * results and the sum of one result field as one JSON object on stdout.
+ * results and the sum of one result field as one JSON object on stdout (Admin queries: pages,
+ * items and the sum of one item field, lists followed with their object-id cursor).
  *
  * <p>One program serves all operations, so it reaches the generated classes by reflection: the
  * operation's method on the generated API class (its request object and builder), the builder's
@@ -84,7 +85,11 @@ public final class Consumer {
     for (JsonNode query : plan.get("queries")) {
       String operation = query.get("operation").asText();
       try {
-        out.set(operation, runQuery(apis, mapper, plainMapper, query));
+        out.set(
+            operation,
+            query.has("paged")
+                ? runAdminQuery(apis, mapper, plainMapper, query)
+                : runQuery(apis, mapper, plainMapper, query));
       } catch (Failure e) {
         failures.add(operation + ": " + e.getMessage());
       } catch (RuntimeException e) {
@@ -100,6 +105,122 @@ public final class Consumer {
       System.exit(1);
     }
     System.out.println(plainMapper.writeValueAsString(out));
+  }
+
+  /**
+   * Runs one Admin query: a list followed with its object-id cursor (the operation's x-pagination,
+   * type after: send last_id as after while has_more), or one object; returns pages, items, sum.
+   */
+  static ObjectNode runAdminQuery(
+      List<Object> apis, ObjectMapper mapper, ObjectMapper plainMapper, JsonNode query)
+      throws Failure {
+    Object[] found = operation(apis, query.get("operation_id").asText());
+    Object api = found[0];
+    Method call = (Method) found[1];
+    // An operation without parameters gets no request object from the generator: it is called bare.
+    Class<?> requestClass = call.getParameterCount() == 1 ? call.getParameterTypes()[0] : null;
+    boolean paged = query.get("paged").asBoolean();
+    JsonNode pagination = query.get("pagination");
+    String[] sumPath = query.get("sum_field").asText().split("\\.");
+    long pages = 0;
+    long items = 0;
+    Sum sum = new Sum();
+    Set<String> seenIds = new HashSet<>();
+    String after = null;
+    while (true) {
+      if (requestClass == null) {
+        Object answer = invoke(api, call);
+        if (answer == null) {
+          throw new Failure("the answer has an empty body");
+        }
+        pages++;
+        items++;
+        sum.add(path(answer, sumPath), query.get("sum_field").asText());
+        break;
+      }
+      Object builder = invoke(null, method(requestClass, "newBuilder"));
+      for (JsonNode group : new JsonNode[] {query.get("path_params"), query.get("params")}) {
+        Iterator<Map.Entry<String, JsonNode>> params = group.fields();
+        while (params.hasNext()) {
+          Map.Entry<String, JsonNode> param = params.next();
+          setParam(mapper, builder, param.getKey(), param.getValue());
+        }
+      }
+      if (after != null) {
+        setParam(
+            mapper,
+            builder,
+            pagination.get("cursor-param").asText(),
+            plainMapper.getNodeFactory().textNode(after));
+      }
+      Object request = invoke(builder, method(builder.getClass(), "build"));
+      Object answer = invoke(api, call, request);
+      if (answer == null) {
+        throw new Failure("answer " + (pages + 1) + " has an empty body");
+      }
+      pages++;
+      List<?> data;
+      if (paged) {
+        Object list = get(answer, pagination.get("items-field").asText());
+        if (!(list instanceof List)) {
+          throw new Failure("page " + pages + ": the items are not a list");
+        }
+        data = (List<?>) list;
+      } else {
+        data = List.of(answer);
+      }
+      for (Object item : data) {
+        if (paged && !seenIds.add(String.valueOf(get(item, "id")))) {
+          throw new Failure("page " + pages + " repeats an item of an earlier page");
+        }
+        items++;
+        sum.add(path(item, sumPath), query.get("sum_field").asText());
+      }
+      if (!paged || !Boolean.TRUE.equals(get(answer, pagination.get("has-more-field").asText()))) {
+        break;
+      }
+      Object next = get(answer, pagination.get("next-cursor-field").asText());
+      if (!(next instanceof String) || ((String) next).isEmpty() || next.equals(after)) {
+        throw new Failure("page " + pages + " has more items but no new cursor");
+      }
+      after = (String) next;
+      if (pages >= MAX_PAGES) {
+        throw new Failure("more than " + MAX_PAGES + " pages");
+      }
+    }
+    ObjectNode counts = plainMapper.createObjectNode();
+    counts.put("pages", pages);
+    counts.put("items", items);
+    sum.putInto(counts, "sum");
+    return counts;
+  }
+
+  /**
+   * The generated API object and its method for an operationId: the one taking a request object,
+   * or, for an operation without parameters, the one taking nothing.
+   */
+  static Object[] operation(List<Object> apis, String operationId) throws Failure {
+    Object[] bare = null;
+    for (Object candidate : apis) {
+      for (Method method : candidate.getClass().getMethods()) {
+        if (!normalize(method.getName()).equals(normalize(operationId))) {
+          continue;
+        }
+        if (method.getParameterCount() == 1
+            && method.getParameterTypes()[0].getSimpleName().endsWith("Request")) {
+          return new Object[] {candidate, method};
+        }
+        if (method.getParameterCount() == 0) {
+          bare = new Object[] {candidate, method};
+        }
+      }
+    }
+    if (bare != null) {
+      return bare;
+    }
+    throw new Failure(
+        "no generated method for operationId '" + operationId + "' taking a request object "
+            + "(generate with useSingleRequestParameter=true)");
   }
 
   /** Fetches every page of one query and returns its pages, buckets, results and sum. */

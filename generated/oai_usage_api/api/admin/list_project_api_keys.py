@@ -1,0 +1,266 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.owner_project_access_filter import OwnerProjectAccessFilter
+from ...models.project_api_key_list import ProjectApiKeyList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project_id: str,
+    *,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    owner_project_access: OwnerProjectAccessFilter | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["after"] = after
+
+    params["limit"] = limit
+
+    json_owner_project_access: str | Unset = UNSET
+    if not isinstance(owner_project_access, Unset):
+        json_owner_project_access = owner_project_access
+
+    params["owner_project_access"] = json_owner_project_access
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/organization/projects/{project_id}/api_keys".format(
+            project_id=quote(str(project_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | ProjectApiKeyList | None:
+    if response.status_code == 200:
+        response_200 = ProjectApiKeyList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | ProjectApiKeyList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    owner_project_access: OwnerProjectAccessFilter | Unset = UNSET,
+) -> Response[ErrorResponse | ProjectApiKeyList]:
+    """List the API keys of a project
+
+     The project's API keys, owned by users and by service accounts (`owner.type`), redacted. Deleted
+    keys are in no list, though their usage stays. 404 for an unknown project. Pages with an object-id
+    cursor: send the `last_id` of a page as `after` while `has_more` is true (see `x-pagination`);
+    `limit` over the bounds is a 400 naming `limit`.
+
+    Args:
+        project_id (str):
+        after (str | Unset):
+        limit (int | Unset):
+        owner_project_access (OwnerProjectAccessFilter | Unset): Which keys of a project to list,
+            by their owner's access.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ProjectApiKeyList]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        after=after,
+        limit=limit,
+        owner_project_access=owner_project_access,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    owner_project_access: OwnerProjectAccessFilter | Unset = UNSET,
+) -> ErrorResponse | ProjectApiKeyList | None:
+    """List the API keys of a project
+
+     The project's API keys, owned by users and by service accounts (`owner.type`), redacted. Deleted
+    keys are in no list, though their usage stays. 404 for an unknown project. Pages with an object-id
+    cursor: send the `last_id` of a page as `after` while `has_more` is true (see `x-pagination`);
+    `limit` over the bounds is a 400 naming `limit`.
+
+    Args:
+        project_id (str):
+        after (str | Unset):
+        limit (int | Unset):
+        owner_project_access (OwnerProjectAccessFilter | Unset): Which keys of a project to list,
+            by their owner's access.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ProjectApiKeyList
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        client=client,
+        after=after,
+        limit=limit,
+        owner_project_access=owner_project_access,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    owner_project_access: OwnerProjectAccessFilter | Unset = UNSET,
+) -> Response[ErrorResponse | ProjectApiKeyList]:
+    """List the API keys of a project
+
+     The project's API keys, owned by users and by service accounts (`owner.type`), redacted. Deleted
+    keys are in no list, though their usage stays. 404 for an unknown project. Pages with an object-id
+    cursor: send the `last_id` of a page as `after` while `has_more` is true (see `x-pagination`);
+    `limit` over the bounds is a 400 naming `limit`.
+
+    Args:
+        project_id (str):
+        after (str | Unset):
+        limit (int | Unset):
+        owner_project_access (OwnerProjectAccessFilter | Unset): Which keys of a project to list,
+            by their owner's access.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ProjectApiKeyList]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        after=after,
+        limit=limit,
+        owner_project_access=owner_project_access,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    owner_project_access: OwnerProjectAccessFilter | Unset = UNSET,
+) -> ErrorResponse | ProjectApiKeyList | None:
+    """List the API keys of a project
+
+     The project's API keys, owned by users and by service accounts (`owner.type`), redacted. Deleted
+    keys are in no list, though their usage stays. 404 for an unknown project. Pages with an object-id
+    cursor: send the `last_id` of a page as `after` while `has_more` is true (see `x-pagination`);
+    `limit` over the bounds is a 400 naming `limit`.
+
+    Args:
+        project_id (str):
+        after (str | Unset):
+        limit (int | Unset):
+        owner_project_access (OwnerProjectAccessFilter | Unset): Which keys of a project to list,
+            by their owner's access.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ProjectApiKeyList
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            client=client,
+            after=after,
+            limit=limit,
+            owner_project_access=owner_project_access,
+        )
+    ).parsed

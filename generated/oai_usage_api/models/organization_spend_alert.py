@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.spend_alert_currency import SpendAlertCurrency, check_spend_alert_currency
+from ..models.spend_alert_interval import SpendAlertInterval, check_spend_alert_interval
+
+if TYPE_CHECKING:
+    from ..models.spend_alert_notification_channel import SpendAlertNotificationChannel
+
+
+T = TypeVar("T", bound="OrganizationSpendAlert")
+
+
+@_attrs_define
+class OrganizationSpendAlert:
+    """A organization spend alert: an e-mail when the month's spend passes `threshold_amount` (integer **cents**); it never
+    blocks traffic.
+
+    """
+
+    id: str
+    """ Alert id. """
+    object_: Literal["organization.spend_alert"]
+    """ Always `organization.spend_alert`. """
+    threshold_amount: int
+    """ Threshold in cents of `currency` (50000 = $500.00). """
+    currency: SpendAlertCurrency
+    """ Currency of a spend alert (closed). """
+    interval: SpendAlertInterval
+    """ Period of a spend alert (closed). """
+    notification_channel: SpendAlertNotificationChannel
+    """ Where an alert is sent. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        object_ = self.object_
+
+        threshold_amount = self.threshold_amount
+
+        currency: str = self.currency
+
+        interval: str = self.interval
+
+        notification_channel = self.notification_channel.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "object": object_,
+                "threshold_amount": threshold_amount,
+                "currency": currency,
+                "interval": interval,
+                "notification_channel": notification_channel,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.spend_alert_notification_channel import SpendAlertNotificationChannel  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        object_ = cast(Literal["organization.spend_alert"], d.pop("object"))
+        if object_ != "organization.spend_alert":
+            raise ValueError(f"object must match const 'organization.spend_alert', got '{object_}'")
+
+        threshold_amount = d.pop("threshold_amount")
+
+        currency = check_spend_alert_currency(d.pop("currency"))
+
+        interval = check_spend_alert_interval(d.pop("interval"))
+
+        notification_channel = SpendAlertNotificationChannel.from_dict(d.pop("notification_channel"))
+
+        organization_spend_alert = cls(
+            id=id,
+            object_=object_,
+            threshold_amount=threshold_amount,
+            currency=currency,
+            interval=interval,
+            notification_channel=notification_channel,
+        )
+
+        organization_spend_alert.additional_properties = d
+        return organization_spend_alert
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
