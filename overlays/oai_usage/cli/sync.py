@@ -1,0 +1,202 @@
+"""`oai-usage sync`, `oai-usage export --parquet` and `report --db`: the command line of the warehouse.
+
+DuckDB is imported only here and under `oai_usage.warehouse`, when one of these commands runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import errors
+from . import dates
+
+if TYPE_CHECKING:
+    from .. import UsageClient
+    from ..warehouse.config import Profile, SyncConfig
+    from ..warehouse.report_rows import WarehouseRows
+
+SANDBOX_ORGANIZATION = "sandbox"
+
+
+def add_db_options(parser: argparse.ArgumentParser, *, profiles: bool = True) -> None:
+    """--db, --config, --wait (and --profile/--all-profiles) shared by sync, export and report --db."""
+    parser.add_argument("--db", metavar="PATH", help="the DuckDB file (default: $XDG_DATA_HOME/oai-usage/usage.duckdb)")
+    parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (default: ./oai-usage.toml, then "
+                        "$XDG_CONFIG_HOME/oai-usage/oai-usage.toml)")  # fmt: skip
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="wait up to SECONDS for another sync of the database (default: exit at once)")  # fmt: skip
+    if profiles:
+        parser.add_argument("--profile", metavar="NAME", help="the organization (a profile of oai-usage.toml)")
+        parser.add_argument("--all-profiles", action="store_true", help="every profile of oai-usage.toml")
+
+
+def add_sync_options(parser: argparse.ArgumentParser) -> None:
+    add_db_options(parser)
+    parser.add_argument("--since", help="history to backfill on a first run (default: the plan's, 30d); an earlier "
+                        f"date than the history kept backfills it; {dates.ALLOWED}")  # fmt: skip
+    parser.add_argument("--endpoints", type=lambda t: [p.strip() for p in t.split(",") if p.strip()],
+                        action="extend", metavar="A,B", help="only these endpoints (default: config)")  # fmt: skip
+
+
+def add_export_options(parser: argparse.ArgumentParser) -> None:
+    add_db_options(parser, profiles=False)
+    parser.add_argument("--parquet", metavar="DIR", required=True,
+                        help="write a Hive-partitioned Parquet dataset (endpoint=, date=) into DIR")  # fmt: skip
+
+
+def add_report_db_options(parser: argparse.ArgumentParser) -> None:
+    """report --db PATH [--profile NAME] [--config FILE] [--wait S]: the report from the warehouse, no API call."""
+    parser.add_argument("--db", metavar="PATH", help="report from this warehouse (oai-usage sync), with no API call")
+    parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (for --db's default path)")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
+    parser.add_argument("--profile", metavar="NAME", help="with --db: one organization (default: all it holds)")
+
+
+def _config(args: argparse.Namespace) -> SyncConfig:
+    from ..warehouse.config import find_config, load_config
+
+    return load_config(find_config(getattr(args, "config", None)))
+
+
+def _database(args: argparse.Namespace, config: SyncConfig, *, must_exist: bool) -> Path:
+    from ..warehouse.config import ConfigError, default_database
+
+    path = Path(args.db) if args.db else default_database(config)
+    if path.is_dir():
+        raise ConfigError(f"--db {path}: a directory; give the database file")
+    if must_exist and not path.is_file():
+        raise ConfigError(f"--db {path}: no such database; run oai-usage sync first")
+    if not path.parent.is_dir():
+        if args.db:
+            raise ConfigError(f"--db {path}: the directory {path.parent} does not exist")
+        path.parent.mkdir(parents=True, exist_ok=True)  # the default data directory
+    return path
+
+
+def _client(args: argparse.Namespace, profile: Profile, now: datetime) -> UsageClient:
+    from .. import UsageClient
+    from . import fetch
+
+    if args.sandbox:
+        return fetch.open_client(args, now)
+    key = os.environ.get(profile.key_env, "").strip()
+    if not key:
+        raise errors.MissingAdminKeyError(
+            f"profile {profile.name}: no admin key: set {profile.key_env} to its Admin API key (sk-admin-...)"
+        )
+    return UsageClient(key, base_url=profile.base_url or args.base_url, organization=profile.organization_id,
+                       allow_insecure_http=args.allow_insecure_http)  # fmt: skip
+
+
+def _since(args: argparse.Namespace, now: datetime) -> datetime | None:
+    if not args.since:
+        return None
+    since = dates.parse_when(args.since, now=now, option="--since")
+    if since >= now:
+        from ..warehouse.config import ConfigError
+
+        raise ConfigError(f"--since {args.since}: must be before now ({now:%Y-%m-%dT%H:%M:%SZ})")
+    return since
+
+
+@contextmanager
+def _database_errors(path: Path) -> Iterator[None]:
+    """A DuckDB failure under a command (disk full, I/O error) as one line and exit 1, never a traceback."""
+    import duckdb
+
+    from ..warehouse import WarehouseError
+
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{path}: {str(exc).splitlines()[0]}") from None
+
+
+def run_sync(args: argparse.Namespace, now: datetime) -> int:
+    """Sync the chosen profiles under the database lock; one summary line per profile on stdout."""
+    from .. import ENDPOINT_NAMES as ENDPOINTS
+    from ..warehouse import require_duckdb
+    from ..warehouse.config import ConfigError
+    from ..warehouse.lock import database_lock
+    from ..warehouse.store import Warehouse
+    from ..warehouse.sync import sync
+
+    require_duckdb("sync")
+    now = now.replace(microsecond=0)  # whole seconds: the API's unit, and the watermark's
+    config = _config(args)
+    for name in args.endpoints or ():
+        if name not in ENDPOINTS:
+            raise ConfigError(f"--endpoints: unknown endpoint {name!r}; allowed: {', '.join(ENDPOINTS)}")
+    if args.all_profiles and args.profile:
+        raise ConfigError("--profile and --all-profiles cannot be combined; use one")
+    if args.sandbox:
+        if args.profile or args.all_profiles:
+            raise ConfigError("--sandbox syncs the synthetic organization 'sandbox'; leave out --profile")
+        profiles = [SANDBOX_ORGANIZATION]
+    else:
+        profiles = list(config.profiles) if args.all_profiles else [config.profile(args.profile).name]
+    since = _since(args, now)
+    path = _database(args, config, must_exist=False)
+    failed = 0
+    with database_lock(path, wait=args.wait, what="sync"), _database_errors(path), Warehouse(path) as warehouse:
+        for name in profiles:
+            profile = config.profiles.get(name) if name != SANDBOX_ORGANIZATION else None
+            try:
+                client = _client(args, profile or config.profile(None), now)
+                with client:
+                    done = sync(warehouse, client, config, name, now=now, since=since, endpoints=args.endpoints)
+            except (errors.OaiUsageError, errors.MissingAdminKeyError) as exc:
+                if len(profiles) == 1:
+                    raise
+                failed += 1
+                print(f"oai-usage: error: profile {name}: {exc}", file=sys.stderr)
+                continue
+            print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched"
+                  + (f", {done.resumed} resumed" if done.resumed else "") + f" into {path}")  # fmt: skip
+    return 1 if failed else 0
+
+
+def run_export(args: argparse.Namespace, now: datetime) -> int:
+    from ..warehouse import require_duckdb
+    from ..warehouse.export import export_parquet
+    from ..warehouse.lock import database_lock
+    from ..warehouse.store import Warehouse
+
+    require_duckdb("export")
+    config = _config(args)
+    path = _database(args, config, must_exist=True)
+    target = Path(args.parquet)
+    lock = database_lock(path, wait=args.wait, what="export")
+    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
+        counts = export_parquet(warehouse, target)
+    print(f"exported {sum(counts.values())} rows of {sum(1 for c in counts.values() if c)} endpoints to {target}")
+    return 0
+
+
+@contextmanager
+def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, datetime]]:
+    """The warehouse rows for `report --db`, and the time of their data (the last sync), under the lock."""
+    from ..warehouse import require_duckdb
+    from ..warehouse.lock import database_lock
+    from ..warehouse.report_rows import CoverageError, WarehouseRows
+    from ..warehouse.store import Warehouse
+
+    require_duckdb("report --db")
+    config = _config(args)
+    path = _database(args, config, must_exist=True)
+    lock = database_lock(path, wait=args.wait, what="report --db")
+    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
+        held = warehouse.organizations()
+        if args.profile and args.profile not in held:
+            raise CoverageError(f"--profile {args.profile}: {path} holds no data for it; it holds: "
+                                f"{', '.join(held) or 'nothing yet'}")  # fmt: skip
+        source = WarehouseRows(warehouse, [args.profile] if args.profile else held)
+        yield source, source.data_end()

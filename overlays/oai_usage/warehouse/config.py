@@ -1,0 +1,294 @@
+"""`oai-usage.toml`: the profiles (organizations), the endpoints to keep, the plan of widths and groupings and
+the grace windows of a sync.
+
+A profile names the ENVIRONMENT VARIABLE that holds its admin key, never the key: a file with anything like an
+API key in it (`sk-...`) is refused, without repeating it. Every mistake is a `ConfigError` naming the setting
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from ..endpoints import ENDPOINTS
+from ..errors import ValidationError
+
+CONFIG_NAME = "oai-usage.toml"
+CONFIG_VARIABLE = "OAI_USAGE_CONFIG"
+DEFAULT_KEY_VARIABLE = "OPENAI_ADMIN_KEY"
+DEFAULT_PROFILE = "default"
+DEFAULT_SINCE = "30d"
+ALL = "all"
+
+_SPAN = re.compile(r"^(\d+)\s*([mhdw])$")
+_KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_UNIT = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+DEFAULT_GRACE: dict[str, timedelta] = {
+    "1m": timedelta(minutes=15),
+    "1h": timedelta(hours=2),
+    "1d": timedelta(days=2),
+    "costs": timedelta(days=2),
+}
+"""Re-read window per width: the live API revises usage for about 15 minutes and costs for a day or two."""
+
+
+class ConfigError(ValidationError):
+    """A mistake in oai-usage.toml or in a sync option: one line naming the setting (exit 2 in the CLI)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One organization: its name (the `organization` column) and the variable holding its admin key."""
+
+    name: str
+    key_env: str = DEFAULT_KEY_VARIABLE
+    base_url: str | None = None
+    organization_id: str | None = None  # sent as OpenAI-Organization when set
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One (width, grouping) to keep for some endpoints, with its own history length (None: the sync's --since)."""
+
+    width: str
+    group_by: tuple[str, ...] | str  # a tuple of dimensions, () for none, or "all" (every dimension of the endpoint)
+    endpoints: tuple[str, ...] | None = None  # None: every endpoint kept
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one sync step keeps: (endpoint, width, grouping) with its history length."""
+
+    endpoint: str
+    width: str
+    group_by: tuple[str, ...]
+    since: str | None
+
+    @property
+    def grouping(self) -> str:
+        return ",".join(self.group_by)
+
+
+# The default plan: daily by every dimension for the long history of every endpoint; what `report --db` reads
+# (costs by project and line item, completions and embeddings by model, and their ungrouped totals, daily and
+# hourly); hourly by model and project for recent weeks.
+DEFAULT_PLAN: tuple[PlanEntry, ...] = (
+    PlanEntry("1d", ALL),
+    PlanEntry("1d", ("project_id", "line_item"), ("costs",)),
+    PlanEntry("1d", (), ("costs", "completions", "embeddings")),
+    PlanEntry("1d", ("model",), ("completions", "embeddings")),
+    PlanEntry("1h", ("model",), ("completions", "embeddings")),
+    PlanEntry("1h", (), ("completions", "embeddings")),
+    PlanEntry("1h", ("model", "project_id"), ("completions", "embeddings", "images"), since="14d"),
+)
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """Everything oai-usage.toml says (defaults when there is no file)."""
+
+    profiles: Mapping[str, Profile] = field(default_factory=lambda: {DEFAULT_PROFILE: Profile(DEFAULT_PROFILE)})
+    default_profile: str = DEFAULT_PROFILE
+    endpoints: tuple[str, ...] = tuple(ENDPOINTS)
+    plan: tuple[PlanEntry, ...] = DEFAULT_PLAN
+    grace: Mapping[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_GRACE))
+    since: str = DEFAULT_SINCE
+    database: str | None = None
+    source: str | None = None  # the file read, for messages
+
+    def units(self, endpoints: Sequence[str] | None = None) -> list[Unit]:
+        """The (endpoint, width, grouping) units of the plan, each once, in plan order."""
+        wanted = tuple(endpoints) if endpoints else self.endpoints
+        seen: dict[tuple[str, str, tuple[str, ...]], Unit] = {}
+        for entry in self.plan:
+            for name in entry.endpoints or wanted:
+                if name not in wanted:
+                    continue
+                endpoint = ENDPOINTS[name]
+                if entry.width not in endpoint.bucket_widths:
+                    continue  # costs are daily only
+                if entry.group_by == ALL:
+                    group_by: tuple[str, ...] = tuple(endpoint.group_by)
+                else:
+                    group_by = tuple(g for g in entry.group_by if g in endpoint.group_by)
+                    if len(group_by) != len(entry.group_by):
+                        continue  # a grouping this endpoint lacks
+                key = (name, entry.width, group_by)
+                if key not in seen:
+                    seen[key] = Unit(name, entry.width, group_by, entry.since)
+        return list(seen.values())
+
+    def grace_for(self, endpoint: str, width: str) -> timedelta:
+        return self.grace["costs" if endpoint == "costs" else width]
+
+    def profile(self, name: str | None) -> Profile:
+        chosen = name or self.default_profile
+        if chosen not in self.profiles:
+            where = f" in {self.source}" if self.source else ""
+            raise ConfigError(f"--profile {chosen!r}: no such profile{where}; known: {', '.join(self.profiles)}")
+        return self.profiles[chosen]
+
+
+def parse_span(text: str, setting: str) -> tuple[int, str]:
+    """A span such as `30d`, `2h`, `15m` or `2w` as (amount, unit); ConfigError naming the setting otherwise."""
+    match = _SPAN.match(str(text).strip().lower())
+    if not match:
+        raise ConfigError(f"{setting}: {text!r} is not a span; use a number and a unit: 15m, 2h, 30d, 2w")
+    return int(match.group(1)), match.group(2)
+
+
+def span_seconds(text: str, setting: str) -> int:
+    amount, unit = parse_span(text, setting)
+    return amount * _UNIT[unit]
+
+
+def find_config(explicit: str | None) -> Path | None:
+    """--config, else $OAI_USAGE_CONFIG, else ./oai-usage.toml, else $XDG_CONFIG_HOME/oai-usage/oai-usage.toml."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(CONFIG_VARIABLE):
+        return Path(os.environ[CONFIG_VARIABLE])
+    here = Path(CONFIG_NAME)
+    if here.is_file():
+        return here
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    user = Path(base) / "oai-usage" / CONFIG_NAME
+    return user if user.is_file() else None
+
+
+def load_config(path: Path | None) -> SyncConfig:
+    """Read and check a config file (None: the defaults)."""
+    if path is None:
+        return SyncConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--config {path}: cannot read it ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"--config {path}: not UTF-8 text") from None
+    return parse_config(text, str(path))
+
+
+def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
+    """Check and read the text of oai-usage.toml. Refuses anything that looks like an API key."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if _KEY_LIKE.search(line):
+            raise ConfigError(
+                f"{source}, line {number}: this looks like an API key; never put a key in the file: name the "
+                'environment variable that holds it (key_env = "ACME_ADMIN_KEY")'
+            )
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    known = {"profiles", "default_profile", "endpoints", "plan", "grace", "since", "database"}
+    _no_unknown(data, known, source)
+    profiles = _profiles(data.get("profiles"), source)
+    default = data.get("default_profile", next(iter(profiles)))
+    if default not in profiles:
+        raise ConfigError(f"{source}: default_profile {default!r} is not a profile; known: {', '.join(profiles)}")
+    endpoints = _endpoints(data.get("endpoints"), f"{source}: endpoints") or tuple(ENDPOINTS)
+    grace = dict(DEFAULT_GRACE)
+    raw_grace = data.get("grace", {})
+    if not isinstance(raw_grace, dict):
+        raise ConfigError(f"{source}: [grace] must be a table of width = span (1m, 1h, 1d, costs)")
+    for width, value in raw_grace.items():
+        if width not in DEFAULT_GRACE:
+            raise ConfigError(f"{source}: grace.{width}: unknown width; allowed: {', '.join(DEFAULT_GRACE)}")
+        grace[width] = timedelta(seconds=span_seconds(value, f"{source}: grace.{width}"))
+    since = str(data.get("since", DEFAULT_SINCE))
+    parse_span(since, f"{source}: since")
+    database = data.get("database")
+    if database is not None and not isinstance(database, str):
+        raise ConfigError(f"{source}: database must be a path (a string)")
+    plan = _plan(data.get("plan"), source) if "plan" in data else DEFAULT_PLAN
+    return SyncConfig(profiles, default, endpoints, plan, grace, since, database, source)
+
+
+def _no_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting {unknown[0]!r}; allowed: {', '.join(sorted(known))}")
+
+
+def _profiles(raw: Any, source: str) -> dict[str, Profile]:
+    if raw is None:
+        return {DEFAULT_PROFILE: Profile(DEFAULT_PROFILE)}
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError(f'{source}: [profiles.NAME] tables expected, each with key_env = "VARIABLE"')
+    profiles: dict[str, Profile] = {}
+    for name, body in raw.items():
+        where = f"{source}: profiles.{name}"
+        if not _NAME.match(name):
+            raise ConfigError(f"{where}: a profile name is letters, digits, '_', '.', '-' (at most 64)")
+        if not isinstance(body, dict):
+            raise ConfigError(f'{where}: must be a table with key_env = "VARIABLE"')
+        _no_unknown(body, {"key_env", "base_url", "organization_id"}, where)
+        key_env = body.get("key_env", DEFAULT_KEY_VARIABLE)
+        if not isinstance(key_env, str) or not _ENV_NAME.match(key_env):
+            raise ConfigError(f"{where}: key_env must name an environment variable (ACME_ADMIN_KEY), not hold a key")
+        for option in ("base_url", "organization_id"):
+            if option in body and not isinstance(body[option], str):
+                raise ConfigError(f"{where}: {option} must be a string")
+        profiles[name] = Profile(name, key_env, body.get("base_url"), body.get("organization_id"))
+    return profiles
+
+
+def _endpoints(raw: Any, where: str) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not raw or not all(isinstance(e, str) for e in raw):
+        raise ConfigError(f"{where}: a non-empty list of endpoint names; allowed: {', '.join(ENDPOINTS)}")
+    for name in raw:
+        if name not in ENDPOINTS:
+            raise ConfigError(f"{where}: unknown endpoint {name!r}; allowed: {', '.join(ENDPOINTS)}")
+    return tuple(dict.fromkeys(raw))
+
+
+def _plan(raw: Any, source: str) -> tuple[PlanEntry, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{source}: plan must be one or more [[plan]] tables with width and group_by")
+    entries: list[PlanEntry] = []
+    for index, body in enumerate(raw, 1):
+        where = f"{source}: plan #{index}"
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where}: must be a table")
+        _no_unknown(body, {"width", "group_by", "endpoints", "since"}, where)
+        width = body.get("width")
+        if width not in ("1m", "1h", "1d"):
+            raise ConfigError(f"{where}: width {width!r}; allowed: 1m, 1h, 1d")
+        group_by = body.get("group_by", [])
+        if group_by != ALL and (not isinstance(group_by, list) or not all(isinstance(g, str) for g in group_by)):
+            raise ConfigError(f'{where}: group_by is a list of dimensions ([] for none) or "all"')
+        endpoints = _endpoints(body.get("endpoints"), f"{where}: endpoints")
+        if group_by != ALL and endpoints:
+            for name in endpoints:
+                lacking = [g for g in group_by if g not in ENDPOINTS[name].group_by]
+                if lacking:
+                    allowed = ", ".join(ENDPOINTS[name].group_by)
+                    raise ConfigError(f"{where}: {name} cannot be grouped by {lacking[0]!r}; allowed: {allowed}")
+        since = body.get("since")
+        if since is not None:
+            parse_span(str(since), f"{where}: since")
+        grouping: tuple[str, ...] | str = ALL if group_by == ALL else tuple(dict.fromkeys(group_by))
+        entries.append(PlanEntry(width, grouping, endpoints, None if since is None else str(since)))
+    return tuple(entries)
+
+
+def default_database(config: SyncConfig | None = None) -> Path:
+    """The database file: the config's `database`, else $XDG_DATA_HOME/oai-usage/usage.duckdb (~/.local/share)."""
+    if config is not None and config.database:
+        return Path(os.path.expanduser(config.database))
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "oai-usage" / "usage.duckdb"

@@ -1,0 +1,59 @@
+"""The warehouse as a Hive-partitioned Parquet dataset: `DIR/endpoint=<name>/date=<YYYY-MM-DD>/*.parquet`.
+
+Written by DuckDB's `COPY ... PARTITION_BY (endpoint, date)` into a sibling directory, which then replaces DIR,
+so readers never see half an export. DIR must be new, empty, or an earlier export (it holds `_oai_usage_export`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from ..endpoints import ENDPOINTS
+from .config import ConfigError
+from .store import Warehouse, table_name
+
+MARKER = "_oai_usage_export"
+
+
+def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
+    """Write every endpoint's rows under `target`; returns the rows written per endpoint."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"--parquet {target}: not a directory")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise ConfigError(f"--parquet {target}: the directory holds other files; give a new or empty directory")
+    if not target.parent.is_dir():
+        raise ConfigError(f"--parquet {target}: the directory {target.parent} does not exist")
+    staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    staging.mkdir()
+    counts: dict[str, int] = {}
+    try:
+        con = warehouse.connection
+        for endpoint in ENDPOINTS:
+            table = table_name(endpoint)
+            found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            count = int(found[0]) if found else 0
+            counts[endpoint] = count
+            if not count:
+                continue
+            path = str(staging).replace("'", "''")
+            con.execute(
+                f"COPY (SELECT *, '{endpoint}' AS endpoint, CAST(bucket_start AS DATE) AS date FROM {table}) "
+                f"TO '{path}' (FORMAT parquet, PARTITION_BY (endpoint, date), OVERWRITE_OR_IGNORE, "
+                "FILENAME_PATTERN 'part_{i}')"
+            )
+        (staging / MARKER).write_text("written by oai-usage export --parquet\n", encoding="utf-8")
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
+            os.rename(target, old)
+        os.rename(staging, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return counts

@@ -1,0 +1,64 @@
+"""One writer at a time: an fcntl lock on `<database>.lock`, held for a whole sync, export or `report --db`.
+
+The holder writes its pid, host and start time into the lock file, so a second command that gives up can say who
+holds it. The kernel drops the lock when the holder dies (even by SIGKILL), so a lock is never left stale.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import OaiUsageError
+
+POLL_SECONDS = 0.1
+
+
+class LockBusyError(OaiUsageError):
+    """Another sync (or export, or report --db) holds the database: one line naming it (exit 1 in the CLI)."""
+
+
+def lock_path(database: Path) -> Path:
+    return database.with_name(database.name + ".lock")
+
+
+@contextmanager
+def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync") -> Iterator[None]:
+    """Hold the database's lock for the block; wait up to `wait` seconds for it, else LockBusyError."""
+    path = lock_path(database)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _read_holder(fd)
+                    waited = f" after waiting {wait:g} s" if wait > 0 else ""
+                    raise LockBusyError(
+                        f"{database} is in use by {holder}{waited}; try again later or pass --wait SECONDS"
+                    ) from None
+                time.sleep(POLL_SECONDS)
+        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} ({what}, since {started})\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _read_holder(fd: int) -> str:
+    text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    return text or "another oai-usage process"

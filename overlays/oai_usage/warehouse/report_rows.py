@@ -1,0 +1,107 @@
+"""Rows for `report --db`: the report's queries answered from the warehouse, with no API call.
+
+Each query (endpoint, width, group_by, start, end) is answered from the unit stored with exactly that grouping,
+so the figures are the live report's over the same, final data. A range the warehouse does not hold is refused
+with the sync that would fill it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from .config import ConfigError
+from .store import Warehouse
+from .sync import floor_to
+
+WIDTHS = ("1d", "1h", "1m")
+
+
+class CoverageError(ConfigError):
+    """The warehouse does not hold what a report needs: one line naming the gap and the sync to run (exit 2)."""
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class WarehouseRows:
+    """A row source with the signature of the CLI's fetch: (endpoint, params) -> rows."""
+
+    def __init__(self, warehouse: Warehouse, organizations: Sequence[str]) -> None:
+        if not organizations:
+            raise CoverageError(f"{warehouse.path} holds no data yet; run oai-usage sync first")
+        self.warehouse = warehouse
+        self.organizations = list(organizations)
+
+    def data_end(self) -> datetime:
+        """The time of the report: the oldest watermark of the organizations' units (their last common sync),
+        cut to the hour, so that the previous period's end falls on an hour that hourly buckets can answer."""
+        marks = [s.watermark for org, *_, s in self.warehouse.states() if org in self.organizations]
+        if not marks:
+            raise CoverageError(f"{self.warehouse.path} holds no data for {', '.join(self.organizations)}")
+        return floor_to(min(marks), "1h")
+
+    def _check(self, endpoint: str, width: str, grouping: str, start: datetime, end: datetime) -> bool:
+        """True when every organization holds the unit over [start, end); CoverageError naming the sync otherwise."""
+        what = f"{endpoint} {width} by {grouping or 'nothing'}"
+        for org in self.organizations:
+            state = self.warehouse.state(org, endpoint, width, grouping)
+            if state is None:
+                raise CoverageError(f"--db: {self.warehouse.path} holds no {what} for {org}; add it to the plan "
+                                    "in oai-usage.toml and run oai-usage sync")  # fmt: skip
+            if state.covered_from > start:
+                days = (state.watermark.astimezone(UTC).date() - start.astimezone(UTC).date()).days + 1
+                raise CoverageError(
+                    f"--db: {self.warehouse.path} holds {what} for {org} from {_iso(state.covered_from)}; the report "
+                    f"needs it from {_iso(start)}: run oai-usage sync --since {days}d"
+                )
+            if state.watermark < end:
+                raise CoverageError(f"--db: {self.warehouse.path} holds {what} for {org} up to "
+                                    f"{_iso(state.watermark)}, not to {_iso(end)}: run oai-usage sync")  # fmt: skip
+        return True
+
+    def __call__(self, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        width = "1d" if endpoint == "costs" else params.get("bucket_width", "1d")
+        group_by = tuple(params.get("group_by") or ())
+        grouping = ",".join(group_by)
+        start: datetime = params["start_time"]
+        end: datetime = params["end_time"]
+        if floor_to(start, width) != start:
+            raise CoverageError(f"--db: {endpoint} from {_iso(start)}: the start is not on a {width} bucket boundary")
+        self._check(endpoint, width, grouping, start, end)
+        whole = floor_to(end, width)
+        stored_end = all(
+            (s := self.warehouse.state(org, endpoint, width, grouping)) is not None and s.watermark == end
+            for org in self.organizations
+        )
+        if endpoint == "costs" or whole == end or stored_end:
+            return self.warehouse.rows(self.organizations, endpoint, width, grouping, start, end)
+        return self._with_tail(endpoint, width, group_by, start, whole, end)
+
+    def _with_tail(self, endpoint: str, width: str, group_by: tuple[str, ...], start: datetime, whole: datetime,
+                   end: datetime) -> Iterator[dict[str, Any]]:  # fmt: skip
+        """Whole buckets from the unit, then the partial last bucket [whole, end) summed from a finer width."""
+        grouping = ",".join(group_by)
+        finer = [w for w in ("1h", "1m") if WIDTHS.index(w) > WIDTHS.index(width) and floor_to(end, w) == end]
+        for fine in finer:
+            try:
+                self._check(endpoint, fine, grouping, whole, end)
+            except CoverageError:
+                continue
+            yield from self.warehouse.rows(self.organizations, endpoint, width, grouping, start, whole)
+            totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+            for row in self.warehouse.rows(self.organizations, endpoint, fine, grouping, whole, end):
+                key = tuple(row.get(g) for g in group_by)
+                total = totals.get(key)
+                if total is None:
+                    totals[key] = {**row, "bucket_start": whole, "bucket_end": end}
+                    continue
+                for name, value in row.items():
+                    if name not in group_by and isinstance(value, int) and not isinstance(value, bool):
+                        total[name] = (total.get(name) or 0) + value
+            yield from totals.values()
+            return
+        raise CoverageError(f"--db: {endpoint} {width} up to {_iso(end)} ends inside a bucket, and no finer width "
+                            f"by {grouping or 'nothing'} is kept to answer it; add 1h to the plan, sync")  # fmt: skip

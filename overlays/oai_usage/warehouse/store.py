@@ -1,0 +1,246 @@
+"""The DuckDB warehouse: one table per endpoint, a state table, and the one transaction that replaces a range.
+
+Tables: `usage_<endpoint>` (e.g. `usage_completions`) and `costs`, each with `organization`, `width`, `grouping`
+(the group_by dimensions joined by commas, '' for none), `bucket_start`, `bucket_end` (UTC, as TIMESTAMP),
+`result_index` (the result's place in its bucket, so rows come back in the API's order), every API field of the
+endpoint's rows (costs: `amount_value`, `amount_currency`, ...) and `extra` (undeclared fields, as JSON).
+A row is identified by (organization, width, grouping, bucket_start, group keys); rows are only ever written by
+`replace_range`, which deletes a unit's buckets from a start time on and inserts the new ones, so none repeats.
+
+`sync_state` has one row per (organization, endpoint, width, grouping): `covered_from` (the first bucket kept),
+`watermark` (the end of the data fetched: every bucket before it is stored) and `last_sync`.
+
+Hook for the name directory (issue 14: projects, users, API keys): tables `names_<kind>` keyed by
+(organization, id), written by their own sync step in the same way; not created yet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..endpoints import ENDPOINTS
+from ..rows import columns as row_columns
+from . import WarehouseError, require_duckdb
+from .config import ConfigError
+
+SCHEMA_VERSION = 1
+KEY_COLUMNS = ("organization", "width", "grouping", "bucket_start", "bucket_end", "result_index")
+_STRINGS = frozenset(
+    {"project_id", "user_id", "api_key_id", "model", "service_tier", "api_source", "source", "size",
+     "vector_store_id", "context_level", "line_item", "amount_currency", "quantity_unit"}
+)  # fmt: skip
+_FLOATS = frozenset({"amount_value", "quantity"})
+
+
+def table_name(endpoint: str) -> str:
+    """`costs`, or `usage_<endpoint>`."""
+    if endpoint not in ENDPOINTS:
+        raise KeyError(endpoint)
+    return "costs" if endpoint == "costs" else f"usage_{endpoint}"
+
+
+def field_columns(endpoint: str) -> tuple[str, ...]:
+    """The endpoint's API fields, as its rows carry them (bucket_start/bucket_end left out)."""
+    return tuple(c for c in row_columns(ENDPOINTS[endpoint]) if c not in ("bucket_start", "bucket_end"))
+
+
+def column_type(name: str) -> str:
+    if name == "batch":
+        return "BOOLEAN"
+    if name in _FLOATS:
+        return "DOUBLE"
+    if name in _STRINGS:
+        return "VARCHAR"
+    return "BIGINT"  # counters: tokens, requests, images, characters, seconds, bytes, sessions
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+@dataclass(frozen=True)
+class UnitState:
+    """What is stored of one (organization, endpoint, width, grouping)."""
+
+    covered_from: datetime
+    watermark: datetime
+    last_sync: datetime
+
+
+class Warehouse:
+    """A DuckDB database file holding the history. Open it under the sync lock (see lock.py)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        duckdb = require_duckdb()
+        self.path = Path(path)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            reason = str(exc).splitlines()[0]
+            if "lock" in reason.lower():
+                raise WarehouseError(f"{self.path} is open in another program: {reason}") from None
+            raise ConfigError(f"--db {self.path}: cannot open it as a DuckDB database: {reason}") from None
+        if not read_only:
+            self._create()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> Any:
+        return self._con
+
+    def _create(self) -> None:
+        con = self._con
+        con.execute("BEGIN")
+        con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS sync_state (organization VARCHAR, endpoint VARCHAR, width VARCHAR, "
+            "grouping VARCHAR, covered_from TIMESTAMP NOT NULL, watermark TIMESTAMP NOT NULL, "
+            "last_sync TIMESTAMP NOT NULL, PRIMARY KEY (organization, endpoint, width, grouping))"
+        )
+        for endpoint in ENDPOINTS:
+            fields = ", ".join(f"{c} {column_type(c)}" for c in field_columns(endpoint))
+            table = table_name(endpoint)
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} (organization VARCHAR NOT NULL, "
+                "width VARCHAR NOT NULL, grouping VARCHAR NOT NULL, bucket_start TIMESTAMP NOT NULL, "
+                f"bucket_end TIMESTAMP NOT NULL, result_index INTEGER NOT NULL, {fields}, extra VARCHAR)"
+            )
+            for name in field_columns(endpoint):  # a field the spec gained since the table was made
+                con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {column_type(name)}")
+        con.execute("COMMIT")
+
+    def state(self, organization: str, endpoint: str, width: str, grouping: str) -> UnitState | None:
+        found = self._con.execute(
+            "SELECT covered_from, watermark, last_sync FROM sync_state "
+            "WHERE organization = ? AND endpoint = ? AND width = ? AND grouping = ?",
+            [organization, endpoint, width, grouping],
+        ).fetchone()
+        if found is None:
+            return None
+        return UnitState(_aware(found[0]), _aware(found[1]), _aware(found[2]))
+
+    def states(self) -> list[tuple[str, str, str, str, UnitState]]:
+        """Every unit's state: (organization, endpoint, width, grouping, state)."""
+        rows = self._con.execute(
+            "SELECT organization, endpoint, width, grouping, covered_from, watermark, last_sync FROM sync_state "
+            "ORDER BY organization, endpoint, width, grouping"
+        ).fetchall()
+        return [(o, e, w, g, UnitState(_aware(c), _aware(m), _aware(s))) for o, e, w, g, c, m, s in rows]
+
+    def replace_range(
+        self,
+        organization: str,
+        endpoint: str,
+        width: str,
+        grouping: str,
+        start: datetime,
+        rows: Sequence[dict[str, Any]],
+        *,
+        covered_from: datetime,
+        watermark: datetime,
+        synced_at: datetime,
+        end: datetime | None = None,
+    ) -> None:
+        """In ONE transaction: delete the unit's buckets starting in [start, end) (end None: from start on),
+        insert `rows` (every bucket fetched for that range) and move the unit's state. All or nothing."""
+        con = self._con
+        table = table_name(endpoint)
+        fields = field_columns(endpoint)
+        key = [organization, width, grouping, _naive_utc(start)]
+        where = "organization = ? AND width = ? AND grouping = ? AND bucket_start >= ?"
+        if end is not None:
+            where += " AND bucket_start < ?"
+            key.append(_naive_utc(end))
+        columns: dict[str, list[Any]] = {c: [] for c in ("bucket_start", "bucket_end", "result_index", *fields)}
+        extras: list[str | None] = []
+        index, previous = 0, None
+        declared = {"bucket_start", "bucket_end", *fields}
+        for row in rows:
+            bucket = row["bucket_start"]
+            index = index + 1 if bucket == previous else 0
+            previous = bucket
+            columns["bucket_start"].append(_naive_utc(bucket))
+            columns["bucket_end"].append(_naive_utc(row["bucket_end"]))
+            columns["result_index"].append(index)
+            for name in fields:
+                columns[name].append(row.get(name))
+            undeclared = {k: v for k, v in row.items() if k not in declared}
+            extras.append(json.dumps(undeclared, sort_keys=True, default=str) if undeclared else None)
+        con.execute("BEGIN")
+        try:
+            con.execute(f"DELETE FROM {table} WHERE {where}", key)
+            if extras:
+                types = {"bucket_start": "TIMESTAMP", "bucket_end": "TIMESTAMP", "result_index": "INTEGER"}
+                names = [*columns, "extra"]
+                values = [*columns.values(), extras]
+                select = ", ".join(
+                    f"unnest(${i + 4}::{types.get(n) or (column_type(n) if n != 'extra' else 'VARCHAR')}[])"
+                    for i, n in enumerate(names)
+                )
+                con.execute(
+                    f"INSERT INTO {table} (organization, width, grouping, {', '.join(names)}) SELECT $1, $2, $3, "
+                    f"{select}",
+                    [organization, width, grouping, *values],
+                )
+            con.execute(
+                "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [organization, endpoint, width, grouping, _naive_utc(covered_from), _naive_utc(watermark),
+                 _naive_utc(synced_at)],
+            )  # fmt: skip
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def rows(
+        self,
+        organizations: Sequence[str],
+        endpoint: str,
+        width: str,
+        grouping: str,
+        start: datetime,
+        end: datetime,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored rows of buckets starting in [start, end), as the client's rows (aware UTC times), in the API's
+        order (per organization: bucket, then place in the bucket)."""
+        fields = field_columns(endpoint)
+        marks = ", ".join("?" for _ in organizations)
+        cursor = self._con.execute(
+            f"SELECT bucket_start, bucket_end, {', '.join(fields)}, extra FROM {table_name(endpoint)} "
+            f"WHERE organization IN ({marks}) AND width = ? AND grouping = ? AND bucket_start >= ? "
+            "AND bucket_start < ? ORDER BY organization, bucket_start, result_index",
+            [*organizations, width, grouping, _naive_utc(start), _naive_utc(end)],
+        )
+        names = ("bucket_start", "bucket_end", *fields)
+        aware: dict[datetime, datetime] = {}  # a bucket's times repeat on each of its rows: convert them once
+        while batch := cursor.fetchmany(10000):
+            for record in batch:
+                row = dict(zip(names, record[:-1], strict=True))
+                start, end = row["bucket_start"], row["bucket_end"]
+                row["bucket_start"] = aware.get(start) or aware.setdefault(start, _aware(start))
+                row["bucket_end"] = aware.get(end) or aware.setdefault(end, _aware(end))
+                if record[-1]:
+                    row.update(json.loads(record[-1]))
+                yield row
+
+    def organizations(self) -> list[str]:
+        found = self._con.execute("SELECT DISTINCT organization FROM sync_state ORDER BY 1").fetchall()
+        return [o for (o,) in found]

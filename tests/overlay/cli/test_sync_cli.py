@@ -1,0 +1,205 @@
+"""`oai-usage sync`, `export --parquet` and `report --db`: figures equal the live report's, no API call, one
+line for every mistake, a lock between concurrent syncs, and a Parquet dataset others can read."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from oai_usage.cli.main import run
+from oai_usage.warehouse.lock import database_lock
+from oai_usage.warehouse.store import Warehouse
+
+HOUR_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # a sync on the hour: the report's "now" is exactly it
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse of the CLI's sandbox organization: 61 days (a 30-day report and its previous period, --tz)."""
+    db = tmp_path_factory.mktemp("warehouse") / "usage.duckdb"
+    assert run(["--sandbox", "sync", "--db", str(db), "--since", "61d"], now=HOUR_NOW) == 0
+    return db
+
+
+def _stdout(capsys: pytest.CaptureFixture[str], argv: list[str], now: datetime) -> tuple[int, str, str]:
+    code = run(argv, now=now)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("extra", [[], ["--tz", "Europe/Berlin"], ["--since", "7d"]])
+def test_report_from_the_warehouse_equals_the_live_report(
+    synced: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    code, live, _ = _stdout(capsys, ["--sandbox", "report", "--format", "json", *extra], HOUR_NOW)
+    assert code == 0
+    later = datetime(2026, 12, 3, tzinfo=UTC)  # the warehouse reports as of its last sync, whatever the clock says
+    code, stored, err = _stdout(capsys, ["report", "--db", str(synced), "--format", "json", *extra], later)
+    assert (code, err) == (0, "")
+    assert json.loads(stored) == json.loads(live)
+    assert json.loads(stored)["spend"]["total"]["usd"] > 0
+
+
+def test_report_db_sends_no_request(synced: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("report --db sent a request")
+
+    monkeypatch.setattr(httpx.Client, "send", refuse)
+    code, out, err = _stdout(capsys, ["report", "--db", str(synced), "--format", "csv"], HOUR_NOW)  # no key set
+    assert (code, err) == (0, "")
+    assert out.startswith("section,")
+
+
+def test_report_db_outside_the_history_says_which_sync_fills_it(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _stdout(capsys, ["report", "--db", str(synced), "--since", "90d"], HOUR_NOW)
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "run oai-usage sync --since" in err and "holds costs 1d" in err
+
+
+def test_report_db_for_a_profile_it_does_not_hold_lists_the_ones_it_does(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _stdout(capsys, ["report", "--db", str(synced), "--profile", "acme"], HOUR_NOW)
+    assert code == 2
+    assert "--profile acme" in err and "it holds: sandbox" in err
+
+
+def test_sync_without_the_profiles_key_names_the_variable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "oai-usage.toml"
+    config.write_text('[profiles.acme]\nkey_env = "ACME_ADMIN_KEY"\n', encoding="utf-8")
+    argv = ["sync", "--db", str(tmp_path / "u.duckdb"), "--config", str(config)]
+    code, _, err = _stdout(capsys, argv, HOUR_NOW)
+    assert code == 2
+    assert (
+        err == "oai-usage: error: profile acme: no admin key: set ACME_ADMIN_KEY to its Admin API key (sk-admin-...)\n"
+    )
+
+
+def test_a_config_holding_a_key_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "oai-usage.toml"
+    config.write_text('[profiles.acme]\nkey_env = "sk-admin-REALLOOKINGKEY123"\n', encoding="utf-8")
+    code, out, err = _stdout(capsys, ["sync", "--config", str(config), "--db", str(tmp_path / "u.duckdb")], HOUR_NOW)
+    assert code == 2
+    assert "line 2: this looks like an API key" in err
+    assert "REALLOOKINGKEY" not in out + err
+
+
+def test_a_second_sync_exits_in_one_line_naming_who_holds_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "u.duckdb"
+    with database_lock(db, what="sync"):
+        code, _, err = _stdout(capsys, ["--sandbox", "sync", "--db", str(db), "--wait", "0.3"], HOUR_NOW)
+    assert code == 1
+    assert err.startswith(f"oai-usage: error: {db} is in use by pid {os.getpid()} on ")
+    assert "after waiting 0.3 s" in err and err.count("\n") == 1
+
+
+def test_two_syncs_at_once_leave_a_correct_database(tmp_path: Path) -> None:
+    db = tmp_path / "u.duckdb"
+    argv = [sys.executable, "-c", "from oai_usage.cli.main import main; main()", "--sandbox", "sync", "--db", str(db),
+            "--since", "3d", "--endpoints", "costs,completions", "--wait", "60"]  # fmt: skip
+    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    with Warehouse(db) as warehouse:
+        states = warehouse.states()
+        assert states and all(org == "sandbox" for org, *_ in states)
+        for table in ("costs", "usage_completions"):
+            repeated = warehouse.connection.execute(
+                f"SELECT count(*) FROM (SELECT organization, width, grouping, bucket_start, result_index FROM {table} "
+                "GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()
+            assert repeated == (0,)
+        total = warehouse.connection.execute("SELECT count(*) FROM usage_completions").fetchone()
+        assert total is not None and total[0] > 0
+
+
+def test_export_writes_a_hive_partitioned_parquet_dataset(
+    synced: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duckdb
+
+    target = tmp_path / "lake"
+    code, out, _ = _stdout(capsys, ["export", "--db", str(synced), "--parquet", str(target)], HOUR_NOW)
+    assert code == 0 and out.startswith("exported ")
+    assert (target / "endpoint=costs").is_dir()
+    assert any(p.name.startswith("date=2026-11-24") for p in (target / "endpoint=costs").iterdir())
+    con = duckdb.connect()
+    columns = "organization, grouping, bucket_start, project_id, line_item, amount_value, amount_currency"
+    read = con.execute(
+        f"SELECT {columns} FROM read_parquet('{target}/*/*/*.parquet', hive_partitioning = true, "
+        "union_by_name = true) WHERE endpoint = 'costs' ORDER BY ALL"
+    ).fetchall()
+    with Warehouse(synced, read_only=True) as warehouse:
+        held = warehouse.connection.execute(f"SELECT {columns} FROM costs ORDER BY ALL").fetchall()
+    assert read == held and len(held) > 1000
+    # a second export replaces the first; a directory holding other files is refused
+    assert run(["export", "--db", str(synced), "--parquet", str(target)], now=HOUR_NOW) == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("x", encoding="utf-8")
+    code, _, err = _stdout(capsys, ["export", "--db", str(synced), "--parquet", str(other)], HOUR_NOW)
+    assert code == 2 and "holds other files" in err
+    assert (other / "keep.txt").exists()
+
+
+def test_without_duckdb_the_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.setitem(sys.modules, "duckdb", None)
+    code, _, err = _stdout(capsys, ["--sandbox", "sync", "--db", str(tmp_path / "u.duckdb")], HOUR_NOW)
+    assert code == 2
+    assert err == "oai-usage: error: sync needs duckdb: pip install 'oai-usage[warehouse]' (or pip install duckdb)\n"
+    assert not (tmp_path / "u.duckdb").exists()
+
+
+def test_the_client_does_not_import_duckdb() -> None:
+    code = "import sys, oai_usage; oai_usage.UsageClient; import oai_usage.cli.main; print('duckdb' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert result.stdout.strip() == "False"
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n" * 100, encoding="utf-8")
+    code, _, err = _stdout(capsys, ["--sandbox", "sync", "--db", str(notes)], HOUR_NOW)
+    assert code == 2
+    assert (
+        err.startswith(f"oai-usage: error: --db {notes}: cannot open it as a DuckDB database") and err.count("\n") == 1
+    )
+    assert notes.read_text(encoding="utf-8") == "not a database\n" * 100
+
+
+def test_a_since_in_the_future_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--sandbox", "sync", "--db", str(tmp_path / "u.duckdb"), "--since", "2026-12-01"]
+    code, _, err = _stdout(capsys, argv, HOUR_NOW)
+    assert code == 2 and "--since 2026-12-01: must be before now" in err
+
+
+def test_an_api_failure_is_one_line_exit_1_without_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oai_usage.retry import RetryPolicy
+
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, retries_done: 0.0)  # no waiting between attempts
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-SYNCSECRET123")
+    argv = ["sync", "--base-url", "http://127.0.0.1:9/v1", "--db", str(tmp_path / "u.duckdb"), "--endpoints", "costs"]
+    code, out, err = _stdout(capsys, argv, HOUR_NOW)
+    assert code == 1
+    assert (
+        err.startswith("oai-usage: error: GET http://127.0.0.1:9/v1/organization/costs failed") and err.count("\n") == 1
+    )
+    assert "SYNCSECRET" not in out + err
+    with Warehouse(tmp_path / "u.duckdb") as warehouse:
+        assert warehouse.states() == []  # nothing half-stored

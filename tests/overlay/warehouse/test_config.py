@@ -1,0 +1,104 @@
+"""oai-usage.toml: profiles name key variables (a key in the file is refused, unrepeated), plans and grace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from oai_usage.warehouse.config import ConfigError, default_database, load_config, parse_config
+
+GOOD = """
+since = "60d"
+endpoints = ["costs", "completions"]
+default_profile = "acme"
+
+[grace]
+"1h" = "3h"
+costs = "3d"
+
+[profiles.acme]
+key_env = "ACME_ADMIN_KEY"
+
+[profiles.beta]
+key_env = "BETA_ADMIN_KEY"
+organization_id = "org-beta"
+
+[[plan]]
+width = "1d"
+group_by = "all"
+
+[[plan]]
+width = "1h"
+group_by = ["model"]
+endpoints = ["completions"]
+since = "14d"
+"""
+
+
+def test_a_config_names_profiles_endpoints_plan_and_grace() -> None:
+    config = parse_config(GOOD)
+    assert list(config.profiles) == ["acme", "beta"]
+    assert config.profile(None).key_env == "ACME_ADMIN_KEY"
+    assert config.profiles["beta"].organization_id == "org-beta"
+    assert config.grace_for("completions", "1h") == timedelta(hours=3)
+    assert config.grace_for("costs", "1d") == timedelta(days=3)
+    assert config.grace_for("completions", "1m") == timedelta(minutes=15)  # the default stays
+    units = [(u.endpoint, u.width, u.grouping, u.since) for u in config.units()]
+    assert units == [
+        ("costs", "1d", "api_key_id,api_source,line_item,project_id,user_id", None),
+        ("completions", "1d", "api_key_id,api_source,batch,model,project_id,service_tier,user_id", None),
+        ("completions", "1h", "model", "14d"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['key_env = "sk-admin-abcdef123456"', 'admin_key = "sk-proj-abcdef"', "# old key: sk-admin-XYZW1234"],
+)
+def test_a_file_with_something_like_a_key_is_refused_without_repeating_it(line: str) -> None:
+    text = f"[profiles.acme]\n{line}\n"
+    with pytest.raises(ConfigError, match=r"line 2: this looks like an API key") as caught:
+        parse_config(text)
+    assert "sk-" not in str(caught.value).replace("sk-admin-...", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('[profiles.acme]\nkey_env = "not a variable"', "key_env must name an environment variable"),
+        ('[profiles.acme]\nkey = "X"', "unknown setting 'key'"),
+        ('endpoints = ["completion"]', "unknown endpoint 'completion'"),
+        ('[[plan]]\nwidth = "5m"', "width '5m'; allowed: 1m, 1h, 1d"),
+        ('[[plan]]\nwidth = "1d"\ngroup_by = ["size"]\nendpoints = ["costs"]', "costs cannot be grouped by 'size'"),
+        ('[grace]\n"1h" = "two hours"', "grace.1h: 'two hours' is not a span"),
+        ('since = "30"', "since: '30' is not a span"),
+        ('default_profile = "nope"', "default_profile 'nope' is not a profile"),
+        ("since = ", "not valid TOML"),
+    ],
+)
+def test_mistakes_name_the_setting(text: str, named: str) -> None:
+    with pytest.raises(ConfigError, match=named.replace("(", r"\(").replace(")", r"\)")):
+        parse_config(text)
+
+
+def test_an_unknown_profile_is_named_with_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"--profile 'gamma': no such profile.*known: acme, beta"):
+        parse_config(GOOD).profile("gamma")
+
+
+def test_the_default_database_lives_in_the_data_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_database() == tmp_path / "oai-usage" / "usage.duckdb"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert default_database() == tmp_path / ".local" / "share" / "oai-usage" / "usage.duckdb"
+
+
+def test_no_file_gives_the_default_plan_with_what_the_report_needs() -> None:
+    config = load_config(None)
+    units = {(u.endpoint, u.width, u.grouping) for u in config.units()}
+    for needed in [("costs", "1d", "project_id,line_item"), ("costs", "1d", ""), ("completions", "1d", "model"),
+                   ("embeddings", "1h", "model"), ("embeddings", "1h", "")]:  # fmt: skip
+        assert needed in units
+    assert ("vector_stores", "1d", "project_id") in units  # daily by every dimension, every endpoint

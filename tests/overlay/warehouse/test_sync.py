@@ -1,0 +1,122 @@
+"""Incremental sync against the sandbox with late revisions on: idempotent, grace-window re-reads only,
+convergence to a fresh fetch (also with injected faults), old buckets final."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oai_usage import OaiUsageError
+from oai_usage.warehouse.store import Warehouse, table_name
+from oai_usage.warehouse.sync import floor_to, sync
+
+from .conftest import SMALL, START, Counter, sandbox_client, table_rows
+
+STEPS = (timedelta(minutes=7), timedelta(minutes=26), timedelta(hours=3, minutes=1), timedelta(days=1, hours=2))
+FINAL = {"usage_revision_minutes": 0, "costs_revision_hours": 0}  # every bucket at its final value
+
+
+Rows = list[dict[str, Any]]
+
+
+def _fresh(warehouse: Warehouse, now: datetime, **config: Any) -> dict[tuple[str, str, str], tuple[Rows, Rows]]:
+    """For every stored unit: (stored rows, rows of one fresh fetch of the same range at `now`)."""
+    found: dict[tuple[str, str, str], tuple[Rows, Rows]] = {}
+    with sandbox_client(now, **config) as client:
+        for org, endpoint, width, grouping, state in warehouse.states():
+            params: dict[str, Any] = {"start_time": state.covered_from, "end_time": state.watermark,
+                                      "bucket_width": width}  # fmt: skip
+            if grouping:
+                params["group_by"] = grouping.split(",")
+            fresh = list(client.query(endpoint, **params).rows())
+            stored = list(warehouse.rows([org], endpoint, width, grouping, state.covered_from, state.watermark))
+            found[(endpoint, width, grouping)] = (stored, fresh)
+    return found
+
+
+def test_a_first_sync_stores_exactly_what_one_fetch_returns(db: Path) -> None:
+    with Warehouse(db) as warehouse, sandbox_client(START) as client:
+        sync(warehouse, client, SMALL, "acme", now=START)
+        pairs = _fresh(warehouse, START)
+    assert len(pairs) == 5
+    for unit, (stored, fresh) in pairs.items():
+        assert fresh, unit
+        assert stored == fresh, unit
+
+
+def test_two_syncs_in_a_row_leave_the_same_rows_and_no_duplicates(db: Path) -> None:
+    with Warehouse(db) as warehouse:
+        with sandbox_client(START) as client:
+            sync(warehouse, client, SMALL, "acme", now=START)
+        before = {e: table_rows(warehouse, e) for e in SMALL.endpoints}
+        with sandbox_client(START) as client:
+            sync(warehouse, client, SMALL, "acme", now=START)
+        assert {e: table_rows(warehouse, e) for e in SMALL.endpoints} == before
+        for endpoint in SMALL.endpoints:
+            dims = "project_id, line_item" if endpoint == "costs" else "model, project_id"
+            repeated = warehouse.connection.execute(
+                f"SELECT count(*) FROM (SELECT organization, width, grouping, bucket_start, {dims} "
+                f"FROM {table_name(endpoint)} WHERE grouping <> 'api_key_id,model,project_id,size,source,user_id' "
+                "GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()
+            assert repeated == (0,), endpoint
+
+
+def test_a_sync_right_after_sends_only_the_grace_windows_requests(db: Path) -> None:
+    first, second = Counter(), Counter()
+    with Warehouse(db) as warehouse:
+        with sandbox_client(START, first) as client:
+            sync(warehouse, client, SMALL, "acme", now=START)
+        later = START + timedelta(seconds=40)
+        with sandbox_client(later, second) as client:
+            done = sync(warehouse, client, SMALL, "acme", now=later)
+    assert first.requests > len(SMALL.units())  # the backfill takes several pages (1m: 2 days of minutes)
+    assert second.requests == len(SMALL.units())  # one page per unit: the grace window only
+    starts = {(u.endpoint, u.width): u.ranges[0][0] for u in done.units}
+    assert starts[("completions", "1m")] == floor_to(START - timedelta(minutes=15), "1m")
+    assert starts[("completions", "1h")] == floor_to(START - timedelta(hours=2), "1h")
+    assert starts[("completions", "1d")] == floor_to(START - timedelta(days=2), "1d")
+    assert starts[("costs", "1d")] == floor_to(START - timedelta(days=2), "1d")
+
+
+def test_repeated_syncs_converge_to_a_fresh_fetch_and_old_buckets_are_final(db: Path) -> None:
+    """Revisions on: each sync re-reads its grace window; buckets older than it already hold their final value;
+    after the last sync the tables equal one fresh fetch exactly."""
+    final_time = START + sum(STEPS, timedelta()) + timedelta(days=3)
+    with Warehouse(db) as warehouse:
+        now = START
+        for step in (timedelta(0), *STEPS):
+            now += step
+            with sandbox_client(now) as client:
+                sync(warehouse, client, SMALL, "acme", now=now)
+            for (endpoint, width, _), (stored, _fresh_rows) in _fresh(warehouse, now).items():
+                assert stored == _fresh_rows, (now, endpoint, width)
+            # what lies before the grace window equals the final data, fetched long after
+            for (endpoint, width, _), (stored, final_rows) in _fresh(warehouse, final_time, **FINAL).items():
+                settled = floor_to(now - SMALL.grace_for(endpoint, width), "1d" if endpoint == "costs" else width)
+                old = [r for r in stored if r["bucket_end"] <= settled]
+                assert old == [r for r in final_rows if r["bucket_end"] <= settled], (now, endpoint, width)
+
+
+def test_a_quarter_of_requests_faulted_still_converges(db: Path) -> None:
+    kinds = ("rate_limit", "server_error_json", "bad_gateway", "drop", "truncate", "unavailable")
+    faults: dict[str, Any] = {"fault_rate": 0.25, "faults": kinds, "retry_after_seconds": 0}
+    now, failures = START, 0
+    with Warehouse(db) as warehouse:
+        for index, step in enumerate((timedelta(0), *STEPS)):
+            now += step
+            for attempt in range(6):  # a sync that gives up is simply run again: it resumes from its watermark
+                seed = index * 10 + attempt  # max_retries=1: faults reach the sync, which resumes the fetch
+                with sandbox_client(now, max_retries=1, fault_seed=seed, **faults) as client:
+                    try:
+                        failures += sync(warehouse, client, SMALL, "acme", now=now).resumed
+                        break
+                    except OaiUsageError:
+                        failures += 1
+            else:
+                pytest.fail("six syncs in a row failed")
+        for unit, (stored, fresh) in _fresh(warehouse, now).items():
+            assert stored == fresh, unit
+    assert failures > 0  # faults did reach the sync: resumed, or the whole sync re-run
