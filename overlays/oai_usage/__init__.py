@@ -10,6 +10,10 @@
 It wraps the generated `oai_usage_api` package (models and request encoding from openapi.yaml) and adds
 what the generator cannot: auth from the environment, validation before any request, guarded
 auto-pagination, retries with backoff, typed errors, and decoding that tolerates API drift.
+
+The public API is what `__all__` lists, importable from `oai_usage` itself (plus `oai_usage.errors` and
+`oai_usage.timeparse`, whose `__all__` is public too). Every other module says "Internal" in its docstring: its
+names may change in any release.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .catalog import ENDPOINT_NAMES, EndpointInfo, endpoint_info
     from .client import AsyncUsageClient, UsageClient
     from .errors import (
+        ADMIN_KEY_ENV,
         APIConnectionError,
         APIError,
         APITimeoutError,
@@ -45,8 +51,12 @@ if TYPE_CHECKING:
 # Public name -> the module that defines it. Imported on first use (PEP 562), so that `import oai_usage`
 # (and the command line's --help) does not pay for httpx and the generated models until a client is made.
 _LAZY = {
+    "ENDPOINT_NAMES": "catalog",
+    "EndpointInfo": "catalog",
+    "endpoint_info": "catalog",
     "AsyncUsageClient": "client",
     "UsageClient": "client",
+    "ADMIN_KEY_ENV": "errors",
     "APIConnectionError": "errors",
     "APIError": "errors",
     "APITimeoutError": "errors",
@@ -84,6 +94,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ADMIN_KEY_ENV",
+    "ENDPOINT_NAMES",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -92,6 +104,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "DecodeError",
+    "EndpointInfo",
     "MissingAdminKeyError",
     "MissingDependencyError",
     "NotFoundError",
@@ -107,4 +120,5 @@ __all__ = [
     "UsageClient",
     "ValidationError",
     "__version__",
+    "endpoint_info",
 ]

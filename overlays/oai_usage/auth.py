@@ -3,6 +3,8 @@
 The key lives only inside a `SecretKey`, whose repr and str are masked. It becomes plain text in exactly
 one place, `Credentials.headers()`, which returns an `httpx.Headers` (whose repr hides Authorization too),
 so no local variable, log line or exception ever holds it in the clear.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -16,10 +18,22 @@ from typing import Any
 import httpx
 
 from ._version import __version__
-from .errors import ADMIN_KEY_HINT, MissingAdminKeyError, ValidationError
+from .errors import ADMIN_KEY_ENV, ADMIN_KEY_HINT, MissingAdminKeyError, ValidationError
 from .redaction import register, secret_pattern
 
-ENV_ADMIN_KEY = "OPENAI_ADMIN_KEY"
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ENV_BASE_URL",
+    "ENV_ORGANIZATION",
+    "ENV_PROJECT",
+    "Credentials",
+    "SecretKey",
+    "is_loopback",
+    "resolve_base_url",
+    "resolve_key",
+    "resolve_optional",
+]
+
 ENV_BASE_URL = "OPENAI_BASE_URL"
 ENV_ORGANIZATION = "OPENAI_ORG_ID"
 ENV_PROJECT = "OPENAI_PROJECT_ID"
@@ -72,8 +86,8 @@ def resolve_key(admin_key: str | None, environ: Mapping[str, str] | None = None)
     """The key from the argument, else OPENAI_ADMIN_KEY; a clear error when neither is usable."""
     env = os.environ if environ is None else environ
     if admin_key is None:
-        value = env.get(ENV_ADMIN_KEY, "").strip()
-        source = ENV_ADMIN_KEY
+        value = env.get(ADMIN_KEY_ENV, "").strip()
+        source = ADMIN_KEY_ENV
         if not value:
             raise MissingAdminKeyError(
                 f"no admin key: {ADMIN_KEY_HINT}. OPENAI_API_KEY is not used: usage endpoints refuse project keys"

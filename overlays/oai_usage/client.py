@@ -1,7 +1,12 @@
 """`UsageClient` and `AsyncUsageClient`: one method per endpoint, each returning a lazy query.
 
+The per-endpoint methods are generated from the registry (`methods.py`, by tools/gen_methods.py); this module
+holds what is written by hand: settings, the transports, `query(name, ...)` and `_query`.
+
 Both resolve their settings the same way (`_Settings.resolve`), check arguments the same way (`validation`)
 and page the same way (`pagination.PageLoop`); they differ only in the httpx client and the query type.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -12,41 +17,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import Any, Self, TypeVar, Unpack
+from typing import Any, Self, TypeVar
 
 import httpx
-from oai_usage_api.models import (
-    CostsBucket,
-    UsageAudioSpeechesBucket,
-    UsageAudioTranscriptionsBucket,
-    UsageCodeInterpreterSessionsBucket,
-    UsageCompletionsBucket,
-    UsageDecisionsBucket,
-    UsageEmbeddingsBucket,
-    UsageFileSearchCallsBucket,
-    UsageImagesBucket,
-    UsageModerationsBucket,
-    UsageVectorStoresBucket,
-    UsageWebSearchCallsBucket,
-)
 
 from . import endpoints as ep
 from .auth import ENV_ORGANIZATION, ENV_PROJECT, Credentials, resolve_base_url, resolve_key, resolve_optional
 from .errors import ValidationError
-from .params import (
-    AudioSpeechesParams,
-    AudioTranscriptionsParams,
-    CodeInterpreterSessionsParams,
-    CompletionsParams,
-    CostsParams,
-    DecisionsParams,
-    EmbeddingsParams,
-    FileSearchCallsParams,
-    ImagesParams,
-    ModerationsParams,
-    VectorStoresParams,
-    WebSearchCallsParams,
-)
+from .methods import AsyncMethods, SyncMethods
 from .query import AsyncQuery, Query, check_concurrency
 from .redaction import install_log_filter
 from .retry import RetryPolicy
@@ -59,6 +37,8 @@ from .transport import (
 )
 from .validation import validate
 
+__all__ = ["DEFAULT_CONCURRENCY", "AsyncUsageClient", "UsageClient", "no_cookies"]
+
 B = TypeVar("B")
 
 DEFAULT_CONCURRENCY = 8  # one-page windows of a long range fetched at once; a 429 lowers it for the fetch
@@ -67,6 +47,19 @@ DEFAULT_CONCURRENCY = 8  # one-page windows of a long range fetched at once; a 4
 def no_cookies() -> CookieJar:
     """A cookie jar that stores nothing and so sends nothing: an API client keeps no server state."""
     return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
+def _check_http(http_client: object, transport: object, client_type: type[Any], transport_type: type[Any]) -> None:
+    """An injected http client and a transport exclude each other, and each must be of the right httpx type."""
+    if http_client is not None and transport is not None:
+        raise ValidationError(
+            "give http_client or transport, not both (a transport goes inside the client the library builds)",
+            param="transport",
+        )
+    if http_client is not None and not isinstance(http_client, client_type):
+        raise TypeError(f"http_client must be an httpx.{client_type.__name__}, got {type(http_client).__name__}")
+    if transport is not None and not isinstance(transport, transport_type):
+        raise TypeError(f"transport must be an httpx.{transport_type.__name__}, got {type(transport).__name__}")
 
 
 def _timeout(
@@ -177,7 +170,7 @@ class _ClientBase:
         )
 
 
-class UsageClient(_ClientBase):
+class UsageClient(SyncMethods, _ClientBase):
     """Synchronous client for the organization Usage and Costs APIs.
 
     `admin_key` defaults to OPENAI_ADMIN_KEY, `base_url` to OPENAI_BASE_URL or the public API, `organization` and
@@ -187,6 +180,8 @@ class UsageClient(_ClientBase):
     one-page windows of a long range are fetched at once (1: one page after the other; see
     `Query.with_concurrency`). An injected `http_client` is used as is
     (its transport, proxies, ...), gets the auth headers on every request, and is not closed by `close()`.
+    `transport` (an `httpx.BaseTransport`, e.g. `oai_usage_sandbox.SandboxTransport` or `httpx.MockTransport`)
+    instead goes inside the httpx client the library builds and owns: `close()` closes both.
     `sleep` replaces `time.sleep` between retries (tests, progress reporting). A plain `http://` base URL is
     refused unless it points at this machine or `allow_insecure_http=True`: the key would travel in the clear.
     `max_response_bytes` (default 64 MiB) caps a response body, decompressed: past it, a `DecodeError`. Each
@@ -204,14 +199,14 @@ class UsageClient(_ClientBase):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
         max_pages: int | None = None,
         allow_insecure_http: bool = False,
         max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], None] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
+        _check_http(http_client, transport, httpx.Client, httpx.BaseTransport)
         self._settings = _Settings.resolve(
             admin_key,
             base_url=base_url,
@@ -228,7 +223,9 @@ class UsageClient(_ClientBase):
         http = (
             http_client
             if http_client is not None
-            else httpx.Client(timeout=self._settings.timeout, verify=default_ssl_context(), cookies=no_cookies())
+            else httpx.Client(
+                timeout=self._settings.timeout, verify=default_ssl_context(), cookies=no_cookies(), transport=transport
+            )
         )
         self._transport = SyncTransport(
             http,
@@ -265,63 +262,11 @@ class UsageClient(_ClientBase):
         """The query for an endpoint named at run time, e.g. `client.query("costs", start_time=...)`."""
         return self._query(ep.get_endpoint(endpoint), params)
 
-    def completions(self, **params: Unpack[CompletionsParams]) -> Query[UsageCompletionsBucket]:
-        """Completions usage (GET /organization/usage/completions)."""
-        return self._query(ep.COMPLETIONS, params)
 
-    def embeddings(self, **params: Unpack[EmbeddingsParams]) -> Query[UsageEmbeddingsBucket]:
-        """Embeddings usage (GET /organization/usage/embeddings)."""
-        return self._query(ep.EMBEDDINGS, params)
-
-    def moderations(self, **params: Unpack[ModerationsParams]) -> Query[UsageModerationsBucket]:
-        """Moderations usage (GET /organization/usage/moderations)."""
-        return self._query(ep.MODERATIONS, params)
-
-    def images(self, **params: Unpack[ImagesParams]) -> Query[UsageImagesBucket]:
-        """Images usage (GET /organization/usage/images)."""
-        return self._query(ep.IMAGES, params)
-
-    def audio_speeches(self, **params: Unpack[AudioSpeechesParams]) -> Query[UsageAudioSpeechesBucket]:
-        """Audio speeches usage (GET /organization/usage/audio_speeches)."""
-        return self._query(ep.AUDIO_SPEECHES, params)
-
-    def audio_transcriptions(
-        self, **params: Unpack[AudioTranscriptionsParams]
-    ) -> Query[UsageAudioTranscriptionsBucket]:
-        """Audio transcriptions usage (GET /organization/usage/audio_transcriptions)."""
-        return self._query(ep.AUDIO_TRANSCRIPTIONS, params)
-
-    def vector_stores(self, **params: Unpack[VectorStoresParams]) -> Query[UsageVectorStoresBucket]:
-        """Vector stores usage (GET /organization/usage/vector_stores)."""
-        return self._query(ep.VECTOR_STORES, params)
-
-    def code_interpreter_sessions(
-        self, **params: Unpack[CodeInterpreterSessionsParams]
-    ) -> Query[UsageCodeInterpreterSessionsBucket]:
-        """Code interpreter sessions usage (GET /organization/usage/code_interpreter_sessions)."""
-        return self._query(ep.CODE_INTERPRETER_SESSIONS, params)
-
-    def file_search_calls(self, **params: Unpack[FileSearchCallsParams]) -> Query[UsageFileSearchCallsBucket]:
-        """File search tool calls usage (GET /organization/usage/file_search_calls)."""
-        return self._query(ep.FILE_SEARCH_CALLS, params)
-
-    def web_search_calls(self, **params: Unpack[WebSearchCallsParams]) -> Query[UsageWebSearchCallsBucket]:
-        """Web search tool calls usage (GET /organization/usage/web_search_calls)."""
-        return self._query(ep.WEB_SEARCH_CALLS, params)
-
-    def decisions(self, **params: Unpack[DecisionsParams]) -> Query[UsageDecisionsBucket]:
-        """Decisions usage (GET /organization/usage/decisions)."""
-        return self._query(ep.DECISIONS, params)
-
-    def costs(self, **params: Unpack[CostsParams]) -> Query[CostsBucket]:
-        """Costs (GET /organization/costs); `amount_value` in rows is a float."""
-        return self._query(ep.COSTS, params)
-
-
-class AsyncUsageClient(_ClientBase):
+class AsyncUsageClient(AsyncMethods, _ClientBase):
     """Asynchronous client: as `UsageClient`, with an `httpx.AsyncClient` and `async for` over the queries.
 
-    `sleep` replaces `asyncio.sleep` between retries.
+    `sleep` replaces `asyncio.sleep` between retries; `transport` is an `httpx.AsyncBaseTransport`.
     """
 
     def __init__(
@@ -334,14 +279,14 @@ class AsyncUsageClient(_ClientBase):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         max_pages: int | None = None,
         allow_insecure_http: bool = False,
         max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
+        _check_http(http_client, transport, httpx.AsyncClient, httpx.AsyncBaseTransport)
         self._settings = _Settings.resolve(
             admin_key,
             base_url=base_url,
@@ -358,7 +303,9 @@ class AsyncUsageClient(_ClientBase):
         http = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(timeout=self._settings.timeout, verify=default_ssl_context(), cookies=no_cookies())
+            else httpx.AsyncClient(
+                timeout=self._settings.timeout, verify=default_ssl_context(), cookies=no_cookies(), transport=transport
+            )
         )
         self._transport = AsyncTransport(
             http,
@@ -394,55 +341,3 @@ class AsyncUsageClient(_ClientBase):
     def query(self, endpoint: str, **params: Any) -> AsyncQuery[Any]:
         """The query for an endpoint named at run time, e.g. `client.query("costs", start_time=...)`."""
         return self._query(ep.get_endpoint(endpoint), params)
-
-    def completions(self, **params: Unpack[CompletionsParams]) -> AsyncQuery[UsageCompletionsBucket]:
-        """Completions usage (GET /organization/usage/completions)."""
-        return self._query(ep.COMPLETIONS, params)
-
-    def embeddings(self, **params: Unpack[EmbeddingsParams]) -> AsyncQuery[UsageEmbeddingsBucket]:
-        """Embeddings usage (GET /organization/usage/embeddings)."""
-        return self._query(ep.EMBEDDINGS, params)
-
-    def moderations(self, **params: Unpack[ModerationsParams]) -> AsyncQuery[UsageModerationsBucket]:
-        """Moderations usage (GET /organization/usage/moderations)."""
-        return self._query(ep.MODERATIONS, params)
-
-    def images(self, **params: Unpack[ImagesParams]) -> AsyncQuery[UsageImagesBucket]:
-        """Images usage (GET /organization/usage/images)."""
-        return self._query(ep.IMAGES, params)
-
-    def audio_speeches(self, **params: Unpack[AudioSpeechesParams]) -> AsyncQuery[UsageAudioSpeechesBucket]:
-        """Audio speeches usage (GET /organization/usage/audio_speeches)."""
-        return self._query(ep.AUDIO_SPEECHES, params)
-
-    def audio_transcriptions(
-        self, **params: Unpack[AudioTranscriptionsParams]
-    ) -> AsyncQuery[UsageAudioTranscriptionsBucket]:
-        """Audio transcriptions usage (GET /organization/usage/audio_transcriptions)."""
-        return self._query(ep.AUDIO_TRANSCRIPTIONS, params)
-
-    def vector_stores(self, **params: Unpack[VectorStoresParams]) -> AsyncQuery[UsageVectorStoresBucket]:
-        """Vector stores usage (GET /organization/usage/vector_stores)."""
-        return self._query(ep.VECTOR_STORES, params)
-
-    def code_interpreter_sessions(
-        self, **params: Unpack[CodeInterpreterSessionsParams]
-    ) -> AsyncQuery[UsageCodeInterpreterSessionsBucket]:
-        """Code interpreter sessions usage (GET /organization/usage/code_interpreter_sessions)."""
-        return self._query(ep.CODE_INTERPRETER_SESSIONS, params)
-
-    def file_search_calls(self, **params: Unpack[FileSearchCallsParams]) -> AsyncQuery[UsageFileSearchCallsBucket]:
-        """File search tool calls usage (GET /organization/usage/file_search_calls)."""
-        return self._query(ep.FILE_SEARCH_CALLS, params)
-
-    def web_search_calls(self, **params: Unpack[WebSearchCallsParams]) -> AsyncQuery[UsageWebSearchCallsBucket]:
-        """Web search tool calls usage (GET /organization/usage/web_search_calls)."""
-        return self._query(ep.WEB_SEARCH_CALLS, params)
-
-    def decisions(self, **params: Unpack[DecisionsParams]) -> AsyncQuery[UsageDecisionsBucket]:
-        """Decisions usage (GET /organization/usage/decisions)."""
-        return self._query(ep.DECISIONS, params)
-
-    def costs(self, **params: Unpack[CostsParams]) -> AsyncQuery[CostsBucket]:
-        """Costs (GET /organization/costs); `amount_value` in rows is a float."""
-        return self._query(ep.COSTS, params)

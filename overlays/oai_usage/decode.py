@@ -8,155 +8,36 @@
 * Null in an optional field counts as absent; the legacy singular bucket key `result` is read as `results`.
 * A known result that cannot be read is a `DecodeError` naming the field and where it is, never a bare
   KeyError/TypeError from the generated `from_dict`.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from .coercion import short, to_bool
 from .endpoints import Endpoint
 from .errors import DecodeError
 from .page import Page, RowBucket, UnknownResult
 from .readers import fast_model_reader, fast_row_builder, model_reader, record_values
-from .redaction import redact_secrets
-from .schema import FieldSpec, fields_of
 from .timeparse import from_unix_seconds
+
+__all__ = ["BucketReader", "decode_bucket", "decode_page", "decode_row_bucket", "decode_rows_page"]
 
 B = TypeVar("B")
 M = TypeVar("M")
 BucketReader = Callable[[Endpoint[Any], object, str], tuple[M, list[UnknownResult]]]
 
 _MISSING: Any = object()
-_WHAT = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}
-
-
-def _short(value: object, limit: int = 80) -> str:
-    """repr(value), cut to `limit` characters: a whole list of buckets does not belong in an error message.
-
-    Secrets are masked before the cut, so a cut never leaves part of an echoed key behind."""
-    try:
-        text = redact_secrets(repr(value))
-    except RecursionError:
-        text = f"<{type(value).__name__} nested too deeply>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _to_int(value: object) -> int | None:
-    if type(value) is int:
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return int(text)
-        except ValueError:
-            number = _to_float(text)
-            return int(number) if number is not None and number.is_integer() else None
-    return None
-
-
-def _to_float(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
-
-
-def _to_bool(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return None
-
-
-def _coerce(spec: FieldSpec, value: object, where: str, name: str) -> object:
-    converted: object
-    if spec.kind == "int":
-        converted = _to_int(value)
-    elif spec.kind == "float":
-        converted = _to_float(value)
-    elif spec.kind == "bool":
-        converted = _to_bool(value)
-    elif spec.kind == "str":
-        converted = value if isinstance(value, str) else None
-    elif spec.kind == "const":
-        if value not in spec.values:
-            raise DecodeError(
-                f"{where}: field {name!r} should be {' or '.join(map(repr, spec.values))}, got {_short(value)}",
-                field=name,
-            )
-        return value
-    elif spec.kind == "model" and spec.model is not None:
-        return coerce_record(spec.model, value, where, prefix=f"{name}.")
-    else:
-        return value
-    if converted is None:
-        raise DecodeError(f"{where}: field {name!r} should be {_WHAT[spec.kind]}, got {_short(value)}", field=name)
-    return converted
-
-
-def coerce_record(
-    model: type[Any], raw: object, where: str, *, prefix: str = "", skip: Collection[str] = ()
-) -> dict[str, Any]:
-    """A copy of `raw` with every declared field of `model` checked and coerced; undeclared keys kept as they are."""
-    if not isinstance(raw, Mapping):
-        raise DecodeError(
-            f"{where}: {prefix.rstrip('.') or 'item'} should be an object, got {_short(raw)}",
-            field=prefix.rstrip(".") or None,
-        )
-    record = dict(raw)
-    for spec in fields_of(model):
-        if spec.key in skip:
-            continue
-        name = prefix + spec.key
-        value = record.get(spec.key, _MISSING)
-        if value is _MISSING:
-            if spec.required:
-                raise DecodeError(f"{where}: required field {name!r} is missing", field=name)
-            continue
-        if value is None:
-            if spec.nullable:
-                continue
-            if spec.required:
-                raise DecodeError(f"{where}: required field {name!r} is null", field=name)
-            del record[spec.key]  # null where the spec only allows a value: read it as absent
-            continue
-        record[spec.key] = _coerce(spec, value, where, name)
-    return record
-
-
-def build(model: type[M], record: Mapping[str, Any], where: str) -> M:
-    """`model.from_dict(record)`, with any failure inside the generated code turned into a DecodeError."""
-    try:
-        return model.from_dict(record)  # type: ignore[attr-defined, no-any-return]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) and exc.args else str(exc)
-        raise DecodeError(
-            f"{where}: {model.__name__} could not be read: {detail}",
-            field=str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else None,
-        ) from exc
-
-
-short = _short
-coerce = _coerce
 _RESULTS = frozenset({"results"})
 
 
 def _bucket_parts(raw: object, where: str) -> tuple[Mapping[str, Any], list[Any]]:
     """The bucket's fields (legacy `result` read as `results`) and its list of results, checked."""
     if not isinstance(raw, Mapping):
-        raise DecodeError(f"{where}: a bucket should be an object, got {_short(raw)}")
+        raise DecodeError(f"{where}: a bucket should be an object, got {short(raw)}")
     fields: Mapping[str, Any] = raw
     if "results" not in raw and "result" in raw:
         fields = dict(raw)
@@ -165,16 +46,16 @@ def _bucket_parts(raw: object, where: str) -> tuple[Mapping[str, Any], list[Any]
     if items is _MISSING:
         raise DecodeError(f"{where}: required field 'results' is missing", field="results")
     if not isinstance(items, list):
-        raise DecodeError(f"{where}: field 'results' should be a list, got {_short(items)}", field="results")
+        raise DecodeError(f"{where}: field 'results' should be a list, got {short(items)}", field="results")
     return fields, items
 
 
 def _other(item: object, kind: object, here: str, start: int, end: int) -> UnknownResult:
     """A result that is not the endpoint's kind: kept aside when it names a kind, an error otherwise."""
     if not isinstance(item, Mapping):
-        raise DecodeError(f"{here}: a result should be an object, got {_short(item)}")
+        raise DecodeError(f"{here}: a result should be an object, got {short(item)}")
     if not isinstance(kind, str):
-        raise DecodeError(f"{here}: field 'object' should name the result kind, got {_short(kind)}", field="object")
+        raise DecodeError(f"{here}: field 'object' should name the result kind, got {short(kind)}", field="object")
     return UnknownResult(kind=kind, bucket_start=start, bucket_end=end, data=dict(item))
 
 
@@ -197,7 +78,7 @@ def decode_bucket(endpoint: Endpoint[B], raw: object, where: str) -> tuple[B, li
 
 
 def decode_row_bucket(endpoint: Endpoint[Any], raw: object, where: str) -> tuple[RowBucket, list[UnknownResult]]:
-    """One bucket straight to its rows (the same rows `rows.bucket_rows` makes from the typed bucket)."""
+    """One bucket straight to its rows (the rows the tests' oracle makes from the typed bucket)."""
     fields, items = _bucket_parts(raw, where)
     start = fields.get("start_time")
     end = fields.get("end_time")
@@ -255,17 +136,17 @@ def _decode_page(
     fields = dict(body)
     kind = fields.pop("object", None)
     if kind != "page":
-        raise DecodeError(f"{where}: field 'object' should be 'page', got {_short(kind)}", field="object")
+        raise DecodeError(f"{where}: field 'object' should be 'page', got {short(kind)}", field="object")
     data = fields.pop("data", None)
     if not isinstance(data, list):
-        raise DecodeError(f"{where}: field 'data' should be a list of buckets, got {_short(data)}", field="data")
-    has_more = _to_bool(fields.pop("has_more", None))
+        raise DecodeError(f"{where}: field 'data' should be a list of buckets, got {short(data)}", field="data")
+    has_more = to_bool(fields.pop("has_more", None))
     if has_more is None:
         raise DecodeError(f"{where}: field 'has_more' should be true or false", field="has_more")
     cursor = fields.pop("next_page", None)  # required by the spec; absent reads as "no cursor"
     if cursor is not None and not isinstance(cursor, str):
         raise DecodeError(
-            f"{where}: field 'next_page' should be a string or null, got {_short(cursor)}", field="next_page"
+            f"{where}: field 'next_page' should be a string or null, got {short(cursor)}", field="next_page"
         )
     buckets: list[M] = []
     unknown: list[UnknownResult] = []

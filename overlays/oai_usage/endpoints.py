@@ -1,10 +1,20 @@
-"""The twelve endpoints: one registry entry each.
+"""Internal: the endpoint registry, one of the two modules that know the generated package (with `schema`).
 
 Written by hand per endpoint: its method name, generated module and bucket model, the `object` value of its
-results, and which limits table applies. Everything else is read from the generated code (which follows
-openapi.yaml): the path and the parameters from the endpoint module's `_get_kwargs` signature, the allowed
-`bucket_width`, `group_by` and filter values from its `Literal` types, the result model from the bucket's
-type hints. tests/overlay/test_endpoints.py checks all of it, limits included, against openapi.yaml.
+results, which limits table applies, and its page style. Everything else is read from the generated code
+(which follows openapi.yaml): the path and the parameters from the endpoint module's `_get_kwargs` signature,
+the allowed `bucket_width`, `group_by` and filter values from its `Literal` types, the result model from the
+bucket's type hints. tests/overlay/test_endpoints.py checks all of it, limits included, against openapi.yaml.
+
+The rest of the library reaches the generated code only through this interface:
+
+* `Endpoint.params` (what a query may say), `Endpoint.request(params, cursor)` (the request for one page: the
+  only call of the generator's private `_get_kwargs`), `Endpoint.bucket`/`Endpoint.result` (the models, whose
+  fields `schema.fields_of` reads);
+* `Endpoint.page_style`: how pages chain (see `PageStyle`).
+
+Operations the registry does not list (say, Admin operations the generated package also holds) are ignored. Not
+part of the public API: `oai_usage.endpoint_info` is the public view.
 """
 
 from __future__ import annotations
@@ -49,6 +59,23 @@ from oai_usage_api.models import (
 from oai_usage_api.types import Unset
 
 from .errors import ValidationError
+from .transport import RequestSpec
+
+__all__ = [
+    "BUCKET_PAGES",
+    "COSTS_LIMITS",
+    "ENDPOINTS",
+    "KNOWN_RESULT_OBJECTS",
+    "SERVER_DEFAULT_WIDTH",
+    "USAGE_LIMITS",
+    "WIDTH_SECONDS",
+    "BucketLimit",
+    "Endpoint",
+    "PageStyle",
+    "ParamKind",
+    "ParamSpec",
+    "get_endpoint",
+]
 
 B = TypeVar("B")
 
@@ -77,6 +104,28 @@ WIDTH_SECONDS: Mapping[str, int] = {"1m": 60, "1h": 3600, "1d": 86400}
 
 
 @dataclass(frozen=True)
+class PageStyle:
+    """How an endpoint's pages chain: which query parameter carries the cursor, which page field gives the next.
+
+    The Usage and Costs endpoints page by time buckets (`BUCKET_PAGES`): send `page=<cursor>`, read the next
+    cursor from `next_page`, stop when `has_more` is false; `pagination.PageLoop` also checks that the buckets
+    tile the range. A list endpoint (projects, users, keys: `after`/`last_id`/`has_more`) plugs in as
+    `PageStyle("list", cursor_param="after", next_cursor_field="last_id", buckets=False)`: its registry entry
+    names that style, `Endpoint.request(params, cursor)` puts the cursor under `after`, the loop reads the next
+    cursor from `last_id` and keeps its cursor-repeat and page-cap guards, and the bucket checks (tiling, widths)
+    are skipped because `buckets` is False. The time-window planning (`windows`) applies to bucket styles only.
+    """
+
+    name: str
+    cursor_param: str  # the query parameter that carries the cursor
+    next_cursor_field: str  # the page field holding the cursor of the next page
+    buckets: bool = True  # pages hold time buckets that must tile the asked range
+
+
+BUCKET_PAGES = PageStyle("buckets", cursor_param="page", next_cursor_field="next_page")
+
+
+@dataclass(frozen=True)
 class ParamSpec:
     """One query parameter of an endpoint, as the generated `_get_kwargs` declares it."""
 
@@ -86,7 +135,7 @@ class ParamSpec:
     allowed: tuple[str, ...] = ()  # for "width" and "enums": the values the spec allows
 
 
-def _param_kind(name: str, hint: Any) -> tuple[ParamKind, tuple[str, ...]]:
+def _param_kind(name: str, hint: Any, style: PageStyle) -> tuple[ParamKind, tuple[str, ...]]:
     union = typing.get_origin(hint) in (typing.Union, types.UnionType)
     arms = [arm for arm in (typing.get_args(hint) if union else (hint,)) if arm is not Unset]
     if len(arms) != 1:
@@ -96,7 +145,7 @@ def _param_kind(name: str, hint: Any) -> tuple[ParamKind, tuple[str, ...]]:
         return "time", ()
     if name == "limit" and arm is int:
         return "limit", ()
-    if name == "page" and arm is str:
+    if name == style.cursor_param and arm is str:
         return "cursor", ()
     if name == "bucket_width" and typing.get_origin(arm) is Literal:
         return "width", tuple(typing.get_args(arm))
@@ -120,6 +169,7 @@ class Endpoint(Generic[B]):
     bucket: type[B]
     result_object: str
     limits: Mapping[str, BucketLimit]
+    page_style: PageStyle = BUCKET_PAGES
 
     @functools.cached_property
     def params(self) -> Mapping[str, ParamSpec]:
@@ -129,15 +179,22 @@ class Endpoint(Generic[B]):
         signature = inspect.signature(self.module._get_kwargs)
         specs: dict[str, ParamSpec] = {}
         for name, parameter in signature.parameters.items():
-            kind, allowed = _param_kind(name, hints[name])
+            kind, allowed = _param_kind(name, hints[name], self.page_style)
             specs[name] = ParamSpec(name, kind, parameter.default is inspect.Parameter.empty, allowed)
         return specs
 
     @functools.cached_property
     def path(self) -> str:
-        kwargs: dict[str, Any] = self.module._get_kwargs(start_time=0)
-        url: str = kwargs["url"]
-        return url
+        return self.request({"start_time": 0}, None).path
+
+    def request(self, params: Mapping[str, Any], cursor: str | None) -> RequestSpec:
+        """The request for one page: checked API `params` (see `validation.ValidQuery.params`) and the cursor of
+        the page to fetch (None for the first), encoded as the generated code encodes them."""
+        arguments = dict(params)
+        if cursor is not None:
+            arguments[self.page_style.cursor_param] = cursor
+        kwargs: Mapping[str, Any] = self.module._get_kwargs(**arguments)
+        return RequestSpec(method=str(kwargs["method"]).upper(), path=str(kwargs["url"]), params=dict(kwargs["params"]))
 
     @functools.cached_property
     def result(self) -> type[Any]:

@@ -23,16 +23,70 @@ Every error survives a pickle round trip with its fields (for multiprocessing an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import dataclasses
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 from .redaction import redact_secrets, redact_value
 
-if TYPE_CHECKING:
-    from .resume import ResumePoint
+__all__ = [
+    "ADMIN_KEY_ENV",
+    "ADMIN_KEY_HINT",
+    "STATUS_ERRORS",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "DecodeError",
+    "MissingAdminKeyError",
+    "MissingDependencyError",
+    "NotFoundError",
+    "OaiUsageError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResumePoint",
+    "ServerError",
+    "ValidationError",
+    "error_class_for",
+    "import_extra",
+]
+
+ADMIN_KEY_ENV = "OPENAI_ADMIN_KEY"
+"""The environment variable the admin key is read from (the one constant: auth and the CLI use it)."""
 
 ADMIN_KEY_HINT = (
-    "an Admin API key (sk-admin-...) with usage read access is required; pass admin_key= or set OPENAI_ADMIN_KEY"
+    f"an Admin API key (sk-admin-...) with usage read access is required; pass admin_key= or set {ADMIN_KEY_ENV}"
 )
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where a failed fetch stopped. `to_dict()`/`from_dict()` round-trip it through JSON."""
+
+    endpoint: str
+    query_id: str  # which query it belongs to (endpoint and parameters)
+    start_time: int  # the start of the first bucket not delivered (Unix seconds)
+    buckets_delivered: int  # buckets delivered before the failure, over every run of the query so far
+    pages_delivered: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ResumePoint:
+        try:
+            point = cls(**{field.name: data[field.name] for field in dataclasses.fields(cls)})
+        except (KeyError, TypeError) as exc:
+            raise ValidationError(f"not a resume point: {exc}", param="resume") from None
+        ints = (point.start_time, point.buckets_delivered, point.pages_delivered)
+        if not all(type(value) is int for value in ints) or not isinstance(point.query_id, str):
+            raise ValidationError(f"not a resume point: {dict(data)!r}", param="resume")
+        return point
 
 
 class OaiUsageError(Exception):
@@ -78,6 +132,19 @@ class MissingAdminKeyError(OaiUsageError):
 
 class MissingDependencyError(OaiUsageError, ImportError):
     """An optional dependency is needed for this call."""
+
+
+def import_extra(module: str, *, extra: str, what: str) -> ModuleType:
+    """`module` imported; when it is not installed, the one "optional extra missing" error, naming the extra.
+
+    `what` says what needs it (e.g. "to_dataframe()" or "--plot"); the message tells how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        package = module.partition(".")[0]
+        raise MissingDependencyError(
+            f"{what} needs {package}, an optional extra: pip install 'oai-usage[{extra}]' (or pip install {package})"
+        ) from exc
 
 
 class APIError(OaiUsageError):

@@ -10,6 +10,8 @@ one shared AIMD limiter, so a 429 slows the whole fetch down, not one request.
 A window whose page still says `has_more` (a server that caps pages lower) is followed by cursor within the
 window. An error in a window is raised after the pages that window delivered, and stops the fetch: pages are
 never skipped.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from .timeparse import iso
 from .transport import AsyncTransport, SyncTransport
 from .validation import ValidQuery
 from .windows import Window, plan_windows, window_query
+
+__all__ = ["afetch_pages", "fetch_pages"]
 
 
 @dataclass

@@ -5,6 +5,8 @@ All windows of a fetch draw their request slots from one limiter. Each success r
 (429, or 503) halves it, down to one. Only one halving per round: a throttle reported by a request that was
 sent before the last halving is already accounted for, so a burst of 429s from requests sent together
 halves once, not once per request. A slot is held while a request is on the wire, never during a backoff.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+
+__all__ = ["AIMD", "THROTTLE_STATUSES", "Permit", "TaskLimiter", "ThreadLimiter"]
 
 log = logging.getLogger("oai_usage")
 

@@ -1,9 +1,14 @@
-"""What a query yields besides buckets: decoded pages, and results of kinds this version does not know."""
+"""What a query yields besides buckets: decoded pages, and results of kinds this version does not know.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
+
+__all__ = ["Page", "RowBucket", "UnknownResult"]
 
 B = TypeVar("B")
 

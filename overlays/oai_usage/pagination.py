@@ -22,6 +22,8 @@ results with the same group key in one bucket are a `DecodeError`.
 
 The default page cap needs no tuning: a page holds at least one bucket, so a range cannot take more pages
 than it has buckets. The cap is that count (plus one for a partial first bucket, plus one spare).
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from .page import Page, RowBucket
 from .timeparse import iso
 from .transport import Reply, RequestSpec
 from .validation import ValidQuery
+
+__all__ = ["CLOCK_SKEW", "PageDecoder", "PageLoop", "aiter_pages", "automatic_page_cap", "iter_pages"]
 
 log = logging.getLogger("oai_usage")
 
@@ -97,15 +101,12 @@ class PageLoop(Generic[B]):
         self._covered_to: int | None = None  # end of the last bucket seen
         self._reported: set[str] = reported if reported is not None else set()
         self.width = WIDTH_SECONDS[query.bucket_width]
-        self.limit: int = query.params["limit"]
+        self.limit = query.limit
         self.whole_days = query.endpoint.name == "costs"  # costs buckets are whole UTC days (live API)
         self._keys = _group_keys(query.endpoint)
 
     def _request(self, cursor: str | None) -> RequestSpec:
-        params: dict[str, Any] = dict(self.query.params)
-        if cursor is not None:
-            params["page"] = cursor
-        return RequestSpec.from_generated(self.endpoint.module._get_kwargs(**params))
+        return self.endpoint.request(self.query.params, cursor)
 
     def first(self) -> RequestSpec:
         return self._request(None)

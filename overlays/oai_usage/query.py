@@ -11,17 +11,18 @@
 A long range is fetched in windows side by side (see `fetch`), delivered in time order.
 
 `AsyncQuery` is the same with `async for` (and `await q.to_dataframe()`).
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from .decode import decode_page, decode_rows_page
-from .errors import MissingDependencyError, OaiUsageError, ValidationError
+from .errors import OaiUsageError, ValidationError, import_extra
 from .fetch import afetch_pages, fetch_pages
 from .page import Page, RowBucket, UnknownResult
 from .pagination import PageDecoder
@@ -31,16 +32,13 @@ from .transport import AsyncTransport, SyncTransport
 from .validation import ValidQuery
 from .windows import plan_windows
 
+__all__ = ["AsyncQuery", "Query", "check_concurrency"]
+
 B = TypeVar("B")
 
 
 def _pandas() -> Any:
-    try:
-        return importlib.import_module("pandas")
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "to_dataframe() needs pandas, an optional extra: pip install 'oai-usage[pandas]' (or pip install pandas)"
-        ) from exc
+    return import_extra("pandas", extra="pandas", what="to_dataframe()")
 
 
 def _frame(pandas: Any, rows: Iterable[dict[str, Any]], declared: tuple[str, ...]) -> Any:

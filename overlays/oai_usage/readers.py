@@ -1,14 +1,17 @@
 """Compiled readers for the generated models: one plan per model, built once from its declared fields.
 
-`decode.coerce_record` followed by the generated `from_dict` reads a record in two passes, copying it twice
-and calling a closure per optional field (and, for open enums, trying the known values before the string).
-A reader does the same checks in one pass: a value that already has its declared JSON type is taken as is
-(the common case), anything else goes through `decode._coerce` (numbers sent as strings, nulls, bad values),
-so the results and the error messages are the ones `coerce_record` + `from_dict` give. Two outputs:
+Coercing a record and then calling the generated `from_dict` reads it in two passes, copying it twice and
+calling a closure per optional field (and, for open enums, trying the known values before the string). A
+reader does the same checks in one pass: a value that already has its declared JSON type is taken as is (the
+common case), anything else goes through `coercion.coerce` (numbers sent as strings, nulls, bad values), so
+the results and the error messages are the ones of the reference oracle in tests/overlay/oracle.py
+(`coerce_record` + `build`). Three outputs:
 
 * `record_values(model)`: the checked values by attribute name (nothing constructed);
 * `model_reader(model)`: the generated model instance, extras in `additional_properties`;
-* `row_filler(model)`: the flat row columns written straight into a dict, as `rows.bucket_rows` lays them out.
+* `row_filler(model)`: the flat row columns written straight into a dict, as the oracle's `bucket_rows` lays them out.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from oai_usage_api.types import UNSET
-
-from . import decode as _decode
+from .coercion import coerce, short
 from .errors import DecodeError
-from .schema import FieldSpec, fields_of
+from .schema import ABSENT, FieldSpec, fields_of
+
+__all__ = ["fast_model_reader", "fast_row_builder", "model_reader", "record_values", "row_filler"]
 
 _MISSING: Any = object()
 _FAST_TYPES: dict[str, type[Any]] = {"int": int, "float": float, "bool": bool, "str": str}
@@ -80,13 +83,11 @@ def _make_plan(model: type[Any], skip: frozenset[str]) -> _Plan:
 
 def _not_object(where: str, prefix: str, raw: object) -> DecodeError:
     name = prefix.rstrip(".") or "item"
-    return DecodeError(
-        f"{where}: {name} should be an object, got {_decode.short(raw)}", field=prefix.rstrip(".") or None
-    )
+    return DecodeError(f"{where}: {name} should be an object, got {short(raw)}", field=prefix.rstrip(".") or None)
 
 
 def _slow(spec: FieldSpec, value: object, where: str, name: str) -> object:
-    return _decode.coerce(spec, value, where, name)
+    return coerce(spec, value, where, name)
 
 
 def _values(plan: _Plan, raw: object, where: str, prefix: str) -> dict[str, Any]:
@@ -252,7 +253,7 @@ def _fast_model_reader(model: type[Any]) -> Callable[[Mapping[str, Any], str, in
         "        instance.additional_properties = {k: v for k, v in raw.items() if k not in declared}",
         "    return instance",
     ]
-    namespace: dict[str, Any] = {"UNSET": UNSET, "slow": slow, "model": model, "declared": plan.declared}
+    namespace: dict[str, Any] = {"UNSET": ABSENT, "slow": slow, "model": model, "declared": plan.declared}
     return _compile("\n".join(lines), "read", namespace)
 
 

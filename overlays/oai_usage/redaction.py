@@ -5,6 +5,8 @@ Every `auth.SecretKey` registers itself here (weakly). `redact_secrets(text)` ma
 (`&#45;`), one character at a time in any mix. Errors redact their fields when built (`errors.py`), and
 `install_log_filter()` puts a filter on the loggers of httpx, httpcore and hpack, whose DEBUG lines print
 response headers as the server sent them.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -14,6 +16,17 @@ import re
 import weakref
 from collections.abc import Callable
 from typing import Any, Protocol
+
+__all__ = [
+    "LOGGERS",
+    "MASK",
+    "RedactingFilter",
+    "install_log_filter",
+    "redact_secrets",
+    "redact_value",
+    "register",
+    "secret_pattern",
+]
 
 MASK = "***"
 

@@ -5,6 +5,9 @@ done. When a fetch raises (retries exhausted, a broken page chain...), the error
 `ResumePoint` saying where the remaining range starts and how much was delivered; `query.resume(point)` is
 the query for exactly the rest: no bucket twice, none missing. Cursors are not kept: they are the server's
 and may not outlive the failure; a bucket boundary is ours and always valid.
+
+`ResumePoint` itself is defined in `errors` (the errors carry it) and re-exported here. Internal module: import
+`ResumePoint` from `oai_usage`.
 """
 
 from __future__ import annotations
@@ -13,40 +16,16 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .errors import OaiUsageError, ValidationError
+from .errors import OaiUsageError, ResumePoint, ValidationError
 from .page import Page
 from .timeparse import iso
 from .validation import ValidQuery
 
+__all__ = ["Progress", "ResumePoint", "query_id", "remaining"]
+
 B = TypeVar("B")
-
-
-@dataclass(frozen=True)
-class ResumePoint:
-    """Where a failed fetch stopped. `to_dict()`/`from_dict()` round-trip it through JSON."""
-
-    endpoint: str
-    query_id: str  # which query it belongs to (endpoint and parameters)
-    start_time: int  # the start of the first bucket not delivered (Unix seconds)
-    buckets_delivered: int  # buckets delivered before the failure, over every run of the query so far
-    pages_delivered: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ResumePoint:
-        try:
-            point = cls(**{field.name: data[field.name] for field in dataclasses.fields(cls)})
-        except (KeyError, TypeError) as exc:
-            raise ValidationError(f"not a resume point: {exc}", param="resume") from None
-        ints = (point.start_time, point.buckets_delivered, point.pages_delivered)
-        if not all(type(value) is int for value in ints) or not isinstance(point.query_id, str):
-            raise ValidationError(f"not a resume point: {dict(data)!r}", param="resume")
-        return point
 
 
 def query_id(query: ValidQuery[Any]) -> str:
@@ -101,6 +80,4 @@ def remaining(origin: ValidQuery[B], point: ResumePoint | Mapping[str, Any]) -> 
             param="resume",
             endpoint=origin.endpoint.name,
         )
-    params = dict(origin.params)
-    params["start_time"] = point.start_time
-    return dataclasses.replace(origin, params=params, start_time=point.start_time)
+    return dataclasses.replace(origin, start_time=point.start_time)

@@ -6,6 +6,8 @@ server asked for (`retry-after-ms`, else `Retry-After` in seconds or as an HTTP 
 at most `max_retry_after`; a longer requested wait is not retried at all (the error carries `retry_after` so
 the caller can decide). Otherwise exponential backoff, min(0.5 * 2**n, 8) seconds, times a jitter factor in
 (0.75, 1].
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import httpx
+
+__all__ = ["RETRY_STATUSES", "RetryPolicy", "parse_retry_after"]
 
 RETRY_STATUSES = frozenset({408, 409, 429})
 

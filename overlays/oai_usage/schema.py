@@ -1,7 +1,11 @@
-"""What the generated attrs models declare, read from their type hints: one `FieldSpec` per field.
+"""Internal: the schema reader, one of the two modules that know the generated package (with `endpoints`).
 
-Decoding (numeric coercion, required-field checks) and row flattening both work from this table, so they
-follow the generated code (and through it openapi.yaml) without a hand-kept list of fields.
+What the generated attrs models declare, read from their type hints: one `FieldSpec` per field. Decoding
+(numeric coercion, required-field checks) and row flattening both work from this table, so they follow the
+generated code (and through it openapi.yaml) without a hand-kept list of fields. The generator's conventions
+(attrs classes, the `Unset` marker for an absent optional field, `object_` for the JSON key `object`) are
+known here and nowhere else: a generator upgrade that changes them touches this file. Not part of the public
+API.
 """
 
 from __future__ import annotations
@@ -13,7 +17,18 @@ from typing import Any, Literal
 
 import attrs
 import oai_usage_api.models as generated_models
-from oai_usage_api.types import Unset
+from oai_usage_api.types import UNSET, Unset
+
+__all__ = ["ABSENT", "FieldSpec", "Kind", "fields_of", "is_absent"]
+
+ABSENT: Any = UNSET
+"""The value a generated model holds for an optional field the JSON did not send (the generator's `UNSET`)."""
+
+
+def is_absent(value: object) -> bool:
+    """True when `value` is the generated models' marker for an optional field that was not sent."""
+    return isinstance(value, Unset)
+
 
 Kind = Literal["int", "float", "bool", "str", "const", "model", "list", "any"]
 
@@ -99,11 +114,3 @@ def _read_fields(model: type[Any]) -> tuple[FieldSpec, ...]:
             )
         )
     return tuple(specs)
-
-
-def field_named(model: type[Any], key: str) -> FieldSpec:
-    """The field of `model` with JSON key `key` (KeyError when there is none)."""
-    for spec in fields_of(model):
-        if spec.key == key:
-            return spec
-    raise KeyError(key)

@@ -6,6 +6,17 @@ from datetime import UTC, date, datetime, time
 
 from .errors import ValidationError
 
+__all__ = [
+    "ALLOWED_FORMS",
+    "MAX_UNIX_SECONDS",
+    "TimeLike",
+    "from_unix_seconds",
+    "iso",
+    "iso_datetime",
+    "to_unix_seconds",
+    "to_utc",
+]
+
 TimeLike = datetime | date | str | int
 
 # The sandbox's bound on times (sandbox/oai_usage_sandbox/params.py, MAX_TIME): client and server agree on
@@ -69,5 +80,11 @@ def iso_datetime(moment: datetime) -> str:
 
 
 def iso(seconds: int) -> str:
-    """Unix seconds as ISO 8601 UTC with a Z, e.g. 2026-11-01T00:00:00Z (for messages)."""
-    return iso_datetime(from_unix_seconds(seconds))
+    """Unix seconds as ISO 8601 UTC with a Z, e.g. 2026-11-01T00:00:00Z (for messages).
+
+    A value no calendar holds (a server may send any integer) is written as the number, so the message that
+    reports it can still be built."""
+    try:
+        return iso_datetime(from_unix_seconds(seconds))
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds} (Unix seconds)"

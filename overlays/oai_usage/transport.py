@@ -12,6 +12,8 @@ of httpx's per-read timeout, so a server dribbling a byte at a time cannot hold 
 `NaN`/`Infinity` literals, overflowing numbers or nesting too deep for the parser is a `DecodeError`; and
 header values kept on errors (the request id) are redacted like bodies. Raised errors do not chain httpx's
 exceptions, whose frames hold request headers, and no frame left on a traceback holds an unredacted body.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -41,6 +43,20 @@ from .errors import (
 )
 from .limiter import TaskLimiter, ThreadLimiter
 from .retry import RetryPolicy
+
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_TIMEOUT",
+    "AsyncTransport",
+    "Reply",
+    "RequestSpec",
+    "SyncTransport",
+    "abody_chunks",
+    "attempt_deadline",
+    "body_chunks",
+    "default_ssl_context",
+    "parse_json",
+]
 
 log = logging.getLogger("oai_usage")
 
@@ -162,15 +178,11 @@ _SNIPPET = 200
 
 @dataclass(frozen=True)
 class RequestSpec:
-    """What to send: method, path below the base URL, query parameters (as the generated `_get_kwargs` gives them)."""
+    """What to send: method, path below the base URL, query parameters (built by `Endpoint.request`)."""
 
     method: str
     path: str
     params: Mapping[str, Any]
-
-    @classmethod
-    def from_generated(cls, kwargs: Mapping[str, Any]) -> RequestSpec:
-        return cls(method=str(kwargs["method"]).upper(), path=str(kwargs["url"]), params=dict(kwargs["params"]))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The rules come from the registry (itself read from the generated code and tested against openapi.yaml).
 Each failure is a `ValidationError` naming the parameter and what is allowed. `None` means "not given",
-as in the official SDK.
+as in the official SDK. Internal module.
 """
 
 from __future__ import annotations
@@ -17,18 +17,36 @@ from .errors import ValidationError
 from .timeparse import iso, to_unix_seconds
 
 _LIST_TYPES = (list, tuple, Set)
+__all__ = ["ValidQuery", "validate"]
+
 B = TypeVar("B")
 
 
 @dataclass(frozen=True)
 class ValidQuery(Generic[B]):
-    """A checked query: API parameter values ready for the generated `_get_kwargs` (no `page`)."""
+    """A checked query. Each value is held once: the range, width and limit as fields, everything else (group_by,
+    filters) in `filters`; `params` derives the API parameters from them, so windows and resume change a field
+    and nothing else."""
 
     endpoint: Endpoint[B]
-    params: Mapping[str, Any]
-    bucket_width: str  # the width in effect, given or the server's default
     start_time: int
     end_time: int | None
+    bucket_width: str  # the width in effect, given or the server's default
+    limit: int  # the effective limit: given, or the largest the width allows
+    filters: Mapping[str, Any]  # the other checked parameters, in the endpoint's order
+    width_given: bool = False  # bucket_width was given (else the server's default applies and none is sent)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The API parameters of the first page (no cursor), in the spec's order of the range, width and limit."""
+        params: dict[str, Any] = {"start_time": self.start_time}
+        if self.end_time is not None:
+            params["end_time"] = self.end_time
+        if self.width_given:
+            params["bucket_width"] = self.bucket_width
+        params["limit"] = self.limit
+        params.update(self.filters)
+        return params
 
 
 def _allowed(values: tuple[str, ...]) -> str:
@@ -121,17 +139,12 @@ def validate(endpoint: Endpoint[B], given: Mapping[str, object]) -> ValidQuery[B
             f"end_time ({iso(end)}) must be after start_time ({iso(start)})", param="end_time", endpoint=endpoint.name
         )
 
-    params: dict[str, Any] = {"start_time": start}
-    if end is not None:
-        params["end_time"] = end
     width = SERVER_DEFAULT_WIDTH
     if "bucket_width" in supplied:
-        width = params["bucket_width"] = _check_width(endpoint, supplied["bucket_width"])
+        width = _check_width(endpoint, supplied["bucket_width"])
     # No limit given: the largest the width allows, for the fewest round trips.
-    if "limit" in supplied:
-        params["limit"] = _check_limit(endpoint, supplied["limit"], width)
-    else:
-        params["limit"] = endpoint.limits[width].maximum
+    limit = _check_limit(endpoint, supplied["limit"], width) if "limit" in supplied else endpoint.limits[width].maximum
+    filters: dict[str, Any] = {}
     for name, spec in endpoint.params.items():
         if name not in supplied or spec.kind in ("time", "width", "limit", "cursor"):
             continue
@@ -143,7 +156,15 @@ def validate(endpoint: Endpoint[B], given: Mapping[str, object]) -> ValidQuery[B
                     param=name,
                     endpoint=endpoint.name,
                 )
-            params[name] = value
+            filters[name] = value
         else:
-            params[name] = _check_list(endpoint, spec, value)
-    return ValidQuery(endpoint=endpoint, params=params, bucket_width=width, start_time=start, end_time=end)
+            filters[name] = _check_list(endpoint, spec, value)
+    return ValidQuery(
+        endpoint=endpoint,
+        start_time=start,
+        end_time=end,
+        bucket_width=width,
+        limit=limit,
+        filters=filters,
+        width_given="bucket_width" in supplied,
+    )

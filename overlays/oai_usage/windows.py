@@ -5,6 +5,8 @@ caller's range starts (an unaligned start gives the API's partial first bucket, 
 would); every later window starts on a bucket boundary, so each bucket is the same bucket whichever way the
 range is fetched. The last window ends where the range ends; an open range (no `end_time`) ends its last
 window open too, so the server decides what "now" is, as it would for a single fetch.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any, TypeVar
 
 from .endpoints import WIDTH_SECONDS
 from .validation import ValidQuery
+
+__all__ = ["Window", "plan_windows", "window_query", "window_span"]
 
 B = TypeVar("B")
 
@@ -31,8 +35,7 @@ class Window:
 
 def window_span(query: ValidQuery[Any]) -> int:
     """Seconds one page covers: the query's limit (the largest by default) times the bucket width."""
-    limit: int = query.params["limit"]
-    return limit * WIDTH_SECONDS[query.bucket_width]
+    return query.limit * WIDTH_SECONDS[query.bucket_width]
 
 
 def plan_windows(query: ValidQuery[Any], now: float) -> list[Window]:
@@ -51,10 +54,4 @@ def plan_windows(query: ValidQuery[Any], now: float) -> list[Window]:
 
 def window_query(query: ValidQuery[B], window: Window) -> ValidQuery[B]:
     """`query` restricted to `window` (same filters, grouping, width and limit)."""
-    params = dict(query.params)
-    params["start_time"] = window.start
-    if window.end is None:
-        params.pop("end_time", None)
-    else:
-        params["end_time"] = window.end
-    return dataclasses.replace(query, params=params, start_time=window.start, end_time=window.end)
+    return dataclasses.replace(query, start_time=window.start, end_time=window.end)

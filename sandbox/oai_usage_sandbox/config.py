@@ -18,6 +18,15 @@ FAULT_NAMES: tuple[str, ...] = (
 )
 """Every fault the sandbox can inject, in a fixed order (the fault picker relies on it)."""
 
+ADMIN_OPERATION_IDS: tuple[str, ...] = (
+    "listProjects", "retrieveProject", "listUsers", "retrieveUser", "listProjectApiKeys", "retrieveProjectApiKey",
+    "listProjectServiceAccounts", "retrieveProjectServiceAccount", "listProjectUsers", "retrieveProjectUser",
+    "listAdminApiKeys", "retrieveAdminApiKey", "getOrganizationSpendLimit", "getProjectSpendLimit",
+    "listOrganizationSpendAlerts", "retrieveOrganizationSpendAlert", "listProjectSpendAlerts",
+    "retrieveProjectSpendAlert",
+)  # fmt: skip
+"""The Admin read operations (openapi.yaml operationIds) that `forbidden_operations` may name."""
+
 ADMIN_KEY_PREFIX = "sk-admin-"
 MAX_USAGE_REVISION_MINUTES = 24 * 60
 MAX_COSTS_REVISION_HOURS = 7 * 24
@@ -41,6 +50,8 @@ class SandboxConfig:
     """Usage data of the last N closed minutes is still growing toward its final value (0: final at once)."""
     costs_revision_hours: int = 36
     """Costs of the last N hours are still growing toward their final value (0: final at once)."""
+    forbidden_operations: tuple[str, ...] = ()
+    """Admin operations (operationIds) answered with 403, as for an Admin key without that scope."""
 
     def __post_init__(self) -> None:
         if self.scale < 1:
@@ -55,6 +66,9 @@ class SandboxConfig:
             raise ValueError(f"usage_revision_minutes must be between 0 and {MAX_USAGE_REVISION_MINUTES}")
         if not 0 <= self.costs_revision_hours <= MAX_COSTS_REVISION_HOURS:
             raise ValueError(f"costs_revision_hours must be between 0 and {MAX_COSTS_REVISION_HOURS}")
+        refused = set(self.forbidden_operations) - set(ADMIN_OPERATION_IDS)
+        if refused:
+            raise ValueError(f"unknown Admin operations in forbidden_operations: {sorted(refused)}")
         unknown = set(self.faults) - set(FAULT_NAMES)
         if unknown:
             raise ValueError(f"unknown faults: {sorted(unknown)}")

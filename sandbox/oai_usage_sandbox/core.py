@@ -10,9 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .admin import AdminApi
+from .admin import match as admin_route
 from .aggregate import bucket_results, select
 from .config import ADMIN_KEY_PREFIX, SandboxConfig
 from .cursor import Cursor, decode, encode, fingerprint
+from .directory import Directory, directory_for
 from .endpoints import BY_PATH, WIDTH_SECONDS, Endpoint
 from .errors import ApiError, bad_param
 from .faults import STATUS_FAULTS, FaultPicker, fault_response
@@ -119,6 +122,7 @@ class Sandbox:
 
     def __post_init__(self) -> None:
         self.org: Org = build_org(self.config.seed, self.config.scale)
+        self.directory: Directory = directory_for(self.config.seed, self.config.scale)
         self._faults = FaultPicker(self.config)
         self._lock = threading.Lock()
         self._requests = 0
@@ -184,12 +188,17 @@ class Sandbox:
     ) -> dict[str, Any]:
         route = path[3:] if path == "/v1" or path.startswith("/v1/") else path
         endpoint = BY_PATH.get(route)
-        if endpoint is None:
+        admin = admin_route(route) if endpoint is None else None
+        if endpoint is None and admin is None:
             raise ApiError(404, f"Invalid URL ({method} {path})")
         if method.upper() != "GET":
             extra.append(("allow", "GET"))
             raise ApiError(405, f"Invalid method for URL ({method} {path})")
         self._authorize(headers)
+        if endpoint is None:
+            assert admin is not None
+            api = AdminApi(self.directory, self.config.seed, self.config.current_time())
+            return api.answer(admin[0], admin[1], query, self.config.forbidden_operations)
         return self.page(endpoint, parse(endpoint, query))
 
     @staticmethod

@@ -5,12 +5,23 @@ Integer pico-dollars keep every sum exact, so costs reconcile with usage and gro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .endpoints import Endpoint
-    from .org import Stream
+from .endpoints import Endpoint, Scalar
+
+
+class Billable(Protocol):
+    """What pricing needs of a usage stream (`org.Stream` is one): its dimensions and per-request sizes.
+
+    A protocol rather than an import of `org`, which imports this module: no import cycle, even for type checking."""
+
+    @property
+    def per_request(self) -> Sequence[int]: ...
+
+    def dim(self, name: str) -> Scalar: ...
+
 
 PICO = 10**12
 QUANTITY_UNITS = (
@@ -82,7 +93,7 @@ def _pico(dollars: float) -> int:
     return round(dollars * PICO)
 
 
-def line_items_for(endpoint: Endpoint, stream: Stream) -> list[LineItem]:
+def line_items_for(endpoint: Endpoint, stream: Billable) -> list[LineItem]:
     """The line items a usage stream is billed under (none for free endpoints such as moderations)."""
     name = endpoint.name
     per = stream.per_request

@@ -1,10 +1,10 @@
-"""In-process httpx transports: the sandbox without a socket, faults raised as the httpx errors a network would give."""
+"""The in-process httpx transport: the sandbox without a socket, faults raised as a network would raise them."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from urllib.parse import parse_qsl
 
 import httpx
@@ -57,45 +57,61 @@ def _response(resp: SandboxResponse, request: httpx.Request) -> httpx.Response:
     return httpx.Response(resp.status, headers=headers, content=resp.body, request=request)
 
 
-class SandboxTransport(httpx.BaseTransport):
-    """`httpx.Client(transport=SandboxTransport(SandboxConfig()), base_url="https://api.openai.com/v1")`."""
+class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The sandbox in process, for `httpx.Client` and `httpx.AsyncClient` alike (as httpx's `MockTransport`).
+
+        httpx.Client(transport=SandboxTransport(SandboxConfig()), base_url="https://api.openai.com/v1")
+        httpx.AsyncClient(transport=SandboxTransport(SandboxConfig()), base_url="https://api.openai.com/v1")
+
+    One exchange (`_exchange`) decides everything: it yields the seconds to wait (latency, a slow answer) and
+    returns the response or raises the network error. The sync and async entry points differ only in how they
+    wait (`time.sleep` or `asyncio.sleep`).
+    """
 
     def __init__(self, config: SandboxConfig | None = None, *, sandbox: Sandbox | None = None) -> None:
         self.sandbox = sandbox or Sandbox(config or SandboxConfig())
+
+    def _exchange(self, request: httpx.Request) -> Generator[float, None, httpx.Response]:
+        cfg = self.sandbox.config
+        if cfg.latency_ms:
+            yield cfg.latency_ms / 1000
+        resp = _call(self.sandbox, request)
+        if resp.fault == "drop":
+            raise _dropped(request)
+        if resp.fault == "slow":
+            limit = _read_timeout(request)
+            if limit is not None and limit < cfg.slow_seconds:
+                yield limit
+                raise httpx.ReadTimeout("Timed out waiting for the sandbox's slow response.", request=request)
+            yield cfg.slow_seconds
+        return _response(resp, request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        cfg = self.sandbox.config
-        if cfg.latency_ms:
-            time.sleep(cfg.latency_ms / 1000)
-        resp = _call(self.sandbox, request)
-        if resp.fault == "drop":
-            raise _dropped(request)
-        if resp.fault == "slow":
-            limit = _read_timeout(request)
-            if limit is not None and limit < cfg.slow_seconds:
-                time.sleep(limit)
-                raise httpx.ReadTimeout("Timed out waiting for the sandbox's slow response.", request=request)
-            time.sleep(cfg.slow_seconds)
-        return _response(resp, request)
-
-
-class AsyncSandboxTransport(httpx.AsyncBaseTransport):
-    """The async twin of SandboxTransport, for `httpx.AsyncClient`."""
-
-    def __init__(self, config: SandboxConfig | None = None, *, sandbox: Sandbox | None = None) -> None:
-        self.sandbox = sandbox or Sandbox(config or SandboxConfig())
+        steps = self._exchange(request)
+        while True:
+            try:
+                delay = next(steps)
+            except StopIteration as done:
+                response: httpx.Response = done.value
+                return response
+            time.sleep(delay)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        cfg = self.sandbox.config
-        if cfg.latency_ms:
-            await asyncio.sleep(cfg.latency_ms / 1000)
-        resp = _call(self.sandbox, request)
-        if resp.fault == "drop":
-            raise _dropped(request)
-        if resp.fault == "slow":
-            limit = _read_timeout(request)
-            if limit is not None and limit < cfg.slow_seconds:
-                await asyncio.sleep(limit)
-                raise httpx.ReadTimeout("Timed out waiting for the sandbox's slow response.", request=request)
-            await asyncio.sleep(cfg.slow_seconds)
-        return _response(resp, request)
+        steps = self._exchange(request)
+        while True:
+            try:
+                delay = next(steps)
+            except StopIteration as done:
+                response: httpx.Response = done.value
+                return response
+            await asyncio.sleep(delay)
+
+    def close(self) -> None:
+        """Nothing to release (no socket)."""
+
+    async def aclose(self) -> None:
+        """Nothing to release (no socket)."""
+
+
+AsyncSandboxTransport = SandboxTransport
+"""The former name of the async twin, kept so existing imports work: `SandboxTransport` serves both."""

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oai_usage.decode import build, coerce_record, decode_page, decode_rows_page
+from oai_usage.decode import decode_page, decode_rows_page
 from oai_usage.endpoints import COMPLETIONS, COSTS, EMBEDDINGS, ENDPOINTS, Endpoint
 from oai_usage.errors import DecodeError
 from oai_usage.readers import fast_model_reader, fast_row_builder
-from oai_usage.rows import bucket_rows
 
+from tests.overlay.oracle import bucket_rows, build, coerce_record
 from tests.overlay.payloads import NOV_1, bucket, completions_result, costs_result, embeddings_result, page
 
 DRIFT: list[tuple[str, dict[str, Any]]] = [

@@ -11,10 +11,11 @@ import pytest
 from oai_usage import MissingDependencyError, UsageClient
 from oai_usage.decode import decode_page
 from oai_usage.endpoints import COMPLETIONS, COSTS, ENDPOINTS
-from oai_usage.rows import columns, rows_of
+from oai_usage.rows import columns
 from pytest_httpx import HTTPXMock
 
 from tests.generated.spec_helpers import OPERATIONS, Operation, resolve
+from tests.overlay.oracle import rows_of
 from tests.overlay.payloads import DAY, NOV_1, OTHER_PROJECT, bucket, completions_result, costs_result, days, page
 
 

@@ -73,3 +73,9 @@ def test_times_at_or_past_the_sandbox_bound_are_refused(value: int) -> None:
 
 def test_the_last_time_below_the_bound_is_accepted() -> None:
     assert to_unix_seconds(2**40 - 1, "end_time") == 2**40 - 1
+
+
+@pytest.mark.parametrize("seconds", [2**62, -(2**62), 2**63])
+def test_iso_names_a_time_no_calendar_holds_instead_of_failing(seconds: int) -> None:
+    # A server may send any integer as a bucket edge; the error message about it must still be written.
+    assert iso(seconds) == f"{seconds} (Unix seconds)"

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 from oai_usage_sandbox import SandboxConfig
-from oai_usage_sandbox.__main__ import build_arg_parser, config_from_args
+from oai_usage_sandbox.options import build_arg_parser, config_from_args
 
 
 def test_options_become_a_config() -> None:

@@ -25,11 +25,11 @@ def empty_row(start: int, end: int, columns: Sequence[str], dimensions: Sequence
 
 def rows_keeping_empty(client: Any, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The rows of every bucket, with `empty_row` for a bucket that has none (no progress bar)."""
-    from ..endpoints import ENDPOINTS
-    from .fetch import columns
+    from .. import endpoint_info
 
     query = client.query(endpoint, **params)
-    names, dimensions = columns(endpoint), ENDPOINTS[endpoint].group_by
+    info = endpoint_info(endpoint)
+    names, dimensions = info.columns, info.group_by
     return _rows(query, names, dimensions)
 
 

@@ -10,16 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import httpx
+from .. import ADMIN_KEY_ENV, ENDPOINT_NAMES, MissingAdminKeyError, Query, UsageClient, endpoint_info
 
-from ..client import UsageClient
-from ..endpoints import ENDPOINTS
-from ..errors import MissingAdminKeyError
-from ..query import Query
-from ..rows import columns as row_columns
-
-USAGE_ENDPOINTS: tuple[str, ...] = tuple(name for name in ENDPOINTS if name != "costs")
-KEY_VARIABLE = "OPENAI_ADMIN_KEY"
+USAGE_ENDPOINTS: tuple[str, ...] = tuple(name for name in ENDPOINT_NAMES if name != "costs")
+KEY_VARIABLE = ADMIN_KEY_ENV
 SANDBOX_BASE_URL = "https://sandbox.oai-usage.invalid/v1"  # never resolved: the transport answers in process
 SANDBOX_KEY = "sk-admin-sandbox"  # the sandbox accepts any sk-admin- bearer; this one is not a secret
 
@@ -45,18 +39,17 @@ class EndpointOptions:
 
 
 def endpoint_options(name: str) -> EndpointOptions:
-    endpoint = ENDPOINTS[name]
-    filters = endpoint.filters
+    info = endpoint_info(name)
     return EndpointOptions(
-        bucket_widths=endpoint.bucket_widths,
-        group_by=endpoint.group_by,
-        list_filters={n: p.allowed for n, p in filters.items() if p.kind != "bool"},
-        has_batch=any(p.kind == "bool" for p in filters.values()),
+        bucket_widths=info.bucket_widths,
+        group_by=info.group_by,
+        list_filters=dict(info.list_filters),
+        has_batch=bool(info.bool_filters),
     )
 
 
 def columns(name: str) -> tuple[str, ...]:
-    return row_columns(ENDPOINTS[name])
+    return endpoint_info(name).columns
 
 
 def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
@@ -65,24 +58,11 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
         from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
         transport = SandboxTransport(SandboxConfig(now=int(now.timestamp())))
-        http = httpx.Client(transport=transport, base_url=SANDBOX_BASE_URL)
-        return _Owning(SANDBOX_KEY, base_url=SANDBOX_BASE_URL, http_client=http)
+        return UsageClient(SANDBOX_KEY, base_url=SANDBOX_BASE_URL, transport=transport)
     key = os.environ.get(KEY_VARIABLE, "").strip()
     if not key:
         raise KeyMissing()
     return UsageClient(key, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
-
-
-class _Owning(UsageClient):
-    """A client that closes the httpx client it was given (the CLI's sandbox client has no other owner)."""
-
-    def __init__(self, key: str, *, base_url: str, http_client: httpx.Client) -> None:
-        super().__init__(key, base_url=base_url, http_client=http_client)
-        self._http = http_client
-
-    def close(self) -> None:
-        super().close()
-        self._http.close()
 
 
 def rows_with_progress(client: UsageClient, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -19,8 +19,7 @@ from typing import Any, NoReturn
 
 # Only light modules at import time: `--help`, `--version` and completion must start fast. The client
 # (httpx, the generated models), rich, the sandbox and the report modules are imported by the commands.
-from .. import errors
-from .._version import __version__
+from .. import __version__, errors
 from ..timeparse import iso_datetime
 from . import dates, output, paths
 
@@ -30,7 +29,7 @@ EXIT_API = 1
 EXIT_USAGE = 2
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
-COMMANDS = ("usage", "costs", "report", "sandbox", "completion")
+COMMANDS = ("usage", "costs", "report", "sync", "export", "sandbox", "completion")
 # The usage endpoints, spelled out so that building the parser needs no registry (and so no httpx or
 # generated models); tests/overlay/cli/test_main.py checks it against the registry.
 USAGE_ENDPOINTS = (
@@ -168,10 +167,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         _add_range(report, None)
         add_report_options(report)
         report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete), not stdout")
+        from .sync import add_report_db_options
+
+        add_report_db_options(report)
+
+    sync = commands.add_parser("sync", help="keep a local history: incremental sync into a DuckDB warehouse")
+    _add_global(sync, suppress=True)
+    if needed("sync"):
+        from .sync import add_sync_options
+
+        add_sync_options(sync)
+
+    export = commands.add_parser("export", help="write the warehouse as a Hive-partitioned Parquet dataset")
+    _add_global(export, suppress=True)
+    if needed("export"):
+        from .sync import add_export_options
+
+        add_export_options(export)
 
     sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)")
     if needed("sandbox"):
-        from oai_usage_sandbox.__main__ import build_arg_parser as sandbox_options
+        from oai_usage_sandbox.options import build_arg_parser as sandbox_options
 
         sandbox_options(sandbox)
 
@@ -277,7 +293,7 @@ def _report(args: argparse.Namespace, now: datetime) -> int:
 
 def _sandbox(args: argparse.Namespace) -> int:
     """Serve the sandbox over HTTP until interrupted; it logs the URL it serves."""
-    from oai_usage_sandbox.__main__ import config_from_args
+    from oai_usage_sandbox.options import config_from_args
     from oai_usage_sandbox.server import MissingServerError, serve
 
     try:
@@ -291,8 +307,8 @@ def _sandbox(args: argparse.Namespace) -> int:
     _check_port(args.host, args.port)
     try:
         serve(config, args.host, args.port)
-    except MissingServerError as exc:
-        raise CliError(str(exc)) from None
+    except MissingServerError as exc:  # the sandbox never imports the library: its error becomes the library's one
+        raise errors.MissingDependencyError(str(exc)) from None
     return 0
 
 
@@ -324,10 +340,8 @@ def _completion(args: argparse.Namespace) -> int:
 
 def _exit_code(exc: BaseException) -> int | None:
     """EXIT_USAGE for a user mistake, EXIT_API for an API or I/O failure, None for a bug (let it raise)."""
-    plot = sys.modules.get("oai_usage.cli.plot")
-    missing_extra: tuple[type[BaseException], ...] = (plot.MissingExtraError,) if plot else ()
     mistakes = (CliError, dates.DateError, paths.OutputPathError, errors.ValidationError,
-                errors.MissingAdminKeyError, errors.MissingDependencyError, *missing_extra)  # fmt: skip
+                errors.MissingAdminKeyError, errors.MissingDependencyError)  # fmt: skip
     if isinstance(exc, mistakes):
         return EXIT_USAGE
     if isinstance(exc, errors.OaiUsageError | paths.OutputIOError):
@@ -357,6 +371,10 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
             return _sandbox(args)
         if args.command == "report":
             return _report(args, moment)
+        if args.command in ("sync", "export"):
+            from .sync import run_export, run_sync
+
+            return (run_sync if args.command == "sync" else run_export)(args, moment)
         return _export(args, args.endpoint if args.command == "usage" else "costs", moment)
     except BrokenPipeError:
         # The reader stopped early (`| head -1`): the same for every format and command, exit 0 quietly.

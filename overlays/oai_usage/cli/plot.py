@@ -12,16 +12,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import import_extra
 from .paths import OutputPathError
 from .report import Report
 
 MAX_SERIES = 8  # more series than this are folded into "other" to keep the legend readable
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 WIDTH, PANEL_HEIGHT, DPI = 13, 4, 100  # inches per panel; the default two panels make 1300 x 800 pixels
-
-
-class MissingExtraError(RuntimeError):
-    """An optional dependency needed for this command is not installed."""
 
 
 class ChartPathError(OutputPathError):
@@ -104,20 +101,14 @@ def _stack(
 
 
 def _pyplot() -> Any:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise MissingExtraError(
-            "--plot needs matplotlib: pip install 'oai-usage[plot]' (or pip install matplotlib)"
-        ) from None
-    return plt
+    """matplotlib.pyplot on the Agg backend; MissingDependencyError (the plot extra) when it is not installed."""
+    matplotlib = import_extra("matplotlib", extra="plot", what="--plot")
+    matplotlib.use("Agg")
+    return import_extra("matplotlib.pyplot", extra="plot", what="--plot")
 
 
 def draw(report: Report) -> Any:
-    """The chart as a matplotlib Figure (close it with matplotlib.pyplot.close); MissingExtraError without
+    """The chart as a matplotlib Figure (close it with matplotlib.pyplot.close); MissingDependencyError without
     matplotlib."""
     plt = _pyplot()
     currencies = report.currencies
@@ -151,7 +142,7 @@ def chart_title(report: Report) -> str:
 
 
 def chart_bytes(report: Report, fmt: str = "png") -> bytes:
-    """The chart as PNG, SVG or PDF bytes; raises MissingExtraError when matplotlib is not installed."""
+    """The chart as PNG, SVG or PDF bytes; raises MissingDependencyError when matplotlib is not installed."""
     plt = _pyplot()
     fig = draw(report)
     try:

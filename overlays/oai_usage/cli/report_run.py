@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 from . import dates
 from .report import (
@@ -20,6 +22,8 @@ from .report import (
 )
 
 FORMATS = ("table", "json", "csv", "markdown")
+RowSource = Callable[[str, dict[str, Any]], Iterable[Mapping[str, Any]]]
+"""Answers one of the report's queries (endpoint, API parameters) with rows: the API, or the warehouse."""
 
 
 class ReportError(dates.DateError):
@@ -67,8 +71,9 @@ def check_files(args: argparse.Namespace) -> None:
         check_target(args.html, "--html")
 
 
-def build_report(args: argparse.Namespace, now: datetime) -> Report:
-    """Fetch the current and previous periods' costs and volume and fold them into a Report."""
+def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None = None) -> Report:
+    """Fetch the current and previous periods' costs and volume and fold them into a Report (`rows`: answer the
+    queries from elsewhere, e.g. the warehouse for `report --db`, instead of the API)."""
     tz = dates.zone(getattr(args, "tz", None))
     start, end = report_range(args, now, tz)
     before = dates.previous_start(start, end, tz)
@@ -78,25 +83,29 @@ def build_report(args: argparse.Namespace, now: datetime) -> Report:
     width = "1d" if tz is UTC else "1h"  # local days are built from hourly buckets
     if width == "1h":
         report.volume_source = VOLUME_SOURCE_HOURLY
+    if rows is not None:
+        _fold(report, rows, width, previous_money)
+        return report
     from . import fetch
 
     with fetch.open_client(args, now) as client:
-        costs = {"bucket_width": "1d", "group_by": ["project_id", "line_item"]}
-        add_costs(report, fetch.rows_with_progress(
-            client, "costs", {**costs, "start_time": report.money_start, "end_time": report.money_end}))  # fmt: skip
-        add_previous_spend(report, fetch.rows_with_progress(
-            client, "costs", {"bucket_width": "1d", "start_time": previous_money[0], "end_time": previous_money[1]}
-        ))  # fmt: skip
-        for endpoint in VOLUME_ENDPOINTS:
-            volume = {"bucket_width": width, "group_by": ["model"]}
-            add_usage(
-                report, fetch.rows_with_progress(client, endpoint, {**volume, "start_time": start, "end_time": end})
-            )
-            before_range = {"start_time": report.previous_start, "end_time": report.previous_stop}
-            add_previous_volume(
-                report, fetch.rows_with_progress(client, endpoint, {"bucket_width": width, **before_range})
-            )
+        _fold(report, lambda endpoint, params: fetch.rows_with_progress(client, endpoint, params), width,
+              previous_money)  # fmt: skip
     return report
+
+
+def _fold(report: Report, rows: RowSource, width: str, previous_money: tuple[datetime, datetime]) -> None:
+    """The report's six queries, answered by `rows`, folded into `report`."""
+    costs = {"bucket_width": "1d", "group_by": ["project_id", "line_item"]}
+    add_costs(report, rows("costs", {**costs, "start_time": report.money_start, "end_time": report.money_end}))
+    add_previous_spend(
+        report, rows("costs", {"bucket_width": "1d", "start_time": previous_money[0], "end_time": previous_money[1]})
+    )
+    for endpoint in VOLUME_ENDPOINTS:
+        volume = {"bucket_width": width, "group_by": ["model"]}
+        add_usage(report, rows(endpoint, {**volume, "start_time": report.start, "end_time": report.end}))
+        before_range = {"start_time": report.previous_start, "end_time": report.previous_stop}
+        add_previous_volume(report, rows(endpoint, {"bucket_width": width, **before_range}))
 
 
 def run_report(args: argparse.Namespace, now: datetime) -> int:
@@ -104,19 +113,26 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
     from . import output, render
 
     check_files(args)
-    report = build_report(args, now)
+    if getattr(args, "db", None):  # from the warehouse, as of its last sync: no API call
+        from .sync import report_source
+
+        with report_source(args) as (source, data_now):
+            report = build_report(args, data_now, rows=source)
+    else:
+        report = build_report(args, now)
     if args.plot:
         from .plot import write_chart
 
         write_chart(report, args.plot)
     if args.html:
+        from ..errors import MissingDependencyError
         from .html import html_page
         from .paths import atomic_write
-        from .plot import MissingExtraError, chart_bytes
+        from .plot import chart_bytes
 
         try:
             chart: bytes | None = chart_bytes(report, "png")
-        except MissingExtraError:
+        except MissingDependencyError:
             chart = None  # the page is still whole without the chart
         with atomic_write(args.html, "--html", "w") as fh:
             fh.write(html_page(report, chart))
