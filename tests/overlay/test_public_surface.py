@@ -15,7 +15,8 @@ from typing import Any
 import oai_usage
 import pytest
 
-LIBRARY = Path(oai_usage.__file__).resolve().parent
+LIBRARY = Path(oai_usage.__file__).resolve().parent  # the installed package (tox: a wheel in site-packages)
+REPO = Path(__file__).resolve().parents[2]  # the checkout, where tools/ lives
 PUBLIC_MODULES = ("errors", "timeparse")  # importable as modules too: their __all__ is public
 SEAM = {"endpoints.py", "schema.py"}  # the only hand-written modules that import the generated package
 GENERATED = {"params.py", "methods.py"}  # written by tools/gen_methods.py from the registry (drift-checked)
@@ -125,7 +126,7 @@ def test_only_the_registry_and_the_schema_reader_import_the_generated_package() 
 
 def test_the_generated_client_methods_match_the_registry() -> None:
     """The drift check of tools/gen_methods.py (also run by `tox -e drift`): params.py and methods.py are current."""
-    spec = importlib.util.spec_from_file_location("gen_methods", LIBRARY.parents[1] / "tools" / "gen_methods.py")
+    spec = importlib.util.spec_from_file_location("gen_methods", REPO / "tools" / "gen_methods.py")
     assert spec is not None and spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
