@@ -6,6 +6,7 @@ hourly data, and the warehouse's size per month of data.
 The syncs run against the sandbox server over loopback (`serve_in_thread`, "now" pinned, revisions on, the given
 latency per request) with the default plan of oai-usage.toml; requests are counted with an httpx event hook.
 The re-sync runs one minute after the first: it should send one page per unit (the grace window only).
+The name directory's step (`sync_names`) is timed on its own, over the same loopback server.
 `report --db` is timed in process (median of 5) on a warehouse holding 366 days of the report's hourly units.
 """
 
@@ -24,6 +25,7 @@ import httpx
 from oai_usage import UsageClient
 from oai_usage.cli.main import run
 from oai_usage.warehouse.config import PlanEntry, SyncConfig
+from oai_usage.warehouse.names import sync_names
 from oai_usage.warehouse.store import Warehouse
 from oai_usage.warehouse.sync import sync
 from oai_usage_sandbox import SandboxConfig, SandboxTransport, serve_in_thread
@@ -66,6 +68,24 @@ def first_and_resync(days: int, latency_ms: int, folder: Path) -> list[tuple[str
     return results
 
 
+def names_step(latency_ms: int, folder: Path) -> list[tuple[str, str]]:
+    """The name directory's step of a sync (projects, users, admin keys, then each project's keys and service
+    accounts, side by side): requests, names and wall time, and the same again (the names are replaced in place)."""
+    db = folder / "names.duckdb"
+    results: list[tuple[str, str]] = []
+    with Warehouse(db) as warehouse:
+        for label in ("names step of a sync", "names step again"):
+            sandbox = SandboxConfig(now=int(NOW.timestamp()), latency_ms=latency_ms)
+            with serve_in_thread(sandbox) as base_url:
+                counter = [0]
+                with _client(base_url, NOW, counter) as client:
+                    started = time.perf_counter()
+                    done = sync_names(warehouse, client, "bench", synced_at=NOW)
+                    wall = time.perf_counter() - started
+            results.append((label, f"{counter[0]} requests, {done.total} names, {wall:.2f} s wall"))
+    return results
+
+
 def report_over_a_year(folder: Path) -> list[tuple[str, str]]:
     """A warehouse of 366 days of the report's units (hourly volume), then `report --db --since 183d --tz`."""
     plan = (
@@ -105,7 +125,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=50)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        rows = first_and_resync(args.days, args.latency_ms, Path(tmp)) + report_over_a_year(Path(tmp))
+        rows = first_and_resync(args.days, args.latency_ms, Path(tmp)) + names_step(args.latency_ms, Path(tmp))
+        rows += report_over_a_year(Path(tmp))
     print(f"| case (sandbox over loopback, latency {args.latency_ms} ms) | result |\n|---|---|")
     for label, value in rows:
         print(f"| {label} | {value} |")

@@ -26,6 +26,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .catalog import ENDPOINT_NAMES, EndpointInfo, endpoint_info
     from .client import AsyncUsageClient, UsageClient
+    from .directory import ApiKeyInfo, Directory, ProjectInfo, UserInfo
     from .errors import (
         ADMIN_KEY_ENV,
         APIConnectionError,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         ServerError,
         ValidationError,
     )
+    from .lists import AsyncListQuery, ListQuery, SpendLimit
     from .page import Page, UnknownResult
     from .query import AsyncQuery, Query
     from .resume import ResumePoint
@@ -56,6 +58,13 @@ _LAZY = {
     "endpoint_info": "catalog",
     "AsyncUsageClient": "client",
     "UsageClient": "client",
+    "ApiKeyInfo": "directory",
+    "Directory": "directory",
+    "ProjectInfo": "directory",
+    "UserInfo": "directory",
+    "AsyncListQuery": "lists",
+    "ListQuery": "lists",
+    "SpendLimit": "lists",
     "ADMIN_KEY_ENV": "errors",
     "APIConnectionError": "errors",
     "APIError": "errors",
@@ -99,12 +108,16 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "ApiKeyInfo",
+    "AsyncListQuery",
     "AsyncQuery",
     "AsyncUsageClient",
     "AuthenticationError",
     "BadRequestError",
     "DecodeError",
+    "Directory",
     "EndpointInfo",
+    "ListQuery",
     "MissingAdminKeyError",
     "MissingDependencyError",
     "NotFoundError",
@@ -112,12 +125,15 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "ProjectInfo",
     "Query",
     "RateLimitError",
     "ResumePoint",
     "ServerError",
+    "SpendLimit",
     "UnknownResult",
     "UsageClient",
+    "UserInfo",
     "ValidationError",
     "__version__",
     "endpoint_info",

@@ -12,6 +12,7 @@ Internal module: not part of the public API (that is `oai_usage.__all__`); its n
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,10 @@ import httpx
 
 from . import endpoints as ep
 from .auth import ENV_ORGANIZATION, ENV_PROJECT, Credentials, resolve_base_url, resolve_key, resolve_optional
+from .deadline import DeadlineTransport
+from .directory import Directory, abuild, build
 from .errors import ValidationError
+from .lists import AsyncListMethods, ListMethods
 from .methods import AsyncMethods, SyncMethods
 from .query import AsyncQuery, Query, check_concurrency
 from .redaction import install_log_filter
@@ -170,7 +174,7 @@ class _ClientBase:
         )
 
 
-class UsageClient(SyncMethods, _ClientBase):
+class UsageClient(SyncMethods, ListMethods, _ClientBase):
     """Synchronous client for the organization Usage and Costs APIs.
 
     `admin_key` defaults to OPENAI_ADMIN_KEY, `base_url` to OPENAI_BASE_URL or the public API, `organization` and
@@ -224,7 +228,10 @@ class UsageClient(SyncMethods, _ClientBase):
             http_client
             if http_client is not None
             else httpx.Client(
-                timeout=self._settings.timeout, verify=default_ssl_context(), cookies=no_cookies(), transport=transport
+                timeout=self._settings.timeout,
+                verify=default_ssl_context(),
+                cookies=no_cookies(),
+                transport=transport if transport is not None else DeadlineTransport(verify=default_ssl_context()),
             )
         )
         self._transport = SyncTransport(
@@ -237,6 +244,20 @@ class UsageClient(SyncMethods, _ClientBase):
             sleep=sleep or time.sleep,
             max_response_bytes=self._settings.max_response_bytes,
         )
+
+        self._directory: Directory | None = None
+        self._directory_lock = threading.Lock()
+
+    def directory(self, *, refresh: bool = False) -> Directory:
+        """Names for the organization's project, API key and user IDs: built once (the lists fetched side by side)
+        and cached for the life of the client (`refresh=True` fetches again). A list the key may not read (403)
+        leaves its names empty with one warning; see `oai_usage.Directory`."""
+        with self._directory_lock:
+            if self._directory is None or refresh:
+                self._directory = build(
+                    lambda name, **params: self._list(name, params).to_list(), concurrency=self.max_concurrency
+                )
+            return self._directory
 
     def close(self) -> None:
         """Close the HTTP client, unless it was injected."""
@@ -263,7 +284,7 @@ class UsageClient(SyncMethods, _ClientBase):
         return self._query(ep.get_endpoint(endpoint), params)
 
 
-class AsyncUsageClient(AsyncMethods, _ClientBase):
+class AsyncUsageClient(AsyncMethods, AsyncListMethods, _ClientBase):
     """Asynchronous client: as `UsageClient`, with an `httpx.AsyncClient` and `async for` over the queries.
 
     `sleep` replaces `asyncio.sleep` between retries; `transport` is an `httpx.AsyncBaseTransport`.
@@ -317,6 +338,18 @@ class AsyncUsageClient(AsyncMethods, _ClientBase):
             sleep=sleep or asyncio.sleep,
             max_response_bytes=self._settings.max_response_bytes,
         )
+
+        self._directory: Directory | None = None
+        self._directory_lock = asyncio.Lock()
+
+    async def directory(self, *, refresh: bool = False) -> Directory:
+        """As `UsageClient.directory`: built once (the lists fetched concurrently) and cached for the client's life."""
+        async with self._directory_lock:
+            if self._directory is None or refresh:
+                self._directory = await abuild(
+                    lambda name, **params: self._list(name, params).to_list(), concurrency=self.max_concurrency
+                )
+            return self._directory
 
     async def close(self) -> None:
         """Close the HTTP client, unless it was injected."""

@@ -13,8 +13,10 @@ The rest of the library reaches the generated code only through this interface:
   fields `schema.fields_of` reads);
 * `Endpoint.page_style`: how pages chain (see `PageStyle`).
 
-Operations the registry does not list (say, Admin operations the generated package also holds) are ignored. Not
-part of the public API: `oai_usage.endpoint_info` is the public view.
+The Admin reads have their own small registry at the end: `LISTS` (projects, users, keys, service accounts,
+alerts; `ListEndpoint`, paged by `LIST_PAGES`: `after`/`last_id`/`has_more`, driven by `pagination.ListPageLoop`)
+and the two spend limits (`SpendLimitEndpoint`). Operations neither registry lists (the retrieve-by-id reads) are
+ignored. Not part of the public API: `oai_usage.endpoint_info` is the public view.
 """
 
 from __future__ import annotations
@@ -28,6 +30,18 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 import oai_usage_api.models as generated_models
+from oai_usage_api.api.admin import (
+    get_organization_spend_limit,
+    get_project_spend_limit,
+    list_admin_api_keys,
+    list_organization_spend_alerts,
+    list_project_api_keys,
+    list_project_service_accounts,
+    list_project_spend_alerts,
+    list_project_users,
+    list_projects,
+    list_users,
+)
 from oai_usage_api.api.usage import (
     usage_audio_speeches,
     usage_audio_transcriptions,
@@ -66,20 +80,28 @@ __all__ = [
     "COSTS_LIMITS",
     "ENDPOINTS",
     "KNOWN_RESULT_OBJECTS",
+    "LISTS",
+    "LIST_MAX_LIMIT",
+    "LIST_PAGES",
+    "ORGANIZATION_SPEND_LIMIT",
+    "PROJECT_SPEND_LIMIT",
     "SERVER_DEFAULT_WIDTH",
     "USAGE_LIMITS",
     "WIDTH_SECONDS",
     "BucketLimit",
     "Endpoint",
+    "ListEndpoint",
     "PageStyle",
     "ParamKind",
     "ParamSpec",
+    "SpendLimitEndpoint",
     "get_endpoint",
+    "get_list",
 ]
 
 B = TypeVar("B")
 
-ParamKind = Literal["time", "width", "limit", "cursor", "strings", "enums", "bool"]
+ParamKind = Literal["time", "width", "limit", "cursor", "strings", "enums", "bool", "path"]
 
 
 @dataclass(frozen=True)
@@ -109,11 +131,11 @@ class PageStyle:
 
     The Usage and Costs endpoints page by time buckets (`BUCKET_PAGES`): send `page=<cursor>`, read the next
     cursor from `next_page`, stop when `has_more` is false; `pagination.PageLoop` also checks that the buckets
-    tile the range. A list endpoint (projects, users, keys: `after`/`last_id`/`has_more`) plugs in as
-    `PageStyle("list", cursor_param="after", next_cursor_field="last_id", buckets=False)`: its registry entry
-    names that style, `Endpoint.request(params, cursor)` puts the cursor under `after`, the loop reads the next
-    cursor from `last_id` and keeps its cursor-repeat and page-cap guards, and the bucket checks (tiling, widths)
-    are skipped because `buckets` is False. The time-window planning (`windows`) applies to bucket styles only.
+    tile the range. The Admin lists (projects, users, keys: `after`/`last_id`/`has_more`) use `LIST_PAGES`,
+    `PageStyle("list", cursor_param="after", next_cursor_field="last_id", buckets=False)`: `ListEndpoint.request`
+    puts the cursor under `after`, `pagination.ListPageLoop` reads the next one from `last_id` with the
+    cursor-repeat and page-cap guards and no bucket checks. The time-window planning (`windows`) applies to bucket
+    styles only.
     """
 
     name: str
@@ -123,6 +145,8 @@ class PageStyle:
 
 
 BUCKET_PAGES = PageStyle("buckets", cursor_param="page", next_cursor_field="next_page")
+LIST_PAGES = PageStyle("list", cursor_param="after", next_cursor_field="last_id", buckets=False)
+LIST_MAX_LIMIT = 100  # the Admin lists' documented `limit` range is 1..100
 
 
 @dataclass(frozen=True)
@@ -307,3 +331,104 @@ def get_endpoint(name: str) -> Endpoint[Any]:
         return ENDPOINTS[name]
     except (KeyError, TypeError):
         raise ValidationError(f"unknown endpoint {name!r}; allowed: {', '.join(ENDPOINTS)}", param="endpoint") from None
+
+
+# --- The Admin read lists (after/last_id/has_more) and the spend limits -------------------------------------------
+
+
+def _list_param_kind(name: str, hint: Any) -> tuple[ParamKind, tuple[str, ...]]:
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    arms = [arm for arm in (typing.get_args(hint) if union else (hint,)) if arm is not Unset]
+    if len(arms) != 1:
+        raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
+    arm = arms[0]
+    if name == "limit" and arm is int:
+        return "limit", ()
+    if name in (LIST_PAGES.cursor_param, "before") and arm is str:
+        return "cursor", ()
+    if arm is bool:
+        return "bool", ()
+    if typing.get_origin(arm) is Literal:
+        return "enums", tuple(typing.get_args(arm))
+    if typing.get_origin(arm) is list and typing.get_args(arm) == (str,):
+        return "strings", ()
+    if arm is str:
+        return "path", ()
+    raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
+
+
+@dataclass(frozen=True)
+class ListEndpoint:
+    """One Admin list (projects, users, keys, ...): paged with `after`, the next cursor in `last_id`."""
+
+    name: str
+    module: types.ModuleType
+    item_object: str
+    page_style: PageStyle = LIST_PAGES
+    max_limit: int = LIST_MAX_LIMIT
+
+    @functools.cached_property
+    def params(self) -> Mapping[str, ParamSpec]:
+        """Every parameter of the generated signature: path parameters (kind "path") first, as the spec orders."""
+        hints = typing.get_type_hints(self.module._get_kwargs)
+        hints.pop("return", None)
+        signature = inspect.signature(self.module._get_kwargs)
+        specs: dict[str, ParamSpec] = {}
+        for name, parameter in signature.parameters.items():
+            kind, allowed = _list_param_kind(name, hints[name])
+            specs[name] = ParamSpec(name, kind, parameter.default is inspect.Parameter.empty, allowed)
+        return specs
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        return tuple(n for n, p in self.params.items() if p.kind == "path")
+
+    def request(self, params: Mapping[str, Any], cursor: str | None) -> RequestSpec:
+        """The request for one page of checked `params` (path parameters included), after `cursor` if given."""
+        arguments = dict(params)
+        if cursor is not None:
+            arguments[self.page_style.cursor_param] = cursor
+        kwargs: Mapping[str, Any] = self.module._get_kwargs(**arguments)
+        return RequestSpec(method=str(kwargs["method"]).upper(), path=str(kwargs["url"]), params=dict(kwargs["params"]))
+
+    def __repr__(self) -> str:
+        return f"ListEndpoint({self.name!r})"
+
+
+@dataclass(frozen=True)
+class SpendLimitEndpoint:
+    """The organization's or a project's spend limit: one object, integer cents on the wire."""
+
+    name: str
+    module: types.ModuleType
+
+    def request(self, project_id: str | None) -> RequestSpec:
+        kwargs: Mapping[str, Any] = (
+            self.module._get_kwargs() if project_id is None else self.module._get_kwargs(project_id)
+        )
+        return RequestSpec(method=str(kwargs["method"]).upper(), path=str(kwargs["url"]), params={})
+
+
+LISTS: Mapping[str, ListEndpoint] = {
+    lst.name: lst
+    for lst in (
+        ListEndpoint("projects", list_projects, "organization.project"),
+        ListEndpoint("users", list_users, "organization.user"),
+        ListEndpoint("project_api_keys", list_project_api_keys, "organization.project.api_key"),
+        ListEndpoint("project_service_accounts", list_project_service_accounts, "organization.project.service_account"),
+        ListEndpoint("project_users", list_project_users, "organization.project.user"),
+        ListEndpoint("admin_api_keys", list_admin_api_keys, "organization.admin_api_key"),
+        ListEndpoint("spend_alerts", list_organization_spend_alerts, "organization.spend_alert"),
+        ListEndpoint("project_spend_alerts", list_project_spend_alerts, "project.spend_alert"),
+    )
+}
+ORGANIZATION_SPEND_LIMIT = SpendLimitEndpoint("spend_limit", get_organization_spend_limit)
+PROJECT_SPEND_LIMIT = SpendLimitEndpoint("project_spend_limit", get_project_spend_limit)
+
+
+def get_list(name: str) -> ListEndpoint:
+    """The Admin list called `name` (e.g. "projects"); ValidationError otherwise."""
+    try:
+        return LISTS[name]
+    except (KeyError, TypeError):
+        raise ValidationError(f"unknown list {name!r}; allowed: {', '.join(LISTS)}", param="list") from None

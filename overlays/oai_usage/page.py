@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
-__all__ = ["Page", "RowBucket", "UnknownResult"]
+__all__ = ["ListPage", "Page", "RowBucket", "UnknownResult"]
 
 B = TypeVar("B")
 
@@ -48,3 +48,14 @@ class RowBucket(NamedTuple):
     start_time: int
     end_time: int
     rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of an Admin list (projects, users, keys, ...): its items as JSON objects, and the chaining."""
+
+    data: list[dict[str, Any]] = field(repr=False)
+    has_more: bool
+    last_id: str | None  # the cursor of the next page (`after=last_id`)
+    number: int  # 1 for the first page of a query
+    request_id: str | None = None

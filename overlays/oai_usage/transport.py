@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 import httpx
 
 from .auth import Credentials
+from .deadline import within
 from .errors import (
     ADMIN_KEY_HINT,
     APIConnectionError,
@@ -400,6 +401,10 @@ class SyncTransport(_TransportBase):
         self.sleep = sleep
 
     def _read(self, spec: RequestSpec) -> _Answer:
+        with within(self.deadline):  # the headers too, on the client's own connections (deadline.py)
+            return self._read_within(spec)
+
+    def _read_within(self, spec: RequestSpec) -> _Answer:
         started = self.clock()
         response = self.http.send(self._build(self.http, spec), stream=True)
         try:

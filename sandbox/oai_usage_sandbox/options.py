@@ -7,7 +7,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from .config import FAULT_NAMES, MAX_COSTS_REVISION_HOURS, MAX_USAGE_REVISION_MINUTES, SandboxConfig
+from .config import (
+    ADMIN_OPERATION_IDS,
+    FAULT_NAMES,
+    MAX_COSTS_REVISION_HOURS,
+    MAX_USAGE_REVISION_MINUTES,
+    SandboxConfig,
+)
 
 __all__ = ["build_arg_parser", "config_from_args"]
 
@@ -17,6 +23,14 @@ def _fault_list(text: str) -> tuple[str, ...]:
     unknown = [n for n in names if n not in FAULT_NAMES]
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown faults {unknown}; choose from {', '.join(FAULT_NAMES)}")
+    return names
+
+
+def _operation_list(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in ADMIN_OPERATION_IDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown operations {unknown}; choose from {', '.join(ADMIN_OPERATION_IDS)}")
     return names
 
 
@@ -66,6 +80,13 @@ def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.
         default=36,
         help="costs of the last N hours still grow toward their final value; 0 = final at once (default 36)",
     )
+    p.add_argument(
+        "--forbidden-operations",
+        type=_operation_list,
+        default=(),
+        metavar="A,B",
+        help="Admin operations (operationIds, e.g. listUsers,listProjectApiKeys) answered 403, as for a restricted key",
+    )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     return p
 
@@ -84,4 +105,5 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         slow_seconds=args.slow_seconds,
         usage_revision_minutes=args.usage_revision_minutes,
         costs_revision_hours=args.costs_revision_hours,
+        forbidden_operations=tuple(args.forbidden_operations),
     )

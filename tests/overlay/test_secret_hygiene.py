@@ -108,6 +108,14 @@ CLI_RUNS = [
     ["usage", "completions", "--group-by", "colour"],
     ["usage", "completions", "--start", "someday"],
     ["costs", "--limit", "999"],
+    ["projects"],
+    ["users", "--format", "json"],
+    ["keys", "--format", "csv"],
+    ["keys"],
+    ["limits", "--format", "jsonl"],
+    ["report", "--since", "3d", "--project-ids", "Research sandbox", "--format", "markdown"],
+    ["report", "--project-ids", "no such project"],
+    ["costs", "--start", "2d", "--group-by", "project_id,api_key_id", "--names", "--format", "csv"],
 ]
 
 

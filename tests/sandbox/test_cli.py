@@ -31,6 +31,19 @@ def test_parser_extends_an_existing_parser() -> None:
     assert parser.parse_args(["--port", "0"]).port == 0
 
 
+def test_forbidden_operations_is_an_option() -> None:
+    config = config_from_args(
+        build_arg_parser().parse_args(["--forbidden-operations", "listUsers, listProjectApiKeys"])
+    )
+    assert config.forbidden_operations == ("listUsers", "listProjectApiKeys")
+
+
+def test_an_unknown_forbidden_operation_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_arg_parser().parse_args(["--forbidden-operations", "listEverything"])
+    assert "listEverything" in capsys.readouterr().err
+
+
 def test_revision_windows_are_options() -> None:
     argv = ["--usage-revision-minutes", "0", "--costs-revision-hours", "48"]
     config = config_from_args(build_arg_parser().parse_args(argv))

@@ -75,6 +75,11 @@ def _figure(report: Report, chart_png: bytes) -> str:
     data = base64.b64encode(chart_png).decode("ascii")
     return (
         '<figure id="chart"><img alt="Daily spend by project and daily tokens by model" '
-        f'src="data:image/png;base64,{data}"><figcaption>Daily spend by project (UTC days) and daily tokens '
-        f"by model ({escape(report.zone)} days)</figcaption></figure>"
+        f'src="data:image/png;base64,{data}"><figcaption>Daily spend by project (UTC days)'
+        + (", month to date against the spend limit with its projection" if _limit_drawn(report) else "")
+        + f" and daily tokens by model ({escape(report.zone)} days)</figcaption></figure>"
     )
+
+
+def _limit_drawn(report: Report) -> bool:
+    return report.limits is not None and report.limits.organization is not None

@@ -29,7 +29,15 @@ EXIT_API = 1
 EXIT_USAGE = 2
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
-COMMANDS = ("usage", "costs", "report", "sync", "export", "sandbox", "completion")
+COMMANDS = ("usage", "costs", "report", "projects", "users", "keys", "limits", "sync", "export", "sandbox",
+            "completion")  # fmt: skip
+# cli/listing.py: the organization around the numbers (help here: building the parser imports no client code)
+LISTINGS = {
+    "projects": "list the projects (archived ones included) with their status",
+    "users": "list the users: e-mail, name, role",
+    "keys": "list every project's API keys (owner, redacted value, last use) and the admin keys",
+    "limits": "list the spend limits and alerts of the organization and its projects, in dollars",
+}
 # The usage endpoints, spelled out so that building the parser needs no registry (and so no httpx or
 # generated models); tests/overlay/cli/test_main.py checks it against the registry.
 USAGE_ENDPOINTS = (
@@ -99,6 +107,9 @@ def _add_output(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout")
     parser.add_argument("--keep-empty", action="store_true",
                         help="an empty bucket gives one row (empty dimensions, zeros) instead of none")  # fmt: skip
+    parser.add_argument("--ids", action="store_true", help="tables show project, key and user IDs, not names")
+    parser.add_argument("--names", action="store_true",
+                        help="csv/json/jsonl: add project_name, api_key_name, user_email after the IDs")  # fmt: skip
 
 
 def _add_query_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
@@ -170,6 +181,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         from .sync import add_report_db_options
 
         add_report_db_options(report)
+
+    for name, text in LISTINGS.items():
+        listing = commands.add_parser(name, help=text)
+        _add_global(listing, suppress=True)
+        listing.add_argument("--format", choices=output.FORMATS, default="table", help="output format (default: table)")
+        listing.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout"
+        )
 
     sync = commands.add_parser("sync", help="keep a local history: incremental sync into a DuckDB warehouse")
     _add_global(sync, suppress=True)
@@ -273,16 +292,33 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
         else:
             rows = fetch.rows_with_progress(client, endpoint, params)
         columns = fetch.columns(endpoint)
+        group_by = params.get("group_by")
+        rows, columns, group_by = _with_names(args, client, rows, columns, group_by)
         tz = dates.zone(args.tz)
         if tz is not UTC:  # UTC instants stay; local times are added beside them
             rows, columns = dates.with_local_times(rows, tz), (*columns, *dates.LOCAL_COLUMNS)
         with output.open_output(args.output) as out:
             title = "costs" if endpoint == "costs" else f"{endpoint} usage"
-            count = output.write_rows(args.format, rows, out, columns, title=title, group_by=params.get("group_by"))
+            count = output.write_rows(args.format, rows, out, columns, title=title, group_by=group_by)
     if count == 0:
         print(f"oai-usage: no data for {title} from {iso_datetime(start)} to {iso_datetime(end)}", file=sys.stderr)
     log.info("wrote %d rows", count)
     return 0
+
+
+def _with_names(
+    args: argparse.Namespace, client: Any, rows: Any, columns: tuple[str, ...], group_by: list[str] | None
+) -> tuple[Any, tuple[str, ...], list[str] | None]:
+    """Tables name projects, keys and users (unless --ids); --names adds name columns to csv/json/jsonl."""
+    from .organization import NAME_COLUMNS, load_directory, named_columns, named_group_by, named_rows
+
+    table = args.format == "table"
+    if (table and args.ids) or (not table and not args.names) or not set(group_by or ()) & set(NAME_COLUMNS):
+        return rows, columns, group_by
+    directory = load_directory(client)
+    if table:
+        return named_rows(rows, directory, replace=True), named_columns(columns, replace=True), named_group_by(group_by)
+    return named_rows(rows, directory, replace=False), named_columns(columns, replace=False), group_by
 
 
 def _report(args: argparse.Namespace, now: datetime) -> int:
@@ -371,6 +407,10 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
             return _sandbox(args)
         if args.command == "report":
             return _report(args, moment)
+        if args.command in LISTINGS:
+            from .listing import run_listing
+
+            return run_listing(args, moment)
         if args.command in ("sync", "export"):
             from .sync import run_export, run_sync
 

@@ -131,7 +131,7 @@ def table_columns(
     return ordered, len(wide)
 
 
-MONEY = frozenset({"amount_value"})  # shown with two decimals
+MONEY = frozenset({"amount_value", "amount"})  # shown with two decimals (amount: the limits listing, in dollars)
 NOT_SUMMED = frozenset({"quantity"})  # units differ from row to row: a sum would mean nothing
 CURRENCY = "amount_currency"
 
@@ -159,25 +159,29 @@ def write_table(
     columns: Sequence[str],
     title: str,
     group_by: Sequence[str] | None = None,
+    totals_row: bool = True,
 ) -> int:
-    """A rich table for people: grouped columns in the order asked, money with two decimals, a totals row;
-    empty columns and per-modality token splits left out (CSV and JSON have all). No rows: nothing written."""
+    """A rich table for people: grouped columns in the order asked, money with two decimals, a totals row (not for
+    listings: `totals_row=False`); empty columns and per-modality token splits left out (CSV and JSON have all).
+    No rows: nothing written."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     materialised = list(rows)
     if not materialised:
         return 0
     shown, hidden = table_columns(materialised, columns, group_by)
-    sums = totals(materialised, shown)
-    table = Table(title=title, show_footer=False)
+    sums = totals(materialised, shown) if totals_row else []
+    table = Table(title=escape(title), show_footer=False)
     for name in shown:
         numeric = _numeric(materialised, name)
         header = "bucket (UTC)" if name == "bucket_start" else name
-        table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
+        table.add_column(escape(header), justify="right" if numeric else "left", no_wrap=True)
     last = len(materialised) - 1
     for index, row in enumerate(materialised):
-        cells = [_table_cell(row.get(name), money=name in MONEY) for name in shown]
+        # Values come from the API (project and key names are free text): never read as rich markup.
+        cells = [escape(_table_cell(row.get(name), money=name in MONEY)) for name in shown]
         table.add_row(*cells, end_section=index == last)  # a rule between the rows and the totals
     for label, values in sums:
         cells = [label] + [
@@ -213,6 +217,7 @@ def write_rows(
     columns: Sequence[str],
     title: str,
     group_by: Sequence[str] | None = None,
+    totals: bool = True,
 ) -> int:
     """Dispatch on --format; returns how many rows were written."""
     if fmt == "csv":
@@ -221,4 +226,4 @@ def write_rows(
         return write_json(rows, out)
     if fmt == "jsonl":
         return write_jsonl(rows, out)
-    return write_table(rows, out, columns, title, group_by)
+    return write_table(rows, out, columns, title, group_by, totals_row=totals)

@@ -7,7 +7,7 @@ that draw, so importing this module costs nothing.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,11 @@ def _tick_positions(count: int, most: int = 16) -> list[int]:
     return ticks
 
 
+def _literal(text: str) -> str:
+    """A legend label shown as written: a `$` in a name (free text from the API) would start matplotlib's mathtext."""
+    return text.replace("$", r"\$")
+
+
 def _stack(
     ax: Any,
     days: list[date],
@@ -65,6 +70,7 @@ def _stack(
     title: str,
     ylabel: str,
     notes: Mapping[date, str],
+    label: Callable[[str], str] = str,
 ) -> None:
     """Stacked bars, one slot per day (a day with nothing is a 0-height slot, never a gap in the axis)."""
     series = _top_series(daily)
@@ -82,7 +88,8 @@ def _stack(
         ]
         if not any(values):
             continue
-        ax.bar(positions, values, bottom=bottoms, label=name, width=0.8)
+        text = label(name) if name != "other" else name
+        ax.bar(positions, values, bottom=bottoms, label=_literal(text), width=0.8)
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         drawn = True
     ax.set_title(title)
@@ -100,6 +107,37 @@ def _stack(
                 fontsize="large", color="0.4")  # fmt: skip
 
 
+def _limit_panel(ax: Any, report: Report) -> None:
+    """The month so far (a line of cumulative spend), its projection (dashed) and the organization's limit."""
+    status = report.limits
+    assert status is not None and status.organization is not None
+    org, cur = status.organization, status.currency
+    days = sorted(set(status.cumulative) | set(status.projection))
+    index = {day: i for i, day in enumerate(days)}
+    actual = sorted(status.cumulative.items())
+    ax.plot([index[d] for d, _ in actual], [v for _, v in actual], marker="o", markersize=3, color="#4c78a8",
+            label=f"spend this month ({cur.upper()})")  # fmt: skip
+    ahead = sorted(status.projection.items())
+    before = [(d, v) for d, v in actual if d < status.today]
+    if ahead and before:
+        ahead.insert(0, before[-1])  # the projection continues from the last whole day
+    if ahead:
+        ax.plot([index[d] for d, _ in ahead], [v for _, v in ahead], linestyle="--", color="#4c78a8", alpha=0.7,
+                label="projection at the weekday/weekend pace of the last 28 days")  # fmt: skip
+    symbol = "$" if cur == "usd" else f"{cur.upper()} "
+    ax.axhline(org.limit, color="#d62728", linewidth=1.5, label=f"organization spend limit {symbol}{org.limit:,.0f}")
+    if org.reached_on is not None and org.reached_on in index:
+        ax.axvline(index[org.reached_on], color="#d62728", linestyle=":", linewidth=1,
+                   label=f"limit reached on {org.reached_on}")  # fmt: skip
+    ax.set_title(f"Month to date against the spend limit ({cur.upper()}, UTC days, {status.today:%B %Y})")
+    ax.set_ylabel(cur.upper())
+    ax.set_ylim(0, max(org.limit, org.projected) * 1.08)
+    ax.set_xlim(-0.6, max(len(days), 1) - 0.4)
+    ticks = _tick_positions(len(days))
+    ax.set_xticks(ticks, [f"{days[i]:%m-%d}" for i in ticks], fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
 def _pyplot() -> Any:
     """matplotlib.pyplot on the Agg backend; MissingDependencyError (the plot extra) when it is not installed."""
     matplotlib = import_extra("matplotlib", extra="plot", what="--plot")
@@ -112,7 +150,8 @@ def draw(report: Report) -> Any:
     matplotlib."""
     plt = _pyplot()
     currencies = report.currencies
-    panels = len(currencies) + 1
+    with_limit = report.limits is not None and report.limits.organization is not None
+    panels = len(currencies) + 1 + int(with_limit)
     fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, PANEL_HEIGHT * panels))
     try:
         money_days = report.money_days
@@ -122,8 +161,10 @@ def draw(report: Report) -> Any:
         for ax, cur in zip(axes, currencies, strict=False):
             per_day = report.daily_spend_by_project.get(cur, {})
             _stack(ax, money_days, per_day, f"Daily spend by project ({cur.upper()}, UTC days)", cur.upper(),
-                   in_progress)  # fmt: skip
+                   in_progress, report.label)  # fmt: skip
         tokens = {d: {m: v / 1e6 for m, v in per.items()} for d, per in report.daily_tokens_by_model.items()}
+        if with_limit:
+            _limit_panel(axes[len(currencies)], report)
         _stack(axes[-1], report.days, tokens, f"Daily tokens by model (completions and embeddings, {report.zone} days)",
                "million tokens", report.partial_days())  # fmt: skip
         fig.suptitle(chart_title(report))

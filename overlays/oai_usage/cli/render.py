@@ -60,6 +60,8 @@ def _ranked(key: str, title: str, label: str, data: dict[str, dict[str, float]],
     section = Section(key, title, [label, "currency", "spend", "share"], [False, False, True, True])
     for currency in report.currencies:
         items = list(data.get(currency, {}).items())
+        if key == "projects":
+            items = [(report.label(name), value) for name, value in items]
         total = report.spend.get(currency, 0.0)
         for name, value in items[:TOP]:
             section.rows.append(
@@ -87,8 +89,10 @@ def sections(report: Report) -> list[Section]:
                          change_text(report.change(report.total_tokens, report.previous_tokens))])  # fmt: skip
     summary.rows.append(["model requests", f"{report.total_requests:,}", f"{report.previous_requests:,}",
                          change_text(report.change(report.total_requests, report.previous_requests))])  # fmt: skip
-    result = [
-        summary,
+    result = [summary]
+    if report.limits is not None and report.limits.lines:
+        result.append(limits_section(report))
+    result += [
         _ranked("projects", "Spend by project", "project", report.spend_by_project, report),
         _ranked("line_items", "Spend by line item", "line item", report.spend_by_line_item, report),
     ]
@@ -120,6 +124,30 @@ def sections(report: Report) -> list[Section]:
         volume.bars.append(value / top if top else 0.0)
     result.append(volume)
     return result
+
+
+def limits_section(report: Report) -> Section:
+    """Month to date against each spend limit, the month-end projection and the day the limit is reached."""
+    status = report.limits
+    assert status is not None
+    cur = status.currency
+    section = Section(
+        "limits",
+        f"Spend limits, {status.today:%B %Y} (UTC days)",
+        ["limit of", "limit", "month to date", "used", "projected", "of limit", "reached on"],
+        [False, True, True, True, True, True, False],
+    )
+    for line in status.lines:
+        who = "organization" if line.scope == "organization" else report.label(line.scope)
+        if line.reached_on is None:
+            reached = "not this month"
+        elif line.reached_on <= status.today and line.month_to_date >= line.limit:
+            reached = f"{line.reached_on} (reached)"
+        else:
+            reached = f"{line.reached_on} (pace)"  # projected at this pace (the method is in the notes)
+        section.rows.append([who, money(line.limit, cur), money(line.month_to_date, cur), f"{line.used:.1%}",
+                             money(line.projected, cur), f"{line.projected_share:.1%}", reached])  # fmt: skip
+    return section
 
 
 def print_report(report: Report, out: IO[str], chart: str | None = None) -> None:
@@ -195,6 +223,16 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
         for cur, values in data.items():
             for name, value in values.items():
                 yield [section, name, cur, "spend", value]
+    if report.limits is not None:
+        for limit in report.limits.lines:
+            figures: tuple[tuple[str, Any], ...] = (
+                ("limit", limit.limit),
+                ("month_to_date", limit.month_to_date),
+                ("projected_month_end", limit.projected),
+                ("reached_on", limit.reached_on.isoformat() if limit.reached_on else ""),
+            )
+            for metric, figure in figures:
+                yield ["limit", limit.scope, report.limits.currency, metric, figure]
     for m in report.models:
         for metric, value in (("input_tokens", m.input_tokens), ("output_tokens", m.output_tokens),
                               ("tokens", m.tokens), ("requests", m.requests)):  # fmt: skip

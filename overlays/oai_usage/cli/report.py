@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from .dates import days_between, is_midnight, zone_name
+from .limits import LimitStatus
 
 Row = Mapping[str, Any]
 UNATTRIBUTED = "(none)"
@@ -69,6 +70,10 @@ class Report:
     previous_first_data: date | None = None  # the first day with any data in the previous period
     money_source: str = MONEY_SOURCE
     volume_source: str = VOLUME_SOURCE
+    names: dict[str, str] = field(default_factory=dict)  # project id -> name, from the directory
+    show_names: bool = True  # tables, legends and the page name projects (--ids: IDs)
+    project_filter: list[str] = field(default_factory=list)  # --project-ids, as IDs
+    limits: LimitStatus | None = None  # month to date against the spend limits (None: not asked or --db)
 
     def __post_init__(self) -> None:
         if self.previous_end is None:
@@ -84,6 +89,12 @@ class Report:
     @property
     def zone(self) -> str:
         return zone_name(self.tz)
+
+    def label(self, project_id: str) -> str:
+        """What a person reads for a project: its name (the ID when no list knows it, or with --ids)."""
+        if self.show_names and self.names.get(project_id):
+            return self.names[project_id]
+        return project_id
 
     @property
     def currencies(self) -> list[str]:
@@ -196,6 +207,12 @@ class Report:
             lines.append(f"The previous period starts {previous_first} but its data starts "
                          f"{self.previous_first_data}: it has data on only {covered} of its {self.previous_days()} "
                          "days, so the change overstates growth.")  # fmt: skip
+        if self.project_filter:
+            chosen = ", ".join(self.label(p) for p in self.project_filter)
+            lines.append(f"Only the projects {chosen}: every figure is of these projects (the spend limits of the "
+                         "organization compare with its whole spend).")  # fmt: skip
+        if self.limits is not None:
+            lines += self.limits.caveats()
         return lines
 
     def as_dict(self) -> dict[str, Any]:
@@ -236,6 +253,10 @@ class Report:
                 "days": self.zone,
                 "source": self.volume_source,
             },
+            "project_names": {p: self.names.get(p, "") for c in currencies for p in self.spend_by_project.get(c, {})
+                              if p != UNATTRIBUTED},
+            "project_filter": self.project_filter,
+            "limits": self.limits.as_dict() if self.limits is not None else None,
             "caveats": self.caveats(),
         }  # fmt: skip
 

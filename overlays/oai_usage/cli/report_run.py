@@ -38,6 +38,12 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
                         "daily spend by project, daily tokens by model")  # fmt: skip
     parser.add_argument("--html", metavar="FILE", help="also write the report as one self-contained HTML page")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument("--project-ids", type=lambda t: [p.strip() for p in t.split(",") if p.strip()],
+                        action="extend", metavar="A,B", help="only these projects, by name or ID (comma-separated, "
+                        "repeatable)")  # fmt: skip
+    parser.add_argument("--ids", action="store_true", help="show project IDs instead of names")
+    parser.add_argument("--no-limits", action="store_true",
+                        help="leave out the spend limits and the month-end projection")  # fmt: skip
 
 
 def report_range(args: argparse.Namespace, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -84,13 +90,29 @@ def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None
     if width == "1h":
         report.volume_source = VOLUME_SOURCE_HOURLY
     if rows is not None:
+        expect = getattr(rows, "expect", None)  # the warehouse: name one sync for both periods when one is missing
+        if expect is not None:
+            expect(min(before, previous_money[0]))
         _fold(report, rows, width, previous_money)
         return report
     from . import fetch
+    from .organization import limit_status, load_directory, resolve_project_ids
 
+    ids, chosen_names = getattr(args, "ids", False), getattr(args, "project_ids", None)
+    limits = not getattr(args, "no_limits", False)
     with fetch.open_client(args, now) as client:
-        _fold(report, lambda endpoint, params: fetch.rows_with_progress(client, endpoint, params), width,
-              previous_money)  # fmt: skip
+        # The directory (names; the projects whose limits to read) is fetched once, only when something needs it.
+        directory = load_directory(client) if (not ids or chosen_names or limits) else None
+        if chosen_names:
+            report.project_filter = resolve_project_ids(directory, chosen_names)
+        if directory is not None:
+            report.names = {p.id: p.name for p in directory.projects.values()}
+        report.show_names = not ids
+        chosen = {"project_ids": report.project_filter} if report.project_filter else {}
+        _fold(report, lambda endpoint, params: fetch.rows_with_progress(client, endpoint, {**params, **chosen}),
+              width, previous_money)  # fmt: skip
+        if limits:
+            report.limits = limit_status(client, now, directory, report.project_filter or None)
     return report
 
 
@@ -114,10 +136,13 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
 
     check_files(args)
     if getattr(args, "db", None):  # from the warehouse, as of its last sync: no API call
-        from .sync import report_source
+        from .sync import name_report, report_source
 
+        if getattr(args, "project_ids", None):
+            raise ReportError("--project-ids cannot be combined with --db (the warehouse report covers every project)")
         with report_source(args) as (source, data_now):
             report = build_report(args, data_now, rows=source)
+            name_report(report, source, args)  # names as of the last sync; no limits (live data)
     else:
         report = build_report(args, now)
     if args.plot:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .. import UsageClient
     from ..warehouse.config import Profile, SyncConfig
     from ..warehouse.report_rows import WarehouseRows
+    from .report import Report
 
 SANDBOX_ORGANIZATION = "sandbox"
 
@@ -43,6 +44,8 @@ def add_sync_options(parser: argparse.ArgumentParser) -> None:
                         f"date than the history kept backfills it; {dates.ALLOWED}")  # fmt: skip
     parser.add_argument("--endpoints", type=lambda t: [p.strip() for p in t.split(",") if p.strip()],
                         action="extend", metavar="A,B", help="only these endpoints (default: config)")  # fmt: skip
+    parser.add_argument("--no-names", action="store_true", help="do not fetch the name directory (projects, API "
+                        "keys, users); the names stored before are kept (config: names = false)")  # fmt: skip
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +56,8 @@ def add_export_options(parser: argparse.ArgumentParser) -> None:
 
 def add_report_db_options(parser: argparse.ArgumentParser) -> None:
     """report --db PATH [--profile NAME] [--config FILE] [--wait S]: the report from the warehouse, no API call."""
-    parser.add_argument("--db", metavar="PATH", help="report from this warehouse (oai-usage sync), with no API call")
+    parser.add_argument("--db", metavar="PATH", help="report from this warehouse (oai-usage sync), with no API call: "
+                        "figures and names as of the last sync; spend limits are live data, left out")  # fmt: skip
     parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (for --db's default path)")
     parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                         help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
@@ -126,6 +130,7 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
     from ..warehouse import require_duckdb
     from ..warehouse.config import ConfigError
     from ..warehouse.lock import database_lock
+    from ..warehouse.names import sync_names
     from ..warehouse.store import Warehouse
     from ..warehouse.sync import sync
 
@@ -153,14 +158,17 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
                 client = _client(args, profile or config.profile(None), now)
                 with client:
                     done = sync(warehouse, client, config, name, now=now, since=since, endpoints=args.endpoints)
+                    names = None if args.no_names or not config.names else sync_names(
+                        warehouse, client, name, synced_at=now)  # fmt: skip
             except (errors.OaiUsageError, errors.MissingAdminKeyError) as exc:
                 if len(profiles) == 1:
                     raise
                 failed += 1
                 print(f"oai-usage: error: profile {name}: {exc}", file=sys.stderr)
                 continue
+            named = f", {names.total} names" if names is not None and names.failed is None else ""
             print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched"
-                  + (f", {done.resumed} resumed" if done.resumed else "") + f" into {path}")  # fmt: skip
+                  + (f", {done.resumed} resumed" if done.resumed else "") + f"{named} into {path}")  # fmt: skip
     return 1 if failed else 0
 
 
@@ -177,7 +185,10 @@ def run_export(args: argparse.Namespace, now: datetime) -> int:
     lock = database_lock(path, wait=args.wait, what="export")
     with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
         counts = export_parquet(warehouse, target)
-    print(f"exported {sum(counts.values())} rows of {sum(1 for c in counts.values() if c)} endpoints to {target}")
+    rows = {k: c for k, c in counts.items() if not k.startswith("names_")}
+    names = sum(c for k, c in counts.items() if k.startswith("names_"))
+    print(f"exported {sum(rows.values())} rows of {sum(1 for c in rows.values() if c)} endpoints"
+          + (f" and {names} names" if names else "") + f" to {target}")  # fmt: skip
     return 0
 
 
@@ -200,3 +211,12 @@ def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, dat
                                 f"{', '.join(held) or 'nothing yet'}")  # fmt: skip
         source = WarehouseRows(warehouse, [args.profile] if args.profile else held)
         yield source, source.data_end()
+
+
+def name_report(report: Report, source: WarehouseRows, args: argparse.Namespace) -> None:
+    """Give a `report --db` the project names stored by the last sync, as the live report has the directory's
+    (JSON `project_names`; tables show IDs with --ids). Spend limits stay out (`report.limits` None): live data."""
+    from ..warehouse.names import project_names
+
+    report.names = project_names(source.warehouse, source.organizations)
+    report.show_names = not getattr(args, "ids", False)

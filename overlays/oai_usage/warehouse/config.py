@@ -80,16 +80,20 @@ class Unit:
         return ",".join(self.group_by)
 
 
+# What the default report compares: 30 days and the 30 before them, plus a day for a local time zone.
+REPORT_SINCE = "61d"
+
 # The default plan: daily by every dimension for the long history of every endpoint; what `report --db` reads
 # (costs by project and line item, completions and embeddings by model, and their ungrouped totals, daily and
-# hourly); hourly by model and project for recent weeks.
+# hourly), kept for REPORT_SINCE so that the default report works after the default sync; hourly by model and
+# project for recent weeks.
 DEFAULT_PLAN: tuple[PlanEntry, ...] = (
     PlanEntry("1d", ALL),
-    PlanEntry("1d", ("project_id", "line_item"), ("costs",)),
-    PlanEntry("1d", (), ("costs", "completions", "embeddings")),
-    PlanEntry("1d", ("model",), ("completions", "embeddings")),
-    PlanEntry("1h", ("model",), ("completions", "embeddings")),
-    PlanEntry("1h", (), ("completions", "embeddings")),
+    PlanEntry("1d", ("project_id", "line_item"), ("costs",), since=REPORT_SINCE),
+    PlanEntry("1d", (), ("costs", "completions", "embeddings"), since=REPORT_SINCE),
+    PlanEntry("1d", ("model",), ("completions", "embeddings"), since=REPORT_SINCE),
+    PlanEntry("1h", ("model",), ("completions", "embeddings"), since=REPORT_SINCE),
+    PlanEntry("1h", (), ("completions", "embeddings"), since=REPORT_SINCE),
     PlanEntry("1h", ("model", "project_id"), ("completions", "embeddings", "images"), since="14d"),
 )
 
@@ -106,6 +110,7 @@ class SyncConfig:
     since: str = DEFAULT_SINCE
     database: str | None = None
     source: str | None = None  # the file read, for messages
+    names: bool = True  # also keep the name directory (projects, keys, users); `names = false` or --no-names: not
 
     def units(self, endpoints: Sequence[str] | None = None) -> list[Unit]:
         """The (endpoint, width, grouping) units of the plan, each once, in plan order."""
@@ -192,7 +197,7 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    known = {"profiles", "default_profile", "endpoints", "plan", "grace", "since", "database"}
+    known = {"profiles", "default_profile", "endpoints", "plan", "grace", "since", "database", "names"}
     _no_unknown(data, known, source)
     profiles = _profiles(data.get("profiles"), source)
     default = data.get("default_profile", next(iter(profiles)))
@@ -213,7 +218,10 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
     if database is not None and not isinstance(database, str):
         raise ConfigError(f"{source}: database must be a path (a string)")
     plan = _plan(data.get("plan"), source) if "plan" in data else DEFAULT_PLAN
-    return SyncConfig(profiles, default, endpoints, plan, grace, since, database, source)
+    names = data.get("names", True)
+    if not isinstance(names, bool):
+        raise ConfigError(f"{source}: names must be true or false (keep the name directory of projects, keys, users)")
+    return SyncConfig(profiles, default, endpoints, plan, grace, since, database, source, names)
 
 
 def _no_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:

@@ -2,6 +2,11 @@
 
 Written by DuckDB's `COPY ... PARTITION_BY (endpoint, date)` into a sibling directory, which then replaces DIR,
 so readers never see half an export. DIR must be new, empty, or an earlier export (it holds `_oai_usage_export`).
+
+The name directory goes beside it, unpartitioned (a few thousand rows at most): `DIR/_names/projects.parquet`,
+`api_keys.parquet`, `users.parquet`, each with `organization`; join them on (organization, id). The leading
+underscore keeps them out of the dataset for readers that discover partitions (Spark, Hive, Trino skip `_` paths)
+and out of the `DIR/*/*/*.parquet` glob.
 """
 
 from __future__ import annotations
@@ -13,13 +18,16 @@ from pathlib import Path
 
 from ..endpoints import ENDPOINTS
 from .config import ConfigError
-from .store import Warehouse, table_name
+from .names import has_names
+from .store import NAME_TABLES, Warehouse, table_name
 
 MARKER = "_oai_usage_export"
+NAMES_DIR = "_names"
 
 
 def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
-    """Write every endpoint's rows under `target`; returns the rows written per endpoint."""
+    """Write every endpoint's rows and the names tables under `target`; returns the rows written per endpoint and
+    per names table (`names_projects`, ...)."""
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise ConfigError(f"--parquet {target}: not a directory")
@@ -45,6 +53,13 @@ def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
                 f"TO '{path}' (FORMAT parquet, PARTITION_BY (endpoint, date), OVERWRITE_OR_IGNORE, "
                 "FILENAME_PATTERN 'part_{i}')"
             )
+        if has_names(con):
+            (staging / NAMES_DIR).mkdir()
+            for table in NAME_TABLES:
+                found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+                counts[table] = int(found[0]) if found else 0
+                path = str(staging / NAMES_DIR / f"{table.removeprefix('names_')}.parquet").replace("'", "''")
+                con.execute(f"COPY (SELECT * FROM {table} ORDER BY organization, id) TO '{path}' (FORMAT parquet)")
         (staging / MARKER).write_text("written by oai-usage export --parquet\n", encoding="utf-8")
         old = None
         if target.exists():

@@ -34,6 +34,12 @@ class WarehouseRows:
             raise CoverageError(f"{warehouse.path} holds no data yet; run oai-usage sync first")
         self.warehouse = warehouse
         self.organizations = list(organizations)
+        self.earliest: datetime | None = None  # the earliest start the report will ask for (see `expect`)
+
+    def expect(self, earliest: datetime) -> None:
+        """Say up front how far back the report reaches (its previous period), so that a gap found in the current
+        period names the one sync that fills both, not one sync per period."""
+        self.earliest = earliest
 
     def data_end(self) -> datetime:
         """The time of the report: the oldest watermark of the organizations' units (their last common sync),
@@ -52,10 +58,11 @@ class WarehouseRows:
                 raise CoverageError(f"--db: {self.warehouse.path} holds no {what} for {org}; add it to the plan "
                                     "in oai-usage.toml and run oai-usage sync")  # fmt: skip
             if state.covered_from > start:
-                days = (state.watermark.astimezone(UTC).date() - start.astimezone(UTC).date()).days + 1
+                reach = min(start, self.earliest) if self.earliest is not None else start
+                days = (state.watermark.astimezone(UTC).date() - reach.astimezone(UTC).date()).days + 1
                 raise CoverageError(
                     f"--db: {self.warehouse.path} holds {what} for {org} from {_iso(state.covered_from)}; the report "
-                    f"needs it from {_iso(start)}: run oai-usage sync --since {days}d"
+                    f"needs it from {_iso(reach)}: run oai-usage sync --since {days}d"
                 )
             if state.watermark < end:
                 raise CoverageError(f"--db: {self.warehouse.path} holds {what} for {org} up to "

@@ -10,8 +10,8 @@ A row is identified by (organization, width, grouping, bucket_start, group keys)
 `sync_state` has one row per (organization, endpoint, width, grouping): `covered_from` (the first bucket kept),
 `watermark` (the end of the data fetched: every bucket before it is stored) and `last_sync`.
 
-Hook for the name directory (issue 14: projects, users, API keys): tables `names_<kind>` keyed by
-(organization, id), written by their own sync step in the same way; not created yet.
+The name directory (projects, API keys, users and service accounts): tables `names_projects`, `names_api_keys`,
+`names_users` keyed by (organization, id) and `names_state`, written by their own step of a sync; see names.py.
 """
 
 from __future__ import annotations
@@ -35,6 +35,27 @@ _STRINGS = frozenset(
      "vector_store_id", "context_level", "line_item", "amount_currency", "quantity_unit"}
 )  # fmt: skip
 _FLOATS = frozenset({"amount_value", "quantity"})
+
+
+NAME_TABLES: dict[str, str] = {
+    "names_projects": "id VARCHAR NOT NULL, name VARCHAR, status VARCHAR",
+    "names_api_keys": "id VARCHAR NOT NULL, name VARCHAR, project_id VARCHAR, owner_type VARCHAR, owner_name VARCHAR",
+    "names_users": "id VARCHAR NOT NULL, email VARCHAR, name VARCHAR, kind VARCHAR",
+}
+"""Each names table's own columns (besides organization and synced_at); written by names.py."""
+
+
+def create_name_tables(con: Any) -> None:
+    """Create the names tables and `names_state` (inside the caller's transaction)."""
+    for table, columns in NAME_TABLES.items():
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (organization VARCHAR NOT NULL, {columns}, "
+            "synced_at TIMESTAMP NOT NULL, PRIMARY KEY (organization, id))"
+        )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS names_state (organization VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
+        "listed_at TIMESTAMP NOT NULL, PRIMARY KEY (organization, kind))"
+    )
 
 
 def table_name(endpoint: str) -> str:
@@ -125,6 +146,7 @@ class Warehouse:
             )
             for name in field_columns(endpoint):  # a field the spec gained since the table was made
                 con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {column_type(name)}")
+        create_name_tables(con)
         con.execute("COMMIT")
 
     def state(self, organization: str, endpoint: str, width: str, grouping: str) -> UnitState | None:

@@ -93,13 +93,18 @@ def test_the_dom_holds_the_reports_tables_with_its_numbers(rendered: tuple[Path,
     dom = _browse(page, "--dump-dom").stdout.decode()
     parsed = _Tables()
     parsed.feed(dom)
-    assert list(parsed.tables) == ["summary", "projects", "line_items", "models", "daily_spend", "daily_tokens"]
+    assert list(parsed.tables) == [
+        "summary", "limits", "projects", "line_items", "models", "daily_spend", "daily_tokens",
+    ]  # fmt: skip
     spend, volume = report["spend"], report["volume"]
     summary = {row[0]: row[1:] for row in parsed.tables["summary"][1:]}
     assert summary["spend (USD)"][:2] == [money(spend["total"]["usd"], "usd"), money(spend["previous"]["usd"], "usd")]
     assert summary["tokens (completions, embeddings)"][0] == f"{volume['tokens']:,}"
     projects = {row[0]: row[2] for row in parsed.tables["projects"][1:]}
-    assert projects == {name: money(value, "usd") for name, value in spend["by_project"]["usd"].items()}
+    names = report["project_names"]  # the page names projects; the JSON keeps their IDs
+    assert projects == {names[pid] or pid: money(value, "usd") for pid, value in spend["by_project"]["usd"].items()}
+    limits = {row[0]: row[1:] for row in parsed.tables["limits"][1:]}
+    assert limits["organization"][0] == money(report["limits"]["organization"]["limit"], "usd")
     daily = parsed.tables["daily_spend"][1:]
     assert [row[0].split(" ")[0] for row in daily] == list(spend["daily"]["usd"])
     assert len(parsed.tables["daily_tokens"]) - 1 == 14

@@ -232,7 +232,7 @@ def test_html_page_is_self_contained(capsys: pytest.CaptureFixture[str], tmp_pat
     assert not re.search(r"<(script|link|iframe|object)\b", html)
     assert "default-src 'none'" in html
     assert html.count('<img alt="Daily spend') == 1 and 'src="data:image/png;base64,' in html
-    assert html.count("<table") == 6
+    assert html.count("<table") == 7  # with the spend limits
     assert "Money: GET /v1/organization/costs" in html
 
 
@@ -254,8 +254,14 @@ BASE = "https://api.example.test/v1"
 
 
 def _page(request: httpx.Request) -> httpx.Response:
-    """One page that tiles the asked window: daily or hourly buckets; costs in two currencies, no usage."""
+    """One page that tiles the asked window: daily or hourly buckets; costs in two currencies, no usage. The
+    Admin lists are empty and no spend limit is set."""
     params = request.url.params
+    if request.url.path.endswith("/spend_limit"):
+        return httpx.Response(404, json={"error": {"message": "no limit", "code": "spend_limit_not_set"}})
+    if "/usage/" not in request.url.path and not request.url.path.endswith("/costs"):
+        return httpx.Response(200, json={"object": "list", "data": [], "first_id": None, "last_id": None,
+                                         "has_more": False})  # fmt: skip
     start, end = int(params["start_time"]), int(params["end_time"])
     step = 3600 if params.get("bucket_width") == "1h" else 86400
     costs = request.url.path.endswith("/costs")

@@ -22,9 +22,10 @@ REPO = Path(__file__).resolve().parents[3]
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse of the CLI's sandbox organization: 61 days (a 30-day report and its previous period, --tz)."""
+    """A warehouse of the CLI's sandbox organization after a default sync (no --since): the default plan keeps
+    what the default report reads for 61 days (a 30-day report, its previous period, a day for --tz)."""
     db = tmp_path_factory.mktemp("warehouse") / "usage.duckdb"
-    assert run(["--sandbox", "sync", "--db", str(db), "--since", "61d"], now=HOUR_NOW) == 0
+    assert run(["--sandbox", "sync", "--db", str(db)], now=HOUR_NOW) == 0
     return db
 
 
@@ -34,17 +35,58 @@ def _stdout(capsys: pytest.CaptureFixture[str], argv: list[str], now: datetime) 
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize("extra", [[], ["--tz", "Europe/Berlin"], ["--since", "7d"]])
+@pytest.mark.parametrize("extra", [[], ["--tz", "Europe/Berlin"], ["--since", "7d"], ["--ids"]])
 def test_report_from_the_warehouse_equals_the_live_report(
     synced: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
 ) -> None:
-    code, live, _ = _stdout(capsys, ["--sandbox", "report", "--format", "json", *extra], HOUR_NOW)
+    from oai_usage.cli.limits import METHOD
+
+    code, live_text, _ = _stdout(capsys, ["--sandbox", "report", "--format", "json", *extra], HOUR_NOW)
     assert code == 0
     later = datetime(2026, 12, 3, tzinfo=UTC)  # the warehouse reports as of its last sync, whatever the clock says
-    code, stored, err = _stdout(capsys, ["report", "--db", str(synced), "--format", "json", *extra], later)
+    code, stored_text, err = _stdout(capsys, ["report", "--db", str(synced), "--format", "json", *extra], later)
     assert (code, err) == (0, "")
-    assert json.loads(stored) == json.loads(live)
-    assert json.loads(stored)["spend"]["total"]["usd"] > 0
+    live, stored = json.loads(live_text), json.loads(stored_text)
+    # Spend limits are live data (the limit the API holds now against today's spend): report --db leaves them out,
+    # as `report --no-limits` does (README). Their caveats come last in the live report; all else is equal.
+    assert live["limits"] is not None and stored["limits"] is None
+    kept = len(stored["caveats"])
+    assert live["caveats"][kept] == METHOD
+    assert stored == {**live, "limits": None, "caveats": live["caveats"][:kept]}
+    assert stored["spend"]["total"]["usd"] > 0
+    names = set(stored["project_names"].values())
+    assert "" not in names and len(names) > 1  # every project with spend named, from the warehouse
+
+
+def test_report_db_tables_show_the_stored_names(synced: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Warehouse(synced, read_only=True) as warehouse:
+        found = warehouse.connection.execute("SELECT id, name FROM names_projects WHERE status = 'active'")
+        projects = dict(found.fetchall())
+    code, out, _ = _stdout(capsys, ["report", "--db", str(synced), "--format", "markdown"], HOUR_NOW)
+    assert code == 0
+    assert any(name in out for name in projects.values())
+    code, out, _ = _stdout(capsys, ["report", "--db", str(synced), "--format", "markdown", "--ids"], HOUR_NOW)
+    assert code == 0
+    assert not any(name in out for name in projects.values()) and any(pid in out for pid in projects)
+
+
+def test_sync_no_names_keeps_the_names_stored_before(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "u.duckdb"
+    argv = ["--sandbox", "sync", "--db", str(db), "--since", "2d", "--endpoints", "costs"]
+    code, out, _ = _stdout(capsys, [*argv, "--no-names"], HOUR_NOW)
+    assert code == 0 and " names " not in out
+    with Warehouse(db, read_only=True) as warehouse:
+        assert warehouse.connection.execute("SELECT count(*) FROM names_projects").fetchone() == (0,)
+    code, out, _ = _stdout(capsys, argv, HOUR_NOW)
+    assert code == 0 and " names into " in out
+    with Warehouse(db, read_only=True) as warehouse:
+        before = warehouse.connection.execute("SELECT * FROM names_projects ORDER BY ALL").fetchall()
+    config = tmp_path / "oai-usage.toml"
+    config.write_text("names = false\n", encoding="utf-8")
+    later = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+    assert run([*argv, "--config", str(config)], now=later) == 0
+    with Warehouse(db, read_only=True) as warehouse:
+        assert warehouse.connection.execute("SELECT * FROM names_projects ORDER BY ALL").fetchall() == before
 
 
 def test_report_db_sends_no_request(synced: Path, monkeypatch: pytest.MonkeyPatch,
@@ -65,6 +107,13 @@ def test_report_db_outside_the_history_says_which_sync_fills_it(
     assert code == 2
     assert err.count("\n") == 1
     assert "run oai-usage sync --since" in err and "holds costs 1d" in err
+
+
+def test_report_db_names_one_sync_for_both_periods(synced: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 90 days on 2026-11-24 start on 2026-08-27; with the 90 days before them, the report reaches 2026-05-29.
+    code, _, err = _stdout(capsys, ["report", "--db", str(synced), "--since", "90d"], HOUR_NOW)
+    assert code == 2
+    assert "needs it from 2026-05-29T00:00:00Z: run oai-usage sync --since 180d" in err
 
 
 def test_report_db_for_a_profile_it_does_not_hold_lists_the_ones_it_does(
@@ -145,6 +194,18 @@ def test_export_writes_a_hive_partitioned_parquet_dataset(
     with Warehouse(synced, read_only=True) as warehouse:
         held = warehouse.connection.execute(f"SELECT {columns} FROM costs ORDER BY ALL").fetchall()
     assert read == held and len(held) > 1000
+    # the names beside the dataset, joined as the README shows
+    spend = con.execute(
+        f"SELECT p.name, round(sum(c.amount_value), 2) FROM read_parquet('{target}/endpoint=costs/*/*.parquet', "
+        f"hive_partitioning = true) c JOIN '{target}/_names/projects.parquet' p ON p.organization = c.organization "
+        "AND p.id = c.project_id WHERE c.grouping = 'project_id,line_item' GROUP BY ALL ORDER BY 1"
+    ).fetchall()
+    with Warehouse(synced, read_only=True) as warehouse:
+        names = warehouse.connection.execute("SELECT * FROM names_projects ORDER BY ALL").fetchall()
+    assert con.execute(f"SELECT * FROM '{target}/_names/projects.parquet' ORDER BY ALL").fetchall() == names
+    assert len(spend) > 1 and all(name for name, _ in spend)
+    assert {"api_keys.parquet", "users.parquet"} <= {p.name for p in (target / "_names").iterdir()}
+    assert " names to " in out
     # a second export replaces the first; a directory holding other files is refused
     assert run(["export", "--db", str(synced), "--parquet", str(target)], now=HOUR_NOW) == 0
     other = tmp_path / "other"

@@ -102,3 +102,13 @@ def test_no_file_gives_the_default_plan_with_what_the_report_needs() -> None:
                    ("embeddings", "1h", "model"), ("embeddings", "1h", "")]:  # fmt: skip
         assert needed in units
     assert ("vector_stores", "1d", "project_id") in units  # daily by every dimension, every endpoint
+
+
+def test_names_is_on_by_default_and_a_boolean_turns_it_off() -> None:
+    assert parse_config('[profiles.acme]\nkey_env = "A"\n').names is True
+    assert parse_config('names = false\n[profiles.acme]\nkey_env = "A"\n').names is False
+
+
+def test_names_that_is_not_a_boolean_is_refused_naming_the_setting() -> None:
+    with pytest.raises(ConfigError, match="names must be true or false"):
+        parse_config('names = "no"\n[profiles.acme]\nkey_env = "A"\n')

@@ -1,0 +1,174 @@
+"""The CLI's view of the organization around the numbers: names for IDs, `--project-ids` by name, spend limits.
+
+Names are a convenience: when the directory cannot be fetched (a key that may not read a list, a failing list),
+the command goes on with IDs and says so in one warning line. A spend limit that cannot be read leaves it out of
+the report with a note, never a failed report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError
+from . import limits as lim
+
+log = logging.getLogger("oai_usage.cli")
+
+ID_COLUMNS = {"project_id": "project", "api_key_id": "api_key", "user_id": "user"}
+"""An ID column and the column a table shows in its place (the name, or the ID when no list knows it)."""
+NAME_COLUMNS = {"project_id": "project_name", "api_key_id": "api_key_name", "user_id": "user_email"}
+
+
+def load_directory(client: UsageClient) -> Directory | None:
+    """The client's directory, or None (with one warning line) when it cannot be fetched at all."""
+    try:
+        return client.directory()
+    except OaiUsageError as exc:
+        log.warning("names are not available (%s); IDs are shown", str(exc).splitlines()[0])
+        return None
+
+
+def resolve_project_ids(directory: Directory | None, given: Sequence[str], option: str = "--project-ids") -> list[str]:
+    """Each of `given` as a project ID: an ID as is, a name (case-insensitive) looked up; a ValidationError (exit 2)
+    naming the allowed names for one that is neither."""
+    resolved: list[str] = []
+    for text in given:
+        found = directory.project_id_for(text) if directory is not None else None
+        if directory is not None and found is not None and found != text:
+            same = sorted(p.id for p in directory.projects.values() if p.name.casefold() == text.strip().casefold())
+            if len(same) > 1:
+                raise ValidationError(f"{option}: {len(same)} projects are named {text!r} ({', '.join(same)}); "
+                                      "give the ID of the one you mean", param=option)  # fmt: skip
+        if found is None and text.startswith("proj_"):
+            found = text  # an ID the lists do not show (or no directory): passed on as it is
+        if found is None:
+            if directory is None:
+                raise ValidationError(
+                    f"{option}: {text!r} is not a project ID and names cannot be looked up "
+                    "(the project list is not readable); give IDs (proj_...)",
+                    param=option,
+                )
+            allowed = ", ".join(sorted(p.name for p in directory.projects.values() if p.name))
+            raise ValidationError(
+                f"{option}: no project is named {text!r}; allowed: {allowed} (or an ID)", param=option
+            )
+        resolved.append(found)
+    return list(dict.fromkeys(resolved))
+
+
+def named_rows(
+    rows: Iterable[dict[str, Any]], directory: Directory | None, *, replace: bool
+) -> Iterator[dict[str, Any]]:
+    """Rows with names: next to each ID column (`replace=False`, exports' --names) or instead of it, as `project`,
+    `api_key`, `user` holding the name or, when no list knows it, the ID (`replace=True`, tables)."""
+    for row in rows:
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            if key not in NAME_COLUMNS:
+                out[key] = value
+                continue
+            name = directory.name_of(key, value) if directory is not None and isinstance(value, str) else ""
+            if replace:
+                out[ID_COLUMNS[key]] = name or value
+            else:
+                out[key] = value
+                out[NAME_COLUMNS[key]] = name if value is not None else None
+        yield out
+
+
+def named_columns(columns: Sequence[str], *, replace: bool) -> tuple[str, ...]:
+    out: list[str] = []
+    for column in columns:
+        if column in NAME_COLUMNS:
+            out += [ID_COLUMNS[column]] if replace else [column, NAME_COLUMNS[column]]
+        else:
+            out.append(column)
+    return tuple(out)
+
+
+def named_group_by(group_by: Sequence[str] | None) -> list[str] | None:
+    return [ID_COLUMNS.get(g, g) for g in group_by] if group_by else None
+
+
+def _spend_by_day(rows: Iterable[Mapping[str, Any]], currency: str) -> dict[str, dict[date, float]]:
+    """UTC date -> spend in `currency`, per project ('' for the organization as a whole)."""
+    per: dict[str, dict[date, float]] = {"": {}}
+    for row in rows:
+        if str(row.get("amount_currency") or "usd").lower() != currency:
+            continue
+        day = row["bucket_start"].astimezone(UTC).date()
+        amount = float(row.get("amount_value") or 0.0)
+        keys = ("", str(row["project_id"])) if row.get("project_id") else ("",)
+        for key in keys:
+            bucket = per.setdefault(key, {})
+            bucket[day] = bucket.get(day, 0.0) + amount
+    return per
+
+
+def limit_status(
+    client: UsageClient,
+    now: datetime,
+    directory: Directory | None,
+    project_ids: Sequence[str] | None = None,
+) -> lim.LimitStatus:
+    """Month to date against the organization's and each (selected, active) project's limit, with projections.
+
+    Never fails the report: a limit the key may not read (403) is left out with a note; any other failure of these
+    reads leaves the limits out with one warning line and a note."""
+    today = now.astimezone(UTC).date()
+    status = lim.LimitStatus(today=today)
+    try:
+        _fill_limits(status, client, now, directory, project_ids)
+    except OaiUsageError as exc:
+        log.warning("the spend limits are left out (%s)", str(exc).splitlines()[0])
+        status = lim.LimitStatus(today=today, notes=["The spend limits could not be read: they are left out."])
+    return status
+
+
+def _fill_limits(
+    status: lim.LimitStatus,
+    client: UsageClient,
+    now: datetime,
+    directory: Directory | None,
+    project_ids: Sequence[str] | None,
+) -> None:
+    today = status.today
+    try:
+        org_limit = client.spend_limit()
+    except PermissionDeniedError:
+        status.notes.append("The organization's spend limit is not readable with this key (403): it is left out.")
+        org_limit = None
+    projects = [] if directory is None else [p for p in directory.projects.values() if p.status != "archived"]
+    if project_ids:
+        projects = [p for p in projects if p.id in project_ids]
+
+    def read(project_id: str) -> SpendLimit | PermissionDeniedError | None:
+        try:
+            return client.project_spend_limit(project_id)
+        except PermissionDeniedError as exc:
+            return exc
+
+    # One GET per project, side by side (as the directory's lists are).
+    with ThreadPoolExecutor(max_workers=max(1, client.max_concurrency), thread_name_prefix="oai_usage_limits") as pool:
+        answers = list(pool.map(read, [p.id for p in projects]))
+    project_limits = [(p, a) for p, a in zip(projects, answers, strict=True) if isinstance(a, SpendLimit)]
+    refused = any(isinstance(a, PermissionDeniedError) for a in answers)
+    if refused:
+        status.notes.append("Some projects' spend limits are not readable with this key (403): they are left out.")
+    if org_limit is None and not project_limits:
+        return
+    start = datetime.combine(lim.fetch_start(today), time(), tzinfo=UTC)
+    rows = client.costs(start_time=start, end_time=max(now, start + timedelta(seconds=1)), bucket_width="1d",
+                        group_by=["project_id"]).rows()  # fmt: skip
+    spend = _spend_by_day(rows, status.currency)
+    if org_limit is not None:
+        status.organization = lim.limit_line("organization", "organization", float(org_limit.amount), spend[""], today)
+        status.cumulative, status.projection = lim.running_totals(spend[""], today)
+    for project, found in project_limits:
+        line = lim.limit_line(project.id, project.name, float(found.amount), spend.get(project.id, {}), today)
+        status.projects.append(line)
+    status.projects.sort(key=lambda p: (-p.projected_share, p.scope))

@@ -1,0 +1,392 @@
+"""The Admin read lists (projects, users, keys, service accounts, alerts) and the spend limits.
+
+    for project in client.projects(include_archived=True): ...   # every item, all pages, lazily
+    client.project_api_keys("proj_abc").to_list()
+    client.spend_limit()                                          # a SpendLimit in dollars, or None
+
+A list query is lazy like a usage query: checked when made, sent when iterated, run afresh on each iteration. It
+pages with `after=<last_id>` until `has_more` is false (`pagination.ListPageLoop`: a repeated cursor, `has_more`
+without `last_id`, an item listed twice and the page cap are `PaginationError`s) through the same transport as
+the usage queries (retries, typed errors, redaction). Items are the API's JSON objects as dicts, every field kept.
+
+Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .endpoints import (
+    LISTS,
+    ORGANIZATION_SPEND_LIMIT,
+    PROJECT_SPEND_LIMIT,
+    ListEndpoint,
+    SpendLimitEndpoint,
+)
+from .errors import DecodeError, NotFoundError, ValidationError, import_extra
+from .page import ListPage
+from .pagination import aiter_list_pages, iter_list_pages
+from .transport import AsyncTransport, Reply, SyncTransport
+
+__all__ = [
+    "NO_LIMIT_CODE",
+    "AsyncListMethods",
+    "AsyncListQuery",
+    "ListMethods",
+    "ListQuery",
+    "SpendLimit",
+    "parse_spend_limit",
+    "validate_list",
+]
+
+NO_LIMIT_CODE = "spend_limit_not_set"
+"""The error code of a 404 that means "this organization or project has no spend limit" (a value, not an error)."""
+
+_LIST_TYPES = (list, tuple)
+
+
+def _check_id(lst: str, name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{name} must be a non-empty string; got {value!r}", param=name, endpoint=lst)
+    return value
+
+
+def validate_list(endpoint: ListEndpoint, given: Mapping[str, object]) -> dict[str, Any]:
+    """The checked parameters of an Admin list call (path parameters included), or the first ValidationError.
+
+    `limit` is 1..100 (the largest when not given: fewest round trips); the cursor (`after`, `before`) is the
+    client's own business and refused."""
+    accepted = [name for name, spec in endpoint.params.items() if spec.kind != "cursor"]
+    for name in given:
+        if name in accepted:
+            continue
+        if name in ("after", "before"):
+            raise ValidationError(
+                f"{name} is not accepted: the client follows last_id itself", param=name, endpoint=endpoint.name
+            )
+        close = difflib.get_close_matches(str(name), accepted, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValidationError(
+            f"unknown parameter {name!r}{hint}; allowed: {', '.join(accepted)}", param=str(name), endpoint=endpoint.name
+        )
+    supplied = {name: value for name, value in given.items() if value is not None}
+    params: dict[str, Any] = {}
+    for name, spec in endpoint.params.items():
+        if spec.kind == "path":
+            params[name] = _check_id(endpoint.name, name, supplied.get(name))
+        elif spec.kind == "limit":
+            value = supplied.get(name, endpoint.max_limit)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= endpoint.max_limit:
+                raise ValidationError(
+                    f"limit {value!r} is not allowed; allowed: 1 to {endpoint.max_limit}",
+                    param="limit",
+                    endpoint=endpoint.name,
+                )
+            params[name] = value
+        elif name not in supplied or spec.kind == "cursor":
+            continue
+        elif spec.kind == "bool":
+            value = supplied[name]
+            if not isinstance(value, bool):
+                raise ValidationError(
+                    f"{name} must be True or False; got {type(value).__name__} {value!r}",
+                    param=name,
+                    endpoint=endpoint.name,
+                )
+            params[name] = value
+        elif spec.kind == "enums":
+            value = supplied[name]
+            if value not in spec.allowed:
+                raise ValidationError(
+                    f"{name} {value!r} is not allowed; allowed: {', '.join(spec.allowed)}",
+                    param=name,
+                    endpoint=endpoint.name,
+                )
+            params[name] = value
+        else:  # strings
+            value = supplied[name]
+            if isinstance(value, str) or not isinstance(value, _LIST_TYPES) or not value:
+                raise ValidationError(
+                    f"{name} must be a non-empty list of strings; got {value!r}", param=name, endpoint=endpoint.name
+                )
+            params[name] = [_check_id(endpoint.name, name, item) for item in value]
+    return params
+
+
+class _ListQueryBase:
+    def __init__(self, endpoint: ListEndpoint, params: dict[str, Any], *, max_pages: int | None) -> None:
+        self._endpoint = endpoint
+        self._params = params
+        self._max_pages = max_pages
+
+    @property
+    def endpoint(self) -> str:
+        """The list's name, e.g. "projects"."""
+        return self._endpoint.name
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The checked parameters of the first page (path parameters included)."""
+        return dict(self._params)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.endpoint!r}, {self._params!r})"
+
+
+class ListQuery(_ListQueryBase):
+    """A lazy Admin list: iterate for every item (a dict, as the API sent it), across all pages."""
+
+    def __init__(
+        self, endpoint: ListEndpoint, params: dict[str, Any], transport: SyncTransport, *, max_pages: int | None
+    ) -> None:
+        super().__init__(endpoint, params, max_pages=max_pages)
+        self._transport = transport
+
+    def pages(self) -> Generator[ListPage, None, None]:
+        """The decoded pages, in order."""
+        yield from iter_list_pages(self._transport.send, self._endpoint, self._params, max_pages=self._max_pages)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for page in self.pages():
+            yield from page.data
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """Every item, all pages."""
+        return list(self)
+
+    def to_dataframe(self) -> Any:
+        """Every item as a pandas DataFrame row (nested objects stay dicts); needs pandas."""
+        pandas = import_extra("pandas", extra="pandas", what="to_dataframe()")
+        return pandas.DataFrame.from_records(self.to_list())
+
+
+class AsyncListQuery(_ListQueryBase):
+    """`ListQuery` with `async for` (and `await q.to_list()`)."""
+
+    def __init__(
+        self, endpoint: ListEndpoint, params: dict[str, Any], transport: AsyncTransport, *, max_pages: int | None
+    ) -> None:
+        super().__init__(endpoint, params, max_pages=max_pages)
+        self._transport = transport
+
+    async def pages(self) -> AsyncGenerator[ListPage, None]:
+        """The decoded pages, in order."""
+        async for page in aiter_list_pages(
+            self._transport.send, self._endpoint, self._params, max_pages=self._max_pages
+        ):
+            yield page
+
+    async def _items(self) -> AsyncIterator[dict[str, Any]]:
+        async for page in self.pages():
+            for item in page.data:
+                yield item
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        return self._items()
+
+    async def to_list(self) -> list[dict[str, Any]]:
+        """Every item, all pages."""
+        return [item async for item in self._items()]
+
+    async def to_dataframe(self) -> Any:
+        """Every item as a pandas DataFrame row; needs pandas."""
+        pandas = import_extra("pandas", extra="pandas", what="to_dataframe()")
+        return pandas.DataFrame.from_records(await self.to_list())
+
+
+@dataclass(frozen=True)
+class SpendLimit:
+    """A monthly hard spend cap. `amount` is money in `currency` (dollars, exact: the API's cents / 100)."""
+
+    amount: Decimal
+    currency: str  # "USD" (upper case, unlike the costs rows' "usd")
+    interval: str  # "month"
+    enforcement: str  # "enforcing" or "inactive" (open: the API may add values)
+    project_id: str | None = None  # None for the organization's limit
+
+    @property
+    def cents(self) -> int:
+        """The amount in integer cents, as on the wire."""
+        return int(self.amount * 100)
+
+
+def parse_spend_limit(body: object, project_id: str | None, request_id: str | None = None) -> SpendLimit:
+    """A spend-limit object (`threshold_amount` in integer cents) as a SpendLimit; a DecodeError otherwise."""
+    where = "spend limit" if project_id is None else f"spend limit of {project_id}"
+    if not isinstance(body, dict):
+        raise DecodeError(f"{where}: expected a JSON object", request_id=request_id)
+    cents = body.get("threshold_amount")
+    if isinstance(cents, bool) or not isinstance(cents, int) or cents < 0:
+        raise DecodeError(
+            f"{where}: threshold_amount must be a whole number of cents >= 0",
+            field="threshold_amount",
+            request_id=request_id,
+        )
+    enforcement = body.get("enforcement")
+    status = enforcement.get("status") if isinstance(enforcement, dict) else None
+    return SpendLimit(
+        amount=Decimal(cents) / 100,
+        currency=str(body.get("currency") or "USD"),
+        interval=str(body.get("interval") or "month"),
+        enforcement=str(status or "unknown"),
+        project_id=project_id,
+    )
+
+
+def _limit_or_none(
+    endpoint: SpendLimitEndpoint, project_id: str | None
+) -> tuple[Any, Any]:  # (request, a function turning a reply or a NotFoundError into the answer)
+    request = endpoint.request(project_id)
+
+    def answer(reply: Reply | None, error: NotFoundError | None) -> SpendLimit | None:
+        if error is not None:
+            if error.code == NO_LIMIT_CODE:
+                return None
+            raise error
+        assert reply is not None
+        return parse_spend_limit(reply.body, project_id, reply.request_id)
+
+    return request, answer
+
+
+def _list_params(name: str, given: Mapping[str, object]) -> tuple[ListEndpoint, dict[str, Any]]:
+    endpoint = LISTS[name]
+    return endpoint, validate_list(endpoint, given)
+
+
+class ListMethods:
+    """The Admin reads of `UsageClient`: lazy list queries and the spend limits."""
+
+    _transport: SyncTransport
+    _settings: Any
+
+    def _list(self, name: str, given: Mapping[str, object]) -> ListQuery:
+        endpoint, params = _list_params(name, given)
+        return ListQuery(endpoint, params, self._transport, max_pages=self._settings.max_pages)
+
+    def projects(self, *, include_archived: bool | None = None, limit: int | None = None) -> ListQuery:
+        """Projects (`GET /organization/projects`); archived ones only with `include_archived=True`."""
+        return self._list("projects", {"include_archived": include_archived, "limit": limit})
+
+    def users(self, *, emails: list[str] | None = None, limit: int | None = None) -> ListQuery:
+        """The organization's users (`GET /organization/users`), optionally only these e-mails."""
+        return self._list("users", {"emails": emails, "limit": limit})
+
+    def project_api_keys(
+        self, project_id: str, *, owner_project_access: str | None = None, limit: int | None = None
+    ) -> ListQuery:
+        """A project's API keys (user- and service-account-owned); `owner_project_access="any"` lists them all."""
+        return self._list(
+            "project_api_keys",
+            {"project_id": project_id, "owner_project_access": owner_project_access, "limit": limit},
+        )
+
+    def project_service_accounts(self, project_id: str, *, limit: int | None = None) -> ListQuery:
+        """A project's service accounts (an archived project answers 400)."""
+        return self._list("project_service_accounts", {"project_id": project_id, "limit": limit})
+
+    def project_users(self, project_id: str, *, limit: int | None = None) -> ListQuery:
+        """A project's members (an archived project answers 400)."""
+        return self._list("project_users", {"project_id": project_id, "limit": limit})
+
+    def admin_api_keys(self, *, order: str | None = None, limit: int | None = None) -> ListQuery:
+        """The organization's admin API keys."""
+        return self._list("admin_api_keys", {"order": order, "limit": limit})
+
+    def spend_alerts(self, *, order: str | None = None, limit: int | None = None) -> ListQuery:
+        """The organization's spend alerts (`threshold_amount` in cents, as sent)."""
+        return self._list("spend_alerts", {"order": order, "limit": limit})
+
+    def project_spend_alerts(self, project_id: str, *, order: str | None = None, limit: int | None = None) -> ListQuery:
+        """A project's spend alerts (`threshold_amount` in cents, as sent)."""
+        return self._list("project_spend_alerts", {"project_id": project_id, "order": order, "limit": limit})
+
+    def _spend_limit(self, endpoint: SpendLimitEndpoint, project_id: str | None) -> SpendLimit | None:
+        request, answer = _limit_or_none(endpoint, project_id)
+        try:
+            reply = self._transport.send(request)
+        except NotFoundError as error:
+            result: SpendLimit | None = answer(None, error)
+            return result
+        limit: SpendLimit | None = answer(reply, None)
+        return limit
+
+    def spend_limit(self) -> SpendLimit | None:
+        """The organization's monthly spend limit in dollars, or None when none is set."""
+        return self._spend_limit(ORGANIZATION_SPEND_LIMIT, None)
+
+    def project_spend_limit(self, project_id: str) -> SpendLimit | None:
+        """A project's monthly spend limit in dollars, or None when none is set."""
+        return self._spend_limit(PROJECT_SPEND_LIMIT, _check_id("project_spend_limit", "project_id", project_id))
+
+
+class AsyncListMethods:
+    """The Admin reads of `AsyncUsageClient`: as `ListMethods`, with `async for` and awaited limits."""
+
+    _transport: AsyncTransport
+    _settings: Any
+
+    def _list(self, name: str, given: Mapping[str, object]) -> AsyncListQuery:
+        endpoint, params = _list_params(name, given)
+        return AsyncListQuery(endpoint, params, self._transport, max_pages=self._settings.max_pages)
+
+    def projects(self, *, include_archived: bool | None = None, limit: int | None = None) -> AsyncListQuery:
+        """Projects; archived ones only with `include_archived=True`."""
+        return self._list("projects", {"include_archived": include_archived, "limit": limit})
+
+    def users(self, *, emails: list[str] | None = None, limit: int | None = None) -> AsyncListQuery:
+        """The organization's users, optionally only these e-mails."""
+        return self._list("users", {"emails": emails, "limit": limit})
+
+    def project_api_keys(
+        self, project_id: str, *, owner_project_access: str | None = None, limit: int | None = None
+    ) -> AsyncListQuery:
+        """A project's API keys (user- and service-account-owned)."""
+        return self._list(
+            "project_api_keys",
+            {"project_id": project_id, "owner_project_access": owner_project_access, "limit": limit},
+        )
+
+    def project_service_accounts(self, project_id: str, *, limit: int | None = None) -> AsyncListQuery:
+        """A project's service accounts."""
+        return self._list("project_service_accounts", {"project_id": project_id, "limit": limit})
+
+    def project_users(self, project_id: str, *, limit: int | None = None) -> AsyncListQuery:
+        """A project's members."""
+        return self._list("project_users", {"project_id": project_id, "limit": limit})
+
+    def admin_api_keys(self, *, order: str | None = None, limit: int | None = None) -> AsyncListQuery:
+        """The organization's admin API keys."""
+        return self._list("admin_api_keys", {"order": order, "limit": limit})
+
+    def spend_alerts(self, *, order: str | None = None, limit: int | None = None) -> AsyncListQuery:
+        """The organization's spend alerts."""
+        return self._list("spend_alerts", {"order": order, "limit": limit})
+
+    def project_spend_alerts(
+        self, project_id: str, *, order: str | None = None, limit: int | None = None
+    ) -> AsyncListQuery:
+        """A project's spend alerts."""
+        return self._list("project_spend_alerts", {"project_id": project_id, "order": order, "limit": limit})
+
+    async def _spend_limit(self, endpoint: SpendLimitEndpoint, project_id: str | None) -> SpendLimit | None:
+        request, answer = _limit_or_none(endpoint, project_id)
+        try:
+            reply = await self._transport.send(request)
+        except NotFoundError as error:
+            result: SpendLimit | None = answer(None, error)
+            return result
+        limit: SpendLimit | None = answer(reply, None)
+        return limit
+
+    async def spend_limit(self) -> SpendLimit | None:
+        """The organization's monthly spend limit in dollars, or None when none is set."""
+        return await self._spend_limit(ORGANIZATION_SPEND_LIMIT, None)
+
+    async def project_spend_limit(self, project_id: str) -> SpendLimit | None:
+        """A project's monthly spend limit in dollars, or None when none is set."""
+        return await self._spend_limit(PROJECT_SPEND_LIMIT, _check_id("project_spend_limit", "project_id", project_id))

@@ -1,0 +1,319 @@
+"""Names, not IDs, and spend against limits, from the command line: the report's limits on pinned payloads checked
+by hand, names in tables and legends, `--ids`, `--names`, `--project-ids` by name, the listing commands in every
+format, and a key that may not read the lists (403): IDs and one warning, never a failed report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+import pytest
+from oai_usage.cli.main import run
+from oai_usage_sandbox import SandboxConfig, serve_in_thread
+from pytest_httpx import HTTPXMock
+
+from tests.overlay.cli.conftest import NOW
+
+BASE = "https://api.openai.com/v1"
+TODAY = NOW.date()  # Tuesday 2026-11-24, 15:30 UTC
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv), now=NOW)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# --- pinned payloads: $100 per weekday, $40 per weekend day, $30 so far today, all in project "Alpha" -------------
+
+
+def _day_amount(day: date) -> float:
+    if day == TODAY:
+        return 30.0
+    return 40.0 if day.weekday() >= 5 else 100.0
+
+
+def _listing(data: list[dict[str, Any]]) -> httpx.Response:
+    last = data[-1]["id"] if data else None
+    first = data[0]["id"] if data else None
+    return httpx.Response(200, json={"object": "list", "data": data, "first_id": first, "last_id": last,
+                                     "has_more": False})  # fmt: skip
+
+
+PROJECTS = [
+    {"id": "proj_a", "object": "organization.project", "name": "Alpha", "created_at": 1735689600,
+     "archived_at": None, "status": "active"},
+    {"id": "proj_b", "object": "organization.project", "name": "Beta", "created_at": 1735689600,
+     "archived_at": None, "status": "active"},
+]  # fmt: skip
+
+
+def _limit(cents: int) -> httpx.Response:
+    body = {"object": "organization.spend_limit", "threshold_amount": cents, "currency": "USD", "interval": "month",
+            "enforcement": {"status": "inactive"}}  # fmt: skip
+    return httpx.Response(200, json=body)
+
+
+def _pinned(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if path.endswith("/organization/spend_limit"):
+        return _limit(200_000)  # $2,000.00
+    if path.endswith("/projects/proj_a/spend_limit"):
+        return _limit(250_000)  # $2,500.00
+    if path.endswith("/spend_limit"):
+        return httpx.Response(404, json={"error": {"message": "no limit", "code": "spend_limit_not_set"}})
+    if path.endswith("/organization/projects"):
+        return _listing(PROJECTS)
+    if "/usage/" not in path and not path.endswith("/costs"):
+        return _listing([])
+    params = request.url.params
+    start, end = int(params["start_time"]), int(params["end_time"])
+    step = 3600 if params.get("bucket_width") == "1h" else 86400
+    buckets, moment = [], start
+    while moment < end:
+        stop = min((moment // step + 1) * step, end)
+        day = datetime.fromtimestamp(moment, UTC).date()
+        results = []
+        if path.endswith("/costs") and step == 86400:
+            results = [{"object": "organization.costs.result", "amount": {"value": _day_amount(day), "currency": "usd"},
+                        "line_item": "gpt-4o, input", "project_id": "proj_a"}]  # fmt: skip
+        buckets.append({"object": "bucket", "start_time": moment, "end_time": stop, "results": results})
+        moment = stop
+    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+
+
+@pytest.fixture
+def pinned(httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch) -> HTTPXMock:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(_pinned, is_reusable=True)
+    return httpx_mock
+
+
+def test_limits_and_projection_equal_hand_computed_values(
+    capsys: pytest.CaptureFixture[str], pinned: HTTPXMock
+) -> None:
+    code, out, err = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
+    assert code == 0, err
+    limits = json.loads(out)["limits"]
+    org = limits["organization"]
+    # Whole days Nov 1-23: 16 weekdays x 100 + 7 weekend days x 40 = 1880, plus 30 today: 1910 so far.
+    assert org["month_to_date"] == pytest.approx(1910.0)
+    # Today at the weekday pace (100), then Nov 25-30: 4 weekdays and 2 weekend days (480): 2460.
+    assert org["projected_month_end"] == pytest.approx(2460.0)
+    assert (org["pace_per_weekday"], org["pace_per_weekend_day"]) == (pytest.approx(100.0), pytest.approx(40.0))
+    assert org["reached_on"] == "2026-11-25"  # 1880, 1980 (the 24th), 2080 (the 25th) >= 2000
+    (alpha,) = limits["projects"]  # Beta has no limit: left out, not an error
+    assert (alpha["scope"], alpha["name"], alpha["limit"]) == ("proj_a", "Alpha", 2500.0)
+    assert alpha["reached_on"] is None and alpha["projected_share"] == pytest.approx(2460 / 2500)
+
+
+def test_the_limits_table_names_projects_and_says_how_it_projects(
+    capsys: pytest.CaptureFixture[str], pinned: HTTPXMock
+) -> None:
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "7d")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "organization │ $2,000.00 │ $1,910.00 │ 95.5% │ $2,460.00 │ 123.0% │ 2026-11-25 (pace)" in flat
+    assert "Alpha │ $2,500.00 │ $1,910.00 │ 76.4% │ $2,460.00 │ 98.4% │ not this month" in flat
+    assert "mean spend of that kind of day (weekday or weekend) over the 28 whole UTC days" in flat
+    assert "at least 80% of their limit this month: Alpha (98%)" in flat
+
+
+def test_report_figures_still_equal_the_sums_with_a_project_filter(
+    capsys: pytest.CaptureFixture[str], pinned: HTTPXMock
+) -> None:
+    code, out, err = cli(capsys, "--base-url", BASE, "report", "--start", "2026-11-16", "--end", "2026-11-23",
+                         "--project-ids", "alpha", "--format", "json")  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["project_filter"] == ["proj_a"]
+    assert data["spend"]["total"]["usd"] == pytest.approx(5 * 100 + 2 * 40)
+    costs = [r for r in pinned.get_requests() if r.url.path.endswith("/costs") and "line_item" in str(r.url)]
+    assert costs and all(r.url.params.get_list("project_ids") == ["proj_a"] for r in costs)
+
+
+def test_an_unknown_project_name_exits_2_naming_the_allowed_names(
+    capsys: pytest.CaptureFixture[str], pinned: HTTPXMock
+) -> None:
+    code, out, err = cli(capsys, "--base-url", BASE, "report", "--project-ids", "Gamma")
+    assert (code, out) == (2, "")
+    assert (
+        err.strip() == "oai-usage: error: --project-ids: no project is named 'Gamma'; allowed: Alpha, Beta (or an ID)"
+    )
+
+
+# --- the sandbox: names by default, IDs on request ----------------------------------------------------------------
+
+
+def test_report_tables_name_projects_and_ids_gives_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    code, named, _ = cli(capsys, "--sandbox", "report", "--since", "7d")
+    assert code == 0 and "Research sandbox" in named and "proj_2LZiWo9txM4qTZ1c" not in named
+    code, ids, _ = cli(capsys, "--sandbox", "report", "--since", "7d", "--ids")
+    assert code == 0 and "proj_2LZiWo9txM4qTZ1c" in ids and "Research sandbox" not in ids
+
+
+def test_the_charts_legend_names_projects_and_draws_the_limit() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+    from oai_usage.cli.main import build_parser
+    from oai_usage.cli.plot import draw
+    from oai_usage.cli.report_run import build_report
+
+    argv = ["--sandbox", "report", "--since", "14d"]
+    report = build_report(build_parser(argv).parse_args(argv), NOW)
+    fig = draw(report)
+    try:
+        legends = [[t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes]
+    finally:
+        plt.close(fig)
+    assert "Research sandbox" in legends[0] and not any(t.startswith("proj_") for t in legends[0])
+    assert "organization spend limit $50,000" in legends[1]
+
+
+def test_export_tables_show_names_and_csv_gains_name_columns_with_names(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--sandbox", "usage", "completions", "--start", "1d", "--group-by", "project_id,api_key_id,user_id"]
+    code, table, _ = cli(capsys, *argv)
+    assert code == 0 and "Research sandbox" in table and "@example.com" in table
+    code, ids, _ = cli(capsys, *argv, "--ids")
+    assert code == 0 and "proj_2LZiWo9txM4qTZ1c" in ids and "Research sandbox" not in ids
+    code, plain, _ = cli(capsys, *argv, "--format", "csv")
+    assert "project_name" not in plain.splitlines()[0]
+    code, out, _ = cli(capsys, *argv, "--format", "csv", "--names")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    header = out.splitlines()[0].split(",")
+    assert header.index("project_name") == header.index("project_id") + 1
+    assert header.index("api_key_name") == header.index("api_key_id") + 1
+    assert header.index("user_email") == header.index("user_id") + 1
+    assert all(r["project_name"] for r in rows) and all(r["user_email"].endswith("@example.com") for r in rows)
+
+
+# --- the listing commands, in every format ------------------------------------------------------------------------
+
+LISTINGS = {
+    "projects": ("id", "Research sandbox"),
+    "users": ("email", "@example.com"),
+    "keys": ("redacted_value", "sk-proj-"),
+    "limits": ("amount", "organization"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "jsonl"])
+@pytest.mark.parametrize("command", list(LISTINGS))
+def test_each_listing_command_in_each_format(command: str, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "--sandbox", command, "--format", fmt)
+    assert (code, err) == (0, "")
+    column, sample = LISTINGS[command]
+    assert sample in out
+    if fmt == "csv":
+        rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(out)))
+    elif fmt == "json":
+        rows = json.loads(out)
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in out.splitlines()]
+    else:
+        assert "total" not in out  # a listing has no totals row
+        return
+    assert rows and all(column in row for row in rows)
+
+
+def test_projects_lists_archived_ones_and_limits_are_dollars(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = cli(capsys, "--sandbox", "projects", "--format", "json")
+    assert {p["status"] for p in json.loads(out)} == {"active", "archived"}
+    _, out, _ = cli(capsys, "--sandbox", "limits", "--format", "json")
+    org = next(r for r in json.loads(out) if r["scope"] == "organization" and r["kind"] == "limit")
+    assert org["amount"] == 50000.0 and org["currency"] == "USD"
+
+
+def test_keys_never_show_more_than_the_redacted_value(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = cli(capsys, "--sandbox", "keys", "--format", "json")
+    keys = json.loads(out)
+    assert {k["kind"] for k in keys} == {"project", "admin"}
+    assert {k["owner_type"] for k in keys if k["kind"] == "project"} == {"user", "service_account"}
+    assert all("..." in k["redacted_value"] for k in keys)
+
+
+def test_completion_scripts_offer_the_new_commands_and_options(capsys: pytest.CaptureFixture[str]) -> None:
+    for shell in ("bash", "zsh", "fish"):
+        code, script, _ = cli(capsys, "completion", shell)
+        assert code == 0
+        for word in ("projects", "users", "keys", "limits", "project-ids", "ids", "names"):
+            assert word in script, (shell, word)
+    code, bash, _ = cli(capsys, "completion", "bash")
+    assert "--project-ids" in bash and "--no-limits" in bash
+
+
+# --- a key that may not read the lists ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restricted_url() -> Iterator[str]:
+    forbidden = ("listProjects", "listUsers", "listProjectApiKeys", "listAdminApiKeys",
+                 "listProjectServiceAccounts", "getOrganizationSpendLimit")  # fmt: skip
+    with serve_in_thread(SandboxConfig(now=int(NOW.timestamp()), forbidden_operations=forbidden)) as url:
+        yield url
+
+
+def test_a_restricted_key_gives_ids_and_one_warning_never_a_failed_report(
+    restricted_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-restricted")
+    caplog.set_level(logging.WARNING)
+    code, out, _ = cli(capsys, "--base-url", restricted_url, "report", "--since", "7d")
+    assert code == 0
+    assert "proj_2LZiWo9txM4qTZ1c" in out and "Research sandbox" not in out
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "(403)" in warnings[0] and "IDs are shown" in warnings[0]
+    assert "spend limit is not readable with this key (403)" in " ".join(out.split())
+
+
+# --- names are free text: never markup, never mathtext ------------------------------------------------------------
+
+
+def test_a_name_that_looks_like_markup_is_shown_as_written() -> None:
+    from oai_usage.cli import output
+
+    buffer = io.StringIO()
+    output.write_table([{"project": "Ops [/bold] [red]team"}], buffer, ("project",), title="Projects", totals_row=False)
+    assert "Ops [/bold] [red]team" in buffer.getvalue()
+
+
+def test_a_dollar_in_a_project_name_is_a_dollar_in_the_legend() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+    from oai_usage.cli.plot import chart_bytes, draw
+    from oai_usage.cli.report import Report
+
+    day = date(2026, 11, 20)
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    report = Report(
+        start=start, end=datetime(2026, 11, 21, tzinfo=UTC), previous_start=datetime(2026, 11, 19, tzinfo=UTC)
+    )
+    report.spend["usd"] = 5.0
+    report.daily_spend_by_project = {"usd": {day: {"proj_a": 5.0}}}
+    report.names = {"proj_a": r"Save $\frac{$ now"}  # broken mathtext: drawing would fail if read as math
+    assert chart_bytes(report, "png")[:4] == b"\x89PNG"
+    fig = draw(report)
+    try:
+        assert fig.axes[0].get_legend().get_texts()[0].get_text() == r"Save \$\frac{\$ now"
+    finally:
+        plt.close(fig)
+
+
+def test_a_name_two_projects_share_asks_for_the_id() -> None:
+    from oai_usage import Directory, ProjectInfo, ValidationError
+    from oai_usage.cli.organization import resolve_project_ids
+
+    directory = Directory(projects={"proj_a": ProjectInfo("proj_a", "Ops", "active"),
+                                    "proj_b": ProjectInfo("proj_b", "ops", "archived")})  # fmt: skip
+    with pytest.raises(ValidationError, match=r"2 projects are named 'Ops' \(proj_a, proj_b\)"):
+        resolve_project_ids(directory, ["Ops"])
+    assert resolve_project_ids(directory, ["proj_b", "proj_a", "proj_b"]) == ["proj_b", "proj_a"]
