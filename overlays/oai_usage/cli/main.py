@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 from .. import __version__, errors
 from ..timeparse import iso_datetime
 from . import dates, output, paths
+from .endpoint_names import USAGE_ENDPOINTS  # generated from the registry by tools/gen_methods.py
 
 log = logging.getLogger("oai_usage.cli")
 
@@ -38,12 +39,6 @@ LISTINGS = {
     "keys": "list every project's API keys (owner, redacted value, last use) and the admin keys",
     "limits": "list the spend limits and alerts of the organization and its projects, in dollars",
 }
-# The usage endpoints, spelled out so that building the parser needs no registry (and so no httpx or
-# generated models); tests/overlay/cli/test_main.py checks it against the registry.
-USAGE_ENDPOINTS = (
-    "completions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
-    "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls", "decisions",
-)  # fmt: skip
 # List filters whose values may contain commas (costs line items are named like "gpt-image-1, 1024x1792"):
 # each flag is one value, never split.
 UNSPLIT_LISTS = frozenset({"line_items"})

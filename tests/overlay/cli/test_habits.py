@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from oai_usage._version import __version__
-from oai_usage.cli import fetch, main
+from oai_usage.cli import endpoint_names, fetch
 from oai_usage.cli.main import run
 from oai_usage.cli.output import write_table
 
@@ -43,7 +43,7 @@ def test_version_comes_from_the_one_version_source() -> None:
 
 
 def test_the_endpoint_list_of_the_parser_is_the_registry() -> None:
-    assert main.USAGE_ENDPOINTS == fetch.USAGE_ENDPOINTS
+    assert endpoint_names.USAGE_ENDPOINTS == fetch.USAGE_ENDPOINTS
 
 
 # Completion
@@ -113,7 +113,7 @@ def test_zsh_offers_the_endpoints_after_usage(tmp_path: Path) -> None:
     program = f"source {script}; setopt ksharrays; COMP_WORDS=(oai-usage usage comp); COMP_CWORD=2; _oai_usage; "
     program += 'print -l -- "${COMPREPLY[@]}"'
     done = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=30, check=True)
-    assert done.stdout.split() == list(main.USAGE_ENDPOINTS)
+    assert done.stdout.split() == list(endpoint_names.USAGE_ENDPOINTS)
 
 
 # Repeatable list options
