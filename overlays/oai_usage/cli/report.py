@@ -26,6 +26,12 @@ VOLUME_SOURCE = "GET /v1/organization/usage/{completions,embeddings} (bucket_wid
 VOLUME_SOURCE_HOURLY = "GET /v1/organization/usage/{completions,embeddings} (bucket_width=1h, group_by=model)"
 
 
+WAREHOUSE_LIMITS_NOTE = (
+    "Spend limits are live data and are not kept in the warehouse: run the report without --db to see the month "
+    "to date against them."
+)
+
+
 @dataclass
 class ModelVolume:
     """Tokens and requests of one model over the period."""
@@ -74,6 +80,7 @@ class Report:
     show_names: bool = True  # tables, legends and the page name projects (--ids: IDs)
     project_filter: list[str] = field(default_factory=list)  # --project-ids, as IDs
     limits: LimitStatus | None = None  # month to date against the spend limits (None: not asked or --db)
+    notes: list[str] = field(default_factory=list)  # what the source adds to the caveats (e.g. --db: no limits)
 
     def __post_init__(self) -> None:
         if self.previous_end is None:
@@ -213,7 +220,7 @@ class Report:
                          "organization compare with its whole spend).")  # fmt: skip
         if self.limits is not None:
             lines += self.limits.caveats()
-        return lines
+        return lines + self.notes
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (dates as ISO strings, money per currency)."""

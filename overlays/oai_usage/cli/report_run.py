@@ -12,6 +12,7 @@ from . import dates
 from .report import (
     VOLUME_ENDPOINTS,
     VOLUME_SOURCE_HOURLY,
+    WAREHOUSE_LIMITS_NOTE,
     Report,
     add_costs,
     add_previous_spend,
@@ -143,6 +144,7 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
         with report_source(args) as (source, data_now):
             report = build_report(args, data_now, rows=source)
             name_report(report, source, args)  # names as of the last sync; no limits (live data)
+            report.notes.append(WAREHOUSE_LIMITS_NOTE)
     else:
         report = build_report(args, now)
     if args.plot:

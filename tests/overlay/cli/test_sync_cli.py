@@ -40,6 +40,7 @@ def test_report_from_the_warehouse_equals_the_live_report(
     synced: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
 ) -> None:
     from oai_usage.cli.limits import METHOD
+    from oai_usage.cli.report import WAREHOUSE_LIMITS_NOTE
 
     code, live_text, _ = _stdout(capsys, ["--sandbox", "report", "--format", "json", *extra], HOUR_NOW)
     assert code == 0
@@ -48,11 +49,13 @@ def test_report_from_the_warehouse_equals_the_live_report(
     assert (code, err) == (0, "")
     live, stored = json.loads(live_text), json.loads(stored_text)
     # Spend limits are live data (the limit the API holds now against today's spend): report --db leaves them out,
-    # as `report --no-limits` does (README). Their caveats come last in the live report; all else is equal.
+    # as `report --no-limits` does (README), and says so last. Their caveats come last in the live report; all else
+    # is equal.
     assert live["limits"] is not None and stored["limits"] is None
-    kept = len(stored["caveats"])
+    assert stored["caveats"][-1] == WAREHOUSE_LIMITS_NOTE
+    kept = len(stored["caveats"]) - 1
     assert live["caveats"][kept] == METHOD
-    assert stored == {**live, "limits": None, "caveats": live["caveats"][:kept]}
+    assert stored == {**live, "limits": None, "caveats": [*live["caveats"][:kept], WAREHOUSE_LIMITS_NOTE]}
     assert stored["spend"]["total"]["usd"] > 0
     names = set(stored["project_names"].values())
     assert "" not in names and len(names) > 1  # every project with spend named, from the warehouse
