@@ -248,7 +248,12 @@ def _limit_or_none(
                 return None
             raise error
         assert reply is not None
-        return parse_spend_limit(reply.body, project_id, reply.request_id)
+        limit = parse_spend_limit(reply.body, project_id, reply.request_id)
+        # The reference's only sample of "no limit" is a 200 with a zero threshold that is not enforced: read it as
+        # no limit (a $0 cap would make every projection "over the limit"). A zero cap being enforced is a limit.
+        if limit.cents == 0 and limit.enforcement == "inactive":
+            return None
+        return limit
 
     return request, answer
 

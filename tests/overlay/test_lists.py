@@ -151,6 +151,17 @@ def test_no_project_limit_is_none_not_an_error(client: UsageClient, httpx_mock: 
     assert client.project_spend_limit("proj_1") is None
 
 
+def test_a_zero_threshold_not_enforced_is_no_limit(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url=f"{BASE}/organization/spend_limit", json={**LIMIT_BODY, "threshold_amount": 0})
+    assert client.spend_limit() is None
+
+
+def test_a_zero_threshold_being_enforced_is_a_limit(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    body = {**LIMIT_BODY, "threshold_amount": 0, "enforcement": {"status": "enforcing"}}
+    httpx_mock.add_response(url=f"{BASE}/organization/spend_limit", json=body)
+    assert client.spend_limit() == SpendLimit(Decimal(0), "USD", "month", "enforcing")
+
+
 def test_an_unknown_project_is_still_a_not_found_error(client: UsageClient, httpx_mock: HTTPXMock) -> None:
     from oai_usage import NotFoundError
 
