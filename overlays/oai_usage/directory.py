@@ -18,12 +18,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BadRequestError, PermissionDeniedError
+from .redaction import redact_secrets
 
 __all__ = ["NAME_COLUMNS", "ApiKeyInfo", "Directory", "ProjectInfo", "UserInfo", "abuild", "build"]
 
@@ -105,8 +107,10 @@ class Directory:
         if text in self.projects:
             return text
         wanted = text.strip().casefold()
+        if not wanted:
+            return None  # a blank text names nothing (not a nameless project)
         for info in self.projects.values():
-            if info.name.casefold() == wanted:
+            if info.name.strip().casefold() == wanted:
                 return info.id
         return None
 
@@ -153,12 +157,18 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _name(value: object) -> str:
+    """A name or e-mail as kept: free text from the server, so a live secret echoed in it is masked (the admin key
+    never reaches a repr, a log line or a report through a name)."""
+    return redact_secrets(value) if isinstance(value, str) else ""
+
+
 def _project(item: Mapping[str, Any]) -> ProjectInfo:
-    return ProjectInfo(_text(item.get("id")), _text(item.get("name")), _text(item.get("status")) or "active")
+    return ProjectInfo(_text(item.get("id")), _name(item.get("name")), _text(item.get("status")) or "active")
 
 
 def _user(item: Mapping[str, Any]) -> UserInfo:
-    return UserInfo(_text(item.get("id")), _text(item.get("email")), _text(item.get("name")))
+    return UserInfo(_text(item.get("id")), _name(item.get("email")), _name(item.get("name")))
 
 
 def _key(item: Mapping[str, Any], project_id: str | None) -> ApiKeyInfo:
@@ -167,8 +177,8 @@ def _key(item: Mapping[str, Any], project_id: str | None) -> ApiKeyInfo:
     kind = _text(owner.get("type"))
     who: Any = owner.get(kind) if kind in ("user", "service_account") else None
     who = who if isinstance(who, dict) else owner  # admin keys: the owner's fields are inline
-    owner_name = _text(who.get("email")) or _text(who.get("name"))
-    return ApiKeyInfo(_text(item.get("id")), _text(item.get("name")), project_id, kind, owner_name)
+    owner_name = _name(who.get("email")) or _name(who.get("name"))
+    return ApiKeyInfo(_text(item.get("id")), _name(item.get("name")), project_id, kind, owner_name)
 
 
 @dataclass
@@ -179,6 +189,7 @@ class _Parts:
     keys: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     accounts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
+    failed: threading.Event = field(default_factory=threading.Event)  # set on the first failure: ask no more lists
 
 
 def _assemble(parts: _Parts) -> Directory:
@@ -205,7 +216,10 @@ def _assemble(parts: _Parts) -> Directory:
 
 
 def _guard(parts: _Parts, label: str, call: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Every item of one list; [] when the key may not read it (403, noted) or the project is archived (400)."""
+    """Every item of one list; [] when the key may not read it (403, noted) or the project is archived (400).
+    Once a list has failed, the others are not asked for ([]: the directory fails with that first error)."""
+    if parts.failed.is_set():
+        return []
     try:
         return call()
     except PermissionDeniedError:
@@ -214,6 +228,10 @@ def _guard(parts: _Parts, label: str, call: Callable[[], list[dict[str, Any]]]) 
     except BadRequestError:
         if label in ("project API keys", "project service accounts"):
             return []  # an archived project's lists answer 400: nothing to name there
+        parts.failed.set()
+        raise
+    except BaseException:
+        parts.failed.set()
         raise
 
 
@@ -248,6 +266,15 @@ def build(fetch: ListFetch, *, concurrency: int = 8) -> Directory:
             for pid in ids
             if pid not in archived
         }
+        # The first failure (after its retries) fails the directory: the lists not yet asked for are cancelled, not
+        # sent (a server failing every list would otherwise be asked once per project, retries included).
+        pending = [*top.values(), *keys.values(), *accounts.values()]
+        done, _ = wait(pending, return_when=FIRST_EXCEPTION)
+        failed = next((f for f in pending if f in done and f.exception() is not None), None)
+        if failed is not None:
+            for future in pending:
+                future.cancel()
+            failed.result()  # raises the failure
         parts.users = top["users"].result()
         parts.admin_keys = top["admin"].result()
         parts.keys = {pid: future.result() for pid, future in keys.items()}
@@ -258,15 +285,37 @@ def build(fetch: ListFetch, *, concurrency: int = 8) -> Directory:
 AsyncListFetch = Callable[..., Awaitable[list[dict[str, Any]]]]
 
 
-async def _aguard(parts: _Parts, label: str, call: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+async def _aguard(
+    parts: _Parts, label: str, call: Callable[[], Awaitable[list[dict[str, Any]]]]
+) -> list[dict[str, Any]]:
+    """As `_guard`, for the async builder."""
+    if parts.failed.is_set():
+        return []
     try:
-        return await call
+        return await call()
     except PermissionDeniedError:
         parts.refused.append(label)
         return []
     except BadRequestError:
         if label in ("project API keys", "project service accounts"):
             return []
+        parts.failed.set()
+        raise
+    except BaseException:
+        parts.failed.set()
+        raise
+
+
+async def _all_or_none(*calls: Awaitable[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """Every call's answer, in order; on the first failure the others are cancelled (not left running, still
+    sending requests) and the failure is raised."""
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         raise
 
 
@@ -277,9 +326,9 @@ async def abuild(fetch: AsyncListFetch, *, concurrency: int = 8) -> Directory:
 
     async def limited(label: str, name: str, **params: Any) -> list[dict[str, Any]]:
         async with gate:
-            return await _aguard(parts, label, fetch(name, **params))
+            return await _aguard(parts, label, functools.partial(fetch, name, **params))
 
-    parts.projects, parts.users, parts.admin_keys = await asyncio.gather(
+    parts.projects, parts.users, parts.admin_keys = await _all_or_none(
         limited("projects", "projects", include_archived=True),
         limited("users", "users"),
         limited("admin API keys", "admin_api_keys"),
@@ -287,10 +336,10 @@ async def abuild(fetch: AsyncListFetch, *, concurrency: int = 8) -> Directory:
     ids = [_text(p.get("id")) for p in parts.projects if _text(p.get("id"))]
     archived = {_text(p.get("id")) for p in parts.projects if p.get("status") == "archived"}
     live = [pid for pid in ids if pid not in archived]
-    key_lists = await asyncio.gather(
+    key_lists = await _all_or_none(
         *(limited("project API keys", "project_api_keys", project_id=pid, owner_project_access="any") for pid in ids)
     )
-    account_lists = await asyncio.gather(
+    account_lists = await _all_or_none(
         *(limited("project service accounts", "project_service_accounts", project_id=pid) for pid in live)
     )
     parts.keys = dict(zip(ids, key_lists, strict=True))

@@ -3,8 +3,10 @@ warning, names go next to the IDs in rows and DataFrames, and the directory is f
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from oai_usage import AsyncUsageClient, Directory, ProjectInfo, UsageClient
@@ -123,3 +125,78 @@ async def test_async_directory_matches_the_sync_one() -> None:
         got = await aclient.directory()
         assert await aclient.directory() is got
     assert got.projects == expected.projects and got.api_keys == expected.api_keys and got.users == expected.users
+
+
+def test_an_empty_or_blank_text_names_no_project_even_a_nameless_one() -> None:
+    directory = Directory(projects={"proj_a": ProjectInfo("proj_a", "", "active")})
+    assert directory.project_id_for("") is None
+    assert directory.project_id_for("   ") is None
+
+
+def test_a_name_the_server_padded_with_spaces_is_still_found() -> None:
+    directory = Directory(projects={"proj_a": ProjectInfo("proj_a", " Research ", "active")})
+    assert directory.project_id_for("research") == "proj_a"
+
+
+def test_a_name_a_server_echoes_the_admin_key_in_is_masked_even_in_the_directorys_repr(
+    clean_env: pytest.MonkeyPatch, httpx_mock: Any
+) -> None:
+    import httpx
+
+    key = "sk-admin-test-echoed-0123456789abcdef"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        data: list[dict[str, Any]] = []
+        if request.url.path.endswith("/organization/projects"):
+            data = [{"id": "proj_a", "object": "organization.project", "name": f"Ops {key}", "status": "active"}]
+        elif request.url.path.endswith("/organization/users"):
+            data = [{"id": "user_a", "object": "organization.user", "name": key, "email": f"{key}@example.com"}]
+        last = data[-1]["id"] if data else None
+        return httpx.Response(200, json={"object": "list", "data": data, "last_id": last, "has_more": False})
+
+    httpx_mock.add_callback(answer, is_reusable=True)
+    with UsageClient(key) as client:
+        directory = client.directory()
+    assert directory.project_name("proj_a") == "Ops sk-admin-***"
+    assert directory.user_email("user_a") == "sk-admin-***@example.com"
+    assert key not in repr(directory)
+
+
+def _failing_fetch(calls: list[str], projects: int) -> Any:
+    from oai_usage import ServerError
+
+    def fetch(name: str, **params: Any) -> list[dict[str, Any]]:
+        calls.append(name)
+        if name == "projects":
+            return [{"id": f"proj_{i}", "name": f"P{i}", "status": "active"} for i in range(projects)]
+        if name in ("project_api_keys", "project_service_accounts"):
+            raise ServerError("HTTP 500: the server failed", status_code=500)
+        return []
+
+    return fetch
+
+
+def test_a_failing_per_project_list_stops_the_build_instead_of_asking_every_other_project() -> None:
+    from oai_usage import ServerError
+    from oai_usage.directory import build
+
+    calls: list[str] = []
+    with pytest.raises(ServerError):
+        build(_failing_fetch(calls, projects=400), concurrency=4)
+    assert calls.count("project_api_keys") + calls.count("project_service_accounts") < 50
+
+
+async def test_a_failing_per_project_list_stops_the_async_build_too() -> None:
+    from oai_usage import ServerError
+    from oai_usage.directory import abuild
+
+    calls: list[str] = []
+    fetch = _failing_fetch(calls, projects=400)
+
+    async def afetch(name: str, **params: Any) -> list[dict[str, Any]]:
+        return fetch(name, **params)  # type: ignore[no-any-return]
+
+    with pytest.raises(ServerError):
+        await abuild(afetch, concurrency=4)
+    await asyncio.sleep(0)
+    assert calls.count("project_api_keys") + calls.count("project_service_accounts") < 50

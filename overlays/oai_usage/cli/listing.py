@@ -7,14 +7,19 @@ people, CSV/JSON/JSONL for pipelines. Money is in dollars (the API's integer cen
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from .. import Directory, PermissionDeniedError, UsageClient
+from .. import BadRequestError, Directory, PermissionDeniedError, ProjectInfo, SpendLimit, UsageClient
 
 log = logging.getLogger("oai_usage.cli")
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 COLUMNS = {
     "projects": ("id", "name", "status", "created_at", "archived_at"),
@@ -37,9 +42,14 @@ TITLES = {"projects": "Projects", "users": "Users", "keys": "API keys", "limits"
 
 
 def _when(value: object) -> datetime | None:
+    """A Unix time as a UTC datetime; None when absent, not a whole number, or outside the calendar (a broken
+    server's time never stops a listing)."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return datetime.fromtimestamp(value, UTC)
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _text(value: object) -> str:
@@ -78,13 +88,31 @@ def _owner(item: dict[str, Any]) -> tuple[str, str]:
     return kind, _text(who.get("email")) or _text(who.get("name"))
 
 
+def side_by_side(client: UsageClient, read: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`read` of each item, at most `client.max_concurrency` at once, answers in the items' order (one GET per
+    project, as the report's limits and the directory do: an organization of thousands of projects lists in
+    minutes, not an hour). The first error is raised."""
+    with ThreadPoolExecutor(max_workers=max(1, client.max_concurrency), thread_name_prefix="oai_usage_list") as pool:
+        return list(pool.map(read, items))
+
+
 def key_rows(client: UsageClient, directory: Directory) -> Iterator[dict[str, Any]]:
-    for project in directory.projects.values():
+    """Every project's API keys (archived projects' too), then the admin keys. A list the key may not read (403) is
+    left out with one warning; so is an archived project's list when it answers 400."""
+    refused: list[str] = []
+
+    def read(project: ProjectInfo) -> list[dict[str, Any]]:
         try:
-            keys = client.project_api_keys(project.id, owner_project_access="any").to_list()
+            return client.project_api_keys(project.id, owner_project_access="any").to_list()
         except PermissionDeniedError:
-            log.warning("the admin key may not read project API keys (403): none are listed")
-            break
+            refused.append("project API keys")
+        except BadRequestError:
+            if project.status != "archived":
+                raise
+        return []
+
+    projects = list(directory.projects.values())
+    for project, keys in zip(projects, side_by_side(client, read, projects), strict=True):
         for item in keys:
             kind, owner = _owner(item)
             yield {
@@ -99,6 +127,8 @@ def key_rows(client: UsageClient, directory: Directory) -> Iterator[dict[str, An
                 "created_at": _when(item.get("created_at")),
                 "last_used_at": _when(item.get("last_used_at")),
             }
+    if refused:
+        log.warning("the admin key may not read project API keys (403): those are not listed")
     try:
         admin = client.admin_api_keys().to_list()
     except PermissionDeniedError:
@@ -134,36 +164,53 @@ def _alert_row(item: dict[str, Any], scope: str, project_id: str | None, project
     }
 
 
-def limit_rows(client: UsageClient, directory: Directory) -> Iterator[dict[str, Any]]:
-    limit = client.spend_limit()
-    yield {
-        "scope": "organization",
-        "project_id": None,
-        "project_name": None,
+def _limit_row(scope: str, project_id: str | None, project_name: str | None, found: object) -> dict[str, Any]:
+    limit = found if isinstance(found, SpendLimit) else None
+    status = limit.enforcement if limit else "not readable (403)" if found is _REFUSED else "not set"
+    return {
+        "scope": scope,
+        "project_id": project_id,
+        "project_name": project_name,
         "kind": "limit",
         "amount": float(limit.amount) if limit else None,
         "currency": limit.currency if limit else "",
         "interval": limit.interval if limit else "",
-        "status": limit.enforcement if limit else "not set",
+        "status": status,
     }
-    for alert in client.spend_alerts():
+
+
+_REFUSED = object()  # a read the key may not make (403)
+
+
+def limit_rows(client: UsageClient, directory: Directory) -> Iterator[dict[str, Any]]:
+    """The organization's limit and alerts, then each active project's. A read the key may not make (403) is a
+    row saying so (limits) or left out (alerts), with ONE warning for the whole listing, never a failed listing."""
+    refused: list[str] = []
+
+    def read(call: Callable[[], Any], what: str) -> Any:
+        try:
+            return call()
+        except PermissionDeniedError:
+            refused.append(what)
+            return _REFUSED
+
+    yield _limit_row("organization", None, None, read(client.spend_limit, "the organization's spend limit"))
+    alerts = read(lambda: client.spend_alerts().to_list(), "the organization's spend alerts")
+    for alert in alerts if isinstance(alerts, list) else []:
         yield _alert_row(alert, "organization", None, None)
-    for project in directory.projects.values():
-        if project.status == "archived":
-            continue
-        found = client.project_spend_limit(project.id)
-        yield {
-            "scope": "project",
-            "project_id": project.id,
-            "project_name": project.name,
-            "kind": "limit",
-            "amount": float(found.amount) if found else None,
-            "currency": found.currency if found else "",
-            "interval": found.interval if found else "",
-            "status": found.enforcement if found else "not set",
-        }
-        for alert in client.project_spend_alerts(project.id):
+    projects = [p for p in directory.projects.values() if p.status != "archived"]
+
+    def per_project(project: ProjectInfo) -> tuple[Any, Any]:
+        found = read(functools.partial(client.project_spend_limit, project.id), "projects' spend limits")
+        alerts = read(client.project_spend_alerts(project.id).to_list, "projects' spend alerts")
+        return found, alerts
+
+    for project, (found, alerts) in zip(projects, side_by_side(client, per_project, projects), strict=True):
+        yield _limit_row("project", project.id, project.name, found)
+        for alert in alerts if isinstance(alerts, list) else []:
             yield _alert_row(alert, "project", project.id, project.name)
+    if refused:
+        log.warning("the admin key may not read %s (403): left out", ", ".join(dict.fromkeys(refused)))
 
 
 def rows_for(command: str, client: UsageClient) -> Iterator[dict[str, Any]]:
@@ -172,7 +219,9 @@ def rows_for(command: str, client: UsageClient) -> Iterator[dict[str, Any]]:
         return project_rows(client)
     if command == "users":
         return user_rows(client)
-    directory = client.directory()
+    from .organization import safe_directory
+
+    directory = safe_directory(client.directory())
     return key_rows(client, directory) if command == "keys" else limit_rows(client, directory)
 
 
@@ -185,7 +234,8 @@ def run_listing(args: argparse.Namespace, now: datetime) -> int:
 
         check_target(args.output, "-o")
     with fetch.open_client(args, now) as client:
-        rows = list(rows_for(args.command, client))
+        # Names and e-mails are server text: a server that echoes the admin key in one never gets it printed.
+        rows = [output.redacted(row) for row in rows_for(args.command, client)]
         with output.open_output(args.output) as out:
             output.write_rows(args.format, rows, out, COLUMNS[args.command], title=TITLES[args.command], totals=False)
     return 0

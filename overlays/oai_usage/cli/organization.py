@@ -10,23 +10,50 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError
 from . import limits as lim
+from .output import redact_secrets, visible
 
 log = logging.getLogger("oai_usage.cli")
 
 ID_COLUMNS = {"project_id": "project", "api_key_id": "api_key", "user_id": "user"}
 """An ID column and the column a table shows in its place (the name, or the ID when no list knows it)."""
+SHOWN_NAMES = 20  # the most project names an error line lists
 NAME_COLUMNS = {"project_id": "project_name", "api_key_id": "api_key_name", "user_id": "user_email"}
 
 
+def safe_name(text: str) -> str:
+    """A name or e-mail from the server as the CLI shows it everywhere (tables, report, chart, exports): the admin
+    key masked, control characters and bidi overrides written as escapes, never sent to a terminal."""
+    return visible(redact_secrets(text))
+
+
+def safe_directory(directory: Directory) -> Directory:
+    """The directory with every name, e-mail and owner passed through `safe_name`."""
+    return replace(
+        directory,
+        projects={k: replace(p, name=safe_name(p.name)) for k, p in directory.projects.items()},
+        api_keys={
+            k: replace(a, name=safe_name(a.name), owner_name=safe_name(a.owner_name))
+            for k, a in directory.api_keys.items()
+        },
+        users={k: replace(u, email=safe_name(u.email), name=safe_name(u.name)) for k, u in directory.users.items()},
+        service_accounts={
+            k: replace(u, email=safe_name(u.email), name=safe_name(u.name))
+            for k, u in directory.service_accounts.items()
+        },
+    )
+
+
 def load_directory(client: UsageClient) -> Directory | None:
-    """The client's directory, or None (with one warning line) when it cannot be fetched at all."""
+    """The client's directory with safe names (`safe_directory`), or None (with one warning line) when it cannot be
+    fetched at all."""
     try:
-        return client.directory()
+        return safe_directory(client.directory())
     except OaiUsageError as exc:
         log.warning("names are not available (%s); IDs are shown", str(exc).splitlines()[0])
         return None
@@ -39,7 +66,8 @@ def resolve_project_ids(directory: Directory | None, given: Sequence[str], optio
     for text in given:
         found = directory.project_id_for(text) if directory is not None else None
         if directory is not None and found is not None and found != text:
-            same = sorted(p.id for p in directory.projects.values() if p.name.casefold() == text.strip().casefold())
+            same = sorted(p.id for p in directory.projects.values()
+                          if p.name.strip().casefold() == text.strip().casefold())  # fmt: skip
             if len(same) > 1:
                 raise ValidationError(f"{option}: {len(same)} projects are named {text!r} ({', '.join(same)}); "
                                       "give the ID of the one you mean", param=option)  # fmt: skip
@@ -52,7 +80,10 @@ def resolve_project_ids(directory: Directory | None, given: Sequence[str], optio
                     "(the project list is not readable); give IDs (proj_...)",
                     param=option,
                 )
-            allowed = ", ".join(sorted(p.name for p in directory.projects.values() if p.name))
+            names = sorted(p.name for p in directory.projects.values() if p.name)
+            allowed = ", ".join(names[:SHOWN_NAMES])  # one line, even for an organization of thousands of projects
+            if len(names) > SHOWN_NAMES:
+                allowed += f", ... ({len(names) - SHOWN_NAMES} more: `oai-usage projects` lists them)"
             raise ValidationError(
                 f"{option}: no project is named {text!r}; allowed: {allowed} (or an ID)", param=option
             )
@@ -156,6 +187,15 @@ def _fill_limits(
     with ThreadPoolExecutor(max_workers=max(1, client.max_concurrency), thread_name_prefix="oai_usage_limits") as pool:
         answers = list(pool.map(read, [p.id for p in projects]))
     project_limits = [(p, a) for p, a in zip(projects, answers, strict=True) if isinstance(a, SpendLimit)]
+    # Spend is summed in the report's currency: a limit in another one is never compared with it (left out, noted).
+    other = sorted({a.currency for a in [org_limit, *(a for _, a in project_limits)]
+                    if a is not None and a.currency.lower() != status.currency})  # fmt: skip
+    if other:
+        status.notes.append(f"Spend limits in {', '.join(map(safe_name, other))} are left out: spend is summed in "
+                            f"{status.currency.upper()}.")  # fmt: skip
+        if org_limit is not None and org_limit.currency.lower() != status.currency:
+            org_limit = None
+        project_limits = [(p, a) for p, a in project_limits if a.currency.lower() == status.currency]
     refused = any(isinstance(a, PermissionDeniedError) for a in answers)
     if refused:
         status.notes.append("Some projects' spend limits are not readable with this key (403): they are left out.")

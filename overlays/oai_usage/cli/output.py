@@ -13,10 +13,37 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from .. import OaiUsageError
 from ..timeparse import iso_datetime
 from . import paths
 
 FORMATS = ("table", "csv", "json", "jsonl")
+
+
+# C0 and C1 controls (ESC starts terminal escape sequences, CR overwrites a line) and the bidirectional overrides that
+# reorder what is shown ("Trojan source"): a table for a terminal shows them as \x1b / \u202e, never sends them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` for a terminal: control characters and bidi overrides written as escapes (server text is free text)."""
+    return _CONTROL.sub(_shown, text)
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with the live admin key masked, in any encoding: the library's own redaction through its public API
+    (an OaiUsageError masks every live secret in its text when it is built)."""
+    return str(OaiUsageError(text)) if text else text
+
+
+def redacted(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row whose strings never carry a live secret (the admin key a server echoes in a name is masked)."""
+    return {key: redact_secrets(value) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def plain(value: Any) -> Any:
@@ -177,11 +204,11 @@ def write_table(
     for name in shown:
         numeric = _numeric(materialised, name)
         header = "bucket (UTC)" if name == "bucket_start" else name
-        table.add_column(escape(header), justify="right" if numeric else "left", no_wrap=True)
+        table.add_column(escape(visible(header)), justify="right" if numeric else "left", no_wrap=True)
     last = len(materialised) - 1
     for index, row in enumerate(materialised):
         # Values come from the API (project and key names are free text): never read as rich markup.
-        cells = [escape(_table_cell(row.get(name), money=name in MONEY)) for name in shown]
+        cells = [escape(visible(_table_cell(row.get(name), money=name in MONEY))) for name in shown]
         table.add_row(*cells, end_section=index == last)  # a rule between the rows and the totals
     for label, values in sums:
         cells = [label] + [

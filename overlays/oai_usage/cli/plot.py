@@ -58,8 +58,13 @@ def _tick_positions(count: int, most: int = 16) -> list[int]:
     return ticks
 
 
+LEGEND_CHARS = 48  # a longer name (free text) is cut with "…": a legend wider than the figure would crowd out the bars
+
+
 def _literal(text: str) -> str:
     """A legend label shown as written: a `$` in a name (free text from the API) would start matplotlib's mathtext."""
+    if len(text) > LEGEND_CHARS:
+        text = text[: LEGEND_CHARS - 1] + "…"
     return text.replace("$", r"\$")
 
 

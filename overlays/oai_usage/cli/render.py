@@ -156,6 +156,8 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
     from rich.markup import escape
     from rich.table import Table
 
+    from .output import visible
+
     console = Console(file=out, width=None if out.isatty() else 110, highlight=False)
     first, second = headline(report)
     console.print(f"[bold]{escape(first)}[/bold]")
@@ -167,7 +169,7 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
         if section.bars:
             table.add_column("", justify="left")
         for index, row in enumerate(section.rows):
-            cells = [escape(cell) for cell in row]
+            cells = [escape(visible(cell)) for cell in row]  # model and line-item names are server text
             if section.bars:
                 cells.append("█" * round(BAR_WIDTH * section.bars[index]))
             table.add_row(*cells)

@@ -6,13 +6,17 @@ DuckDB is imported only here and under `oai_usage.warehouse`, when one of these 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from . import dates
@@ -24,6 +28,19 @@ if TYPE_CHECKING:
     from .report import Report
 
 SANDBOX_ORGANIZATION = "sandbox"
+SANDBOX_DATABASE = "sandbox.duckdb"
+"""`--sandbox sync` and `--sandbox export` without --db use this file beside the default database, not the real one."""
+
+
+def wait_seconds(text: str) -> float:
+    """--wait: a number of seconds, 0 or more (`nan` would wait for ever, a negative number means nothing)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 <= value <= 86400):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 86400")
+    return value
 
 
 def add_db_options(parser: argparse.ArgumentParser, *, profiles: bool = True) -> None:
@@ -31,7 +48,7 @@ def add_db_options(parser: argparse.ArgumentParser, *, profiles: bool = True) ->
     parser.add_argument("--db", metavar="PATH", help="the DuckDB file (default: $XDG_DATA_HOME/oai-usage/usage.duckdb)")
     parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (default: ./oai-usage.toml, then "
                         "$XDG_CONFIG_HOME/oai-usage/oai-usage.toml)")  # fmt: skip
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--wait", type=wait_seconds, default=0.0, metavar="SECONDS",
                         help="wait up to SECONDS for another sync of the database (default: exit at once)")  # fmt: skip
     if profiles:
         parser.add_argument("--profile", metavar="NAME", help="the organization (a profile of oai-usage.toml)")
@@ -59,7 +76,7 @@ def add_report_db_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help="report from this warehouse (oai-usage sync), with no API call: "
                         "figures and names as of the last sync; spend limits are live data, left out")  # fmt: skip
     parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (for --db's default path)")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--wait", type=wait_seconds, default=0.0, metavar="SECONDS",
                         help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
     parser.add_argument("--profile", metavar="NAME", help="with --db: one organization (default: all it holds)")
 
@@ -73,9 +90,16 @@ def _config(args: argparse.Namespace) -> SyncConfig:
 def _database(args: argparse.Namespace, config: SyncConfig, *, must_exist: bool) -> Path:
     from ..warehouse.config import ConfigError, default_database
 
-    path = Path(args.db) if args.db else default_database(config)
+    if args.db:
+        path = Path(os.path.expanduser(args.db))  # as the config's `database`: a cron or systemd line has no shell
+    elif getattr(args, "sandbox", False):  # synthetic figures never land in the real history by default
+        path = default_database().with_name(SANDBOX_DATABASE)
+    else:
+        path = default_database(config)
     if path.is_dir():
         raise ConfigError(f"--db {path}: a directory; give the database file")
+    if path.exists() and not path.is_file():  # a fifo would hang DuckDB's open; /dev/null would get a lock beside it
+        raise ConfigError(f"--db {path}: not a regular file; give the database file")
     if must_exist and not path.is_file():
         raise ConfigError(f"--db {path}: no such database; run oai-usage sync first")
     if not path.parent.is_dir():
@@ -113,15 +137,51 @@ def _since(args: argparse.Namespace, now: datetime) -> datetime | None:
 
 @contextmanager
 def _database_errors(path: Path) -> Iterator[None]:
-    """A DuckDB failure under a command (disk full, I/O error) as one line and exit 1, never a traceback."""
+    """A DuckDB or file-system failure under a command (disk full, I/O error) as one line, exit 1, not a traceback.
+
+    DuckDB runs Python's signal handlers inside a query and swallows what they raise: a Ctrl-C or SIGTERM during a
+    write comes out as RuntimeError("Query interrupted") (the transaction is rolled back). The signal received is
+    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's handler: exit 143)."""
     import duckdb
 
     from ..warehouse import WarehouseError
 
+    received: list[int] = []
+    previous: dict[int, Any] = {}
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        handler = previous.get(signum)
+        if callable(handler):
+            handler(signum, frame)
+        elif signum == signal.SIGINT:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        for wanted in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(wanted)
+            if callable(handler):  # leave an ignored or default (fatal) signal as it is
+                previous[wanted] = handler
+                signal.signal(wanted, note)
     try:
         yield
     except duckdb.Error as exc:
         raise WarehouseError(f"{path}: {str(exc).splitlines()[0]}") from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the export's directories: disk full, permission, a name taken under us
+        raise WarehouseError(f"{exc.filename or path}: {exc.strerror or exc}") from None
+    except RuntimeError as exc:
+        if not received or "interrupted" not in str(exc).lower():
+            raise
+        last = received[-1]
+        on_term = previous.get(signal.SIGTERM)
+        if last == signal.SIGTERM and callable(on_term):
+            on_term(last, None)  # raises the CLI's Terminated
+        raise KeyboardInterrupt from None
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def run_sync(args: argparse.Namespace, now: datetime) -> int:
@@ -164,7 +224,9 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
                 if len(profiles) == 1:
                     raise
                 failed += 1
-                print(f"oai-usage: error: profile {name}: {exc}", file=sys.stderr)
+                said = str(exc)
+                named = said if said.startswith(f"profile {name}: ") else f"profile {name}: {said}"
+                print(f"oai-usage: error: {named}", file=sys.stderr)
                 continue
             named = f", {names.total} names" if names is not None and names.failed is None else ""
             print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched"

@@ -26,6 +26,7 @@ DEFAULT_KEY_VARIABLE = "OPENAI_ADMIN_KEY"
 DEFAULT_PROFILE = "default"
 DEFAULT_SINCE = "30d"
 ALL = "all"
+RESERVED_PROFILE = "sandbox"  # the organization column of `--sandbox sync`: a real profile of that name would mix in
 
 _SPAN = re.compile(r"^(\d+)\s*([mhdw])$")
 _KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
@@ -145,12 +146,22 @@ class SyncConfig:
         return self.profiles[chosen]
 
 
-def parse_span(text: str, setting: str) -> tuple[int, str]:
-    """A span such as `30d`, `2h`, `15m` or `2w` as (amount, unit); ConfigError naming the setting otherwise."""
+MAX_SPAN_SECONDS = 36500 * 86400
+"""100 years: longer than any history the API has, and short enough that date arithmetic cannot overflow."""
+
+
+def parse_span(text: str, setting: str, *, positive: bool = False) -> tuple[int, str]:
+    """A span such as `30d`, `2h`, `15m` or `2w` as (amount, unit), at most 100 years (and at least 1 when
+    `positive`: a history of nothing fetches nothing); ConfigError naming the setting otherwise."""
     match = _SPAN.match(str(text).strip().lower())
     if not match:
         raise ConfigError(f"{setting}: {text!r} is not a span; use a number and a unit: 15m, 2h, 30d, 2w")
-    return int(match.group(1)), match.group(2)
+    amount, unit = int(match.group(1)), match.group(2)
+    if positive and amount < 1:
+        raise ConfigError(f"{setting}: {text!r} must be at least 1 (15m, 2h, 30d, 2w)")
+    if amount * _UNIT[unit] > MAX_SPAN_SECONDS:
+        raise ConfigError(f"{setting}: {text!r} is longer than 100 years")
+    return amount, unit
 
 
 def span_seconds(text: str, setting: str) -> int:
@@ -177,7 +188,7 @@ def load_config(path: Path | None) -> SyncConfig:
     if path is None:
         return SyncConfig()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte order mark (Windows editors) is not a mistake
     except OSError as exc:
         raise ConfigError(f"--config {path}: cannot read it ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
@@ -194,9 +205,10 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
                 'environment variable that holds it (key_env = "ACME_ADMIN_KEY")'
             )
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    _no_key_values(data, source, "")
     known = {"profiles", "default_profile", "endpoints", "plan", "grace", "since", "database", "names"}
     _no_unknown(data, known, source)
     profiles = _profiles(data.get("profiles"), source)
@@ -213,7 +225,7 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
             raise ConfigError(f"{source}: grace.{width}: unknown width; allowed: {', '.join(DEFAULT_GRACE)}")
         grace[width] = timedelta(seconds=span_seconds(value, f"{source}: grace.{width}"))
     since = str(data.get("since", DEFAULT_SINCE))
-    parse_span(since, f"{source}: since")
+    parse_span(since, f"{source}: since", positive=True)
     database = data.get("database")
     if database is not None and not isinstance(database, str):
         raise ConfigError(f"{source}: database must be a path (a string)")
@@ -222,6 +234,19 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
     if not isinstance(names, bool):
         raise ConfigError(f"{source}: names must be true or false (keep the name directory of projects, keys, users)")
     return SyncConfig(profiles, default, endpoints, plan, grace, since, database, source, names)
+
+
+def _no_key_values(value: Any, source: str, setting: str) -> None:
+    """Refuse a key that the line scan missed because TOML escapes hid it (`"sk\\u002d..."`), naming the setting."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _no_key_values(item, source, f"{setting}.{name}" if setting else str(name))
+    elif isinstance(value, list):
+        for item in value:
+            _no_key_values(item, source, setting)
+    elif isinstance(value, str) and _KEY_LIKE.search(value):
+        raise ConfigError(f"{source}: {setting}: this looks like an API key; never put a key in the file: name the "
+                          'environment variable that holds it (key_env = "ACME_ADMIN_KEY")')  # fmt: skip
 
 
 def _no_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
@@ -240,6 +265,8 @@ def _profiles(raw: Any, source: str) -> dict[str, Profile]:
         where = f"{source}: profiles.{name}"
         if not _NAME.match(name):
             raise ConfigError(f"{where}: a profile name is letters, digits, '_', '.', '-' (at most 64)")
+        if name == RESERVED_PROFILE:
+            raise ConfigError(f"{where}: the name is kept for the synthetic organization of --sandbox; choose another")
         if not isinstance(body, dict):
             raise ConfigError(f'{where}: must be a table with key_env = "VARIABLE"')
         _no_unknown(body, {"key_env", "base_url", "organization_id"}, where)
@@ -280,6 +307,12 @@ def _plan(raw: Any, source: str) -> tuple[PlanEntry, ...]:
         if group_by != ALL and (not isinstance(group_by, list) or not all(isinstance(g, str) for g in group_by)):
             raise ConfigError(f'{where}: group_by is a list of dimensions ([] for none) or "all"')
         endpoints = _endpoints(body.get("endpoints"), f"{where}: endpoints")
+        if group_by != ALL and not endpoints:  # a typo would otherwise match no endpoint and keep nothing
+            known = {g for e in ENDPOINTS.values() for g in e.group_by}
+            for dimension in group_by:
+                if dimension not in known:
+                    raise ConfigError(f"{where}: group_by {dimension!r} is no endpoint's dimension; allowed: "
+                                      f"{', '.join(sorted(known))}")  # fmt: skip
         if group_by != ALL and endpoints:
             for name in endpoints:
                 lacking = [g for g in group_by if g not in ENDPOINTS[name].group_by]
@@ -288,7 +321,7 @@ def _plan(raw: Any, source: str) -> tuple[PlanEntry, ...]:
                     raise ConfigError(f"{where}: {name} cannot be grouped by {lacking[0]!r}; allowed: {allowed}")
         since = body.get("since")
         if since is not None:
-            parse_span(str(since), f"{where}: since")
+            parse_span(str(since), f"{where}: since", positive=True)
         grouping: tuple[str, ...] | str = ALL if group_by == ALL else tuple(dict.fromkeys(group_by))
         entries.append(PlanEntry(width, grouping, endpoints, None if since is None else str(since)))
     return tuple(entries)

@@ -28,13 +28,8 @@ NAMES_DIR = "_names"
 def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
     """Write every endpoint's rows and the names tables under `target`; returns the rows written per endpoint and
     per names table (`names_projects`, ...)."""
-    target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise ConfigError(f"--parquet {target}: not a directory")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
-        raise ConfigError(f"--parquet {target}: the directory holds other files; give a new or empty directory")
-    if not target.parent.is_dir():
-        raise ConfigError(f"--parquet {target}: the directory {target.parent} does not exist")
+    given = Path(target)
+    target = _real_target(given)
     staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     staging.mkdir()
     counts: dict[str, int] = {}
@@ -72,3 +67,27 @@ def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return counts
+
+
+def _real_target(given: Path) -> Path:
+    """The directory an export replaces, through symlinks (the link is kept and sees the new export). Refused with
+    a ConfigError naming --parquet: a file, a missing parent, the current directory or one above it (it would be
+    renamed away under the shell), and any directory holding files that are not an earlier export's own."""
+    if given.exists() and not given.is_dir():
+        raise ConfigError(f"--parquet {given}: not a directory")
+    target = given.resolve()
+    if not target.parent.is_dir():
+        raise ConfigError(f"--parquet {given}: the directory {given.parent} does not exist")
+    if target == target.parent or Path.cwd().resolve().is_relative_to(target):
+        raise ConfigError(f"--parquet {given}: the current directory or one above it; give a new directory for the "
+                          "dataset (e.g. ./usage-parquet)")  # fmt: skip
+    if target.is_dir():
+        entries = sorted(p.name for p in target.iterdir())
+        if entries and MARKER not in entries:
+            raise ConfigError(f"--parquet {given}: the directory holds other files; give a new or empty directory")
+        foreign = [n for n in entries if n not in (MARKER, NAMES_DIR) and not n.startswith("endpoint=")]
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise ConfigError(f"--parquet {given}: an earlier export that now holds other files ({shown}); move "
+                              "them out or give a new directory")  # fmt: skip
+    return target

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import OaiUsageError
+from . import WarehouseError
 
 POLL_SECONDS = 0.1
 
@@ -25,14 +26,19 @@ class LockBusyError(OaiUsageError):
 
 
 def lock_path(database: Path) -> Path:
-    return database.with_name(database.name + ".lock")
+    """`<database>.lock` beside the real file: a symlink and its target (any name of one database) share it."""
+    real = Path(database).resolve()
+    return real.with_name(real.name + ".lock")
 
 
 @contextmanager
 def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync") -> Iterator[None]:
     """Hold the database's lock for the block; wait up to `wait` seconds for it, else LockBusyError."""
     path = lock_path(database)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise WarehouseError(f"{path}: cannot open the lock file: {exc.strerror or exc}") from None
     try:
         deadline = time.monotonic() + max(wait, 0.0)
         while True:

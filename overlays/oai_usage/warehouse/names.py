@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OaiUsageError
-from .store import NAME_TABLES, Warehouse
+from .store import NAME_TABLES, Warehouse, rollback
 
 if TYPE_CHECKING:
     from ..client import UsageClient
@@ -105,7 +105,7 @@ def store_directory(warehouse: Warehouse, organization: str, directory: Director
             con.execute("INSERT OR REPLACE INTO names_state VALUES (?, ?, ?)", [organization, kind, _naive(synced_at)])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     kept = tuple(kind for kind in KINDS if kind not in complete)
     return NamesReport({t: len(r) for t, r in tables.items()}, kept)

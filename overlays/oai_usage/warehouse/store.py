@@ -16,6 +16,7 @@ The name directory (projects, API keys, users and service accounts): tables `nam
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -56,6 +57,14 @@ def create_name_tables(con: Any) -> None:
         "CREATE TABLE IF NOT EXISTS names_state (organization VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
         "listed_at TIMESTAMP NOT NULL, PRIMARY KEY (organization, kind))"
     )
+
+
+def rollback(con: Any) -> None:
+    """Undo the open transaction, if any: a signal can land after COMMIT (nothing left to undo, the write stands),
+    and an interrupted query may have ended the transaction already; the error on the way out stays the one raised."""
+    duckdb = require_duckdb()
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def table_name(endpoint: str) -> str:
@@ -110,8 +119,32 @@ class Warehouse:
             if "lock" in reason.lower():
                 raise WarehouseError(f"{self.path} is open in another program: {reason}") from None
             raise ConfigError(f"--db {self.path}: cannot open it as a DuckDB database: {reason}") from None
+        try:
+            self._check_ours()
+        except BaseException:
+            self._con.close()
+            raise
         if not read_only:
             self._create()
+
+    def _check_ours(self) -> None:
+        """Refuse, before any change, a DuckDB file of something else (it may have a `costs` table of its own) and
+        one written by a newer oai-usage (its tables may mean something this version does not know)."""
+        tables = [t for (t,) in self._con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND table_schema = 'main' ORDER BY 1"
+        ).fetchall()]  # fmt: skip
+        if not tables:
+            return
+        found = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if (
+            "meta" in tables) else None  # fmt: skip
+        if found is None or not str(found[0]).isdigit():
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise ConfigError(f"--db {self.path}: a DuckDB database that oai-usage did not create (tables: {shown}); "
+                              "give a new file or one oai-usage sync wrote")  # fmt: skip
+        if int(found[0]) > SCHEMA_VERSION:
+            raise WarehouseError(f"{self.path}: schema version {found[0]}, newer than this oai-usage reads "
+                                 f"({SCHEMA_VERSION}); upgrade oai-usage")  # fmt: skip
 
     def close(self) -> None:
         self._con.close()
@@ -229,7 +262,7 @@ class Warehouse:
             )  # fmt: skip
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
 
     def rows(

@@ -317,3 +317,238 @@ def test_a_name_two_projects_share_asks_for_the_id() -> None:
     with pytest.raises(ValidationError, match=r"2 projects are named 'Ops' \(proj_a, proj_b\)"):
         resolve_project_ids(directory, ["Ops"])
     assert resolve_project_ids(directory, ["proj_b", "proj_a", "proj_b"]) == ["proj_b", "proj_a"]
+
+
+# --- a hostile server: the admin key and terminal escapes in names ------------------------------------------------
+
+HOSTILE_KEY = "sk-admin-test-hostile-0123456789abcdef"
+ESCAPES = "\x1b[31mRED\x1b[0m\x1b]0;pwned\x07\u202e"
+HOSTILE_NAME = f"Ops {ESCAPES}{HOSTILE_KEY}"
+
+
+def _hostile(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if path.endswith("/organization/projects"):
+        return _listing([{"id": "proj_a", "object": "organization.project", "name": HOSTILE_NAME,
+                          "created_at": 1735689600, "archived_at": None, "status": "active"}])  # fmt: skip
+    if path.endswith("/organization/users"):
+        return _listing([{"id": "user_a", "object": "organization.user", "name": HOSTILE_NAME,
+                          "email": f"{HOSTILE_KEY}@example.com", "role": "owner", "added_at": 1735689600}])  # fmt: skip
+    if path.endswith("/api_keys"):
+        return _listing([{"id": "key_a", "object": "organization.project.api_key", "name": HOSTILE_NAME,
+                          "redacted_value": "sk-...abcd", "created_at": 1735689600, "last_used_at": None,
+                          "owner": {"type": "user", "user": {"id": "user_a", "name": HOSTILE_NAME,
+                                                             "email": HOSTILE_KEY}}}])  # fmt: skip
+    if path.endswith("/spend_limit"):
+        return httpx.Response(404, json={"error": {"message": "no limit", "code": "spend_limit_not_set"}})
+    return _listing([])
+
+
+@pytest.fixture
+def hostile(httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch) -> HTTPXMock:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", HOSTILE_KEY)
+    httpx_mock.add_callback(_hostile, is_reusable=True)
+    return httpx_mock
+
+
+@pytest.mark.parametrize("command", ["projects", "users", "keys"])
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_a_listing_never_prints_the_admin_key_a_server_echoes_in_a_name(
+    command: str, fmt: str, capsys: pytest.CaptureFixture[str], hostile: HTTPXMock
+) -> None:
+    code, out, err = cli(capsys, "--base-url", BASE, command, "--format", fmt)
+    assert code == 0, err
+    assert "Ops" in out and HOSTILE_KEY not in out and HOSTILE_KEY not in err
+    assert "sk-admin-***" in out
+
+
+@pytest.mark.parametrize("command", ["projects", "users", "keys"])
+def test_a_listing_table_shows_control_characters_instead_of_sending_them_to_the_terminal(
+    command: str, capsys: pytest.CaptureFixture[str], hostile: HTTPXMock
+) -> None:
+    code, out, _ = cli(capsys, "--base-url", BASE, command)
+    assert code == 0
+    assert not any(char in out for char in "\x1b\x07\u202e")
+    assert "\\x1b[31mRED" in out
+
+
+def test_a_json_listing_keeps_control_characters_escaped_and_valid(
+    capsys: pytest.CaptureFixture[str], hostile: HTTPXMock
+) -> None:
+    code, out, _ = cli(capsys, "--base-url", BASE, "projects", "--format", "json")
+    assert code == 0 and "\x1b" not in out
+    (project,) = json.loads(out)
+    assert project["name"].startswith(f"Ops {ESCAPES}sk-admin")
+
+
+def test_the_report_never_shows_the_key_or_escapes_from_a_project_name(
+    capsys: pytest.CaptureFixture[str], hostile: HTTPXMock
+) -> None:
+    import argparse
+
+    from oai_usage.cli.fetch import open_client
+    from oai_usage.cli.organization import load_directory
+
+    args = argparse.Namespace(sandbox=False, base_url=BASE, allow_insecure_http=False)
+    with open_client(args, NOW) as client:
+        directory = load_directory(client)
+    assert directory is not None
+    name = directory.project_name("proj_a")
+    assert name.startswith("Ops ") and HOSTILE_KEY not in name and "sk-admin-***" in name
+    assert not any(char in name for char in "\x1b\x07\u202e")
+    assert directory.user_email("user_a") == "sk-admin-***@example.com"
+    assert HOSTILE_KEY not in directory.api_keys["key_a"].owner_name
+
+
+def test_an_unknown_name_among_thousands_of_projects_gives_a_short_error_line() -> None:
+    from oai_usage import Directory, ProjectInfo, ValidationError
+    from oai_usage.cli.organization import resolve_project_ids
+
+    projects = {f"proj_{i}": ProjectInfo(f"proj_{i}", f"Project {i:04d}", "active") for i in range(3000)}
+    with pytest.raises(ValidationError) as caught:
+        resolve_project_ids(Directory(projects=projects), ["Nope"])
+    message = str(caught.value)
+    assert "Project 0000" in message and "2980 more" in message and len(message) < 600
+
+
+def _limit_in(currency: str) -> Any:
+    def callback(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/spend_limit"):
+            body = {"object": "organization.spend_limit", "threshold_amount": 200_000, "currency": currency,
+                    "interval": "month", "enforcement": {"status": "enforcing"}}  # fmt: skip
+            return httpx.Response(200, json=body)
+        return _pinned(request)
+
+    return callback
+
+
+def test_a_limit_in_another_currency_is_left_out_with_a_note_not_compared_with_dollars(
+    capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(_limit_in("EUR"), is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["limits"]["organization"] is None and report["limits"]["projects"] == []
+    assert any("EUR" in note for note in report["caveats"])
+
+
+@pytest.fixture
+def limits_forbidden_url() -> Iterator[str]:
+    forbidden = ("getOrganizationSpendLimit", "getProjectSpendLimit", "listOrganizationSpendAlerts",
+                 "listProjectSpendAlerts")  # fmt: skip
+    with serve_in_thread(SandboxConfig(now=int(NOW.timestamp()), forbidden_operations=forbidden)) as url:
+        yield url
+
+
+def test_limits_with_a_key_that_may_not_read_them_lists_what_it_can_and_warns_once(
+    limits_forbidden_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-restricted")
+    caplog.set_level(logging.WARNING)
+    code, out, err = cli(capsys, "--base-url", limits_forbidden_url, "limits", "--format", "jsonl")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows[0]["scope"] == "organization" and rows[0]["status"] == "not readable (403)"
+    assert {r["kind"] for r in rows} == {"limit"} and len(rows) > 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "(403)" in warnings[0]
+
+
+def test_the_report_table_shows_escapes_in_server_text_instead_of_sending_them() -> None:
+    from oai_usage.cli.render import print_report
+    from oai_usage.cli.report import Report
+
+    report = Report(
+        start=datetime(2026, 11, 20, tzinfo=UTC),
+        end=datetime(2026, 11, 21, tzinfo=UTC),
+        previous_start=datetime(2026, 11, 19, tzinfo=UTC),
+    )
+    report.spend["usd"] = 5.0
+    report.spend_by_project = {"usd": {"proj_a": 5.0}}
+    report.names = {"proj_a": "Ops \x1b[2J"}
+    buffer = io.StringIO()
+    print_report(report, buffer)
+    assert "\x1b" not in buffer.getvalue() and "Ops \\x1b[2J" in buffer.getvalue()
+
+
+@pytest.mark.parametrize("moment", [10**20, -(10**20), 253402300800, 1.5e9])
+def test_a_listing_with_a_time_no_calendar_holds_shows_it_empty_not_a_traceback(
+    moment: float, capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-listing")
+    project = {"id": "proj_a", "object": "organization.project", "name": "Alpha", "created_at": moment,
+               "archived_at": None, "status": "active"}  # fmt: skip
+    httpx_mock.add_response(json={"object": "list", "data": [project], "first_id": "proj_a", "last_id": "proj_a",
+                                  "has_more": False})  # fmt: skip
+    code, out, err = cli(capsys, "--base-url", BASE, "projects", "--format", "csv")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == "proj_a,Alpha,active,,"
+
+
+@pytest.mark.parametrize("command", ["keys", "limits"])
+def test_a_listing_reads_the_projects_side_by_side_and_keeps_their_order(
+    command: str, capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-listing")
+    both = threading.Barrier(2, timeout=10)  # two per-project reads must be in flight at once, or this times out
+    seen: dict[str, int] = {}
+    lock = threading.Lock()
+    nth = 2 if command == "keys" else 1  # the directory reads each project's keys first (side by side already)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/organization/projects"):
+            return _listing(PROJECTS)
+        project = path.split("/projects/")[-1].split("/")[0] if "/projects/" in path else ""
+        wanted = "/api_keys" if command == "keys" else "/spend_limit"
+        if project and path.endswith(wanted):
+            with lock:
+                seen[project] = seen.get(project, 0) + 1
+                wait = seen[project] == nth
+            if wait:
+                both.wait()
+        if path.endswith("/spend_limit"):
+            return _limit(100 if project == "proj_a" else 200)
+        if path.endswith("/api_keys") and project:
+            return _listing([{"id": f"key_{project}", "object": "organization.project.api_key", "name": project,
+                              "redacted_value": "sk-...abcd", "created_at": 1735689600, "owner": {}}])  # fmt: skip
+        return _listing([])
+
+    httpx_mock.add_callback(answer, is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, command, "--format", "jsonl")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["project_id"] for r in rows if r["project_id"]] == ["proj_a", "proj_b"]
+
+
+def test_a_very_long_project_name_is_shortened_in_the_legend() -> None:
+    pytest.importorskip("matplotlib")
+    import warnings
+
+    import matplotlib.pyplot as plt
+    from oai_usage.cli.plot import draw
+    from oai_usage.cli.report import Report
+
+    report = Report(
+        start=datetime(2026, 11, 20, tzinfo=UTC),
+        end=datetime(2026, 11, 21, tzinfo=UTC),
+        previous_start=datetime(2026, 11, 19, tzinfo=UTC),
+    )
+    report.spend["usd"] = 5.0
+    report.daily_spend_by_project = {"usd": {date(2026, 11, 20): {"proj_a": 5.0}}}
+    report.names = {"proj_a": "Customer support " + "W" * 5000}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Tight layout not applied": a legend wider than the figure
+        fig = draw(report)
+    try:
+        text = fig.axes[0].get_legend().get_texts()[0].get_text()
+        assert text.startswith("Customer support WWW") and text.endswith("…") and len(text) <= 48
+    finally:
+        plt.close(fig)

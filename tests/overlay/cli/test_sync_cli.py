@@ -267,3 +267,164 @@ def test_an_api_failure_is_one_line_exit_1_without_the_key(
     assert "SYNCSECRET" not in out + err
     with Warehouse(tmp_path / "u.duckdb") as warehouse:
         assert warehouse.states() == []  # nothing half-stored
+
+
+# --- Review of issue 16: odd paths, odd targets, interrupts ---------------------------------------------------------
+
+
+def _tiny_sync(db: Path) -> list[str]:
+    return ["--sandbox", "sync", "--db", str(db), "--since", "2d", "--endpoints", "costs", "--no-names"]
+
+
+def test_a_db_that_is_a_fifo_is_refused_at_once_instead_of_hanging(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "pipe.duckdb"
+    os.mkfifo(fifo)
+    code, _, err = _stdout(capsys, _tiny_sync(fifo), HOUR_NOW)
+    assert code == 2
+    assert err == f"oai-usage: error: --db {fifo}: not a regular file; give the database file\n"
+    assert not (tmp_path / "pipe.duckdb.lock").exists()
+
+
+def test_a_symlink_to_the_database_shares_its_lock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    real = tmp_path / "real.duckdb"
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(real)
+    with database_lock(real.resolve(), what="sync"):
+        code, _, err = _stdout(capsys, _tiny_sync(link), HOUR_NOW)
+    assert code == 1 and " is in use by pid " in err
+    assert not (tmp_path / "link.duckdb.lock").exists()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("small") / "usage.duckdb"
+    assert run(_tiny_sync(db), now=HOUR_NOW) == 0
+    return db
+
+
+def test_export_into_the_current_directory_is_one_line(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    here = tmp_path / "empty"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code, _, err = _stdout(capsys, ["export", "--db", str(small), "--parquet", "."], HOUR_NOW)
+    assert code == 2
+    assert err.startswith("oai-usage: error: --parquet .: the current directory or one above it;")
+    assert here.is_dir() and not any(here.iterdir())
+
+
+def test_export_through_a_symlink_replaces_the_export_it_points_at_and_keeps_the_link(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real, link = tmp_path / "lake", tmp_path / "current"
+    assert run(["export", "--db", str(small), "--parquet", str(real)], now=HOUR_NOW) == 0
+    link.symlink_to(real)
+    code, _, _ = _stdout(capsys, ["export", "--db", str(small), "--parquet", str(link)], HOUR_NOW)
+    assert code == 0
+    assert link.is_symlink() and (link / "endpoint=costs").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current", "lake"]  # no stray .old or .part
+
+
+def test_export_never_deletes_a_file_that_is_not_its_own(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "lake"
+    assert run(["export", "--db", str(small), "--parquet", str(target)], now=HOUR_NOW) == 0
+    mine = target / "usage.duckdb"  # a user keeps their database inside the export directory
+    mine.write_bytes(b"precious")
+    code, _, err = _stdout(capsys, ["export", "--db", str(small), "--parquet", str(target)], HOUR_NOW)
+    assert code == 2
+    assert err == (f"oai-usage: error: --parquet {target}: an earlier export that now holds other files "
+                   "(usage.duckdb); move them out or give a new directory\n")  # fmt: skip
+    assert mine.read_bytes() == b"precious"
+
+
+def test_ctrl_c_inside_a_database_write_is_one_line_exit_130_and_the_next_sync_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    killers: list[subprocess.Popen[bytes]] = []
+
+    def slow_write(self: Warehouse, *args: object, **kwargs: object) -> None:
+        # DuckDB runs Python's SIGINT handler inside a query and turns the KeyboardInterrupt into
+        # RuntimeError("Query interrupted"): what a Ctrl-C during a real write does. The signal comes from another
+        # process: a thread of this one may not get the GIL back before the query ends.
+        killers.append(subprocess.Popen(["sh", "-c", f"sleep 0.2; kill -INT {os.getpid()}"]))
+        self.connection.execute("SELECT count(*) FROM range(10000000000) a, range(10) b").fetchall()
+
+    db = tmp_path / "u.duckdb"
+    monkeypatch.setattr(Warehouse, "replace_range", slow_write)
+    code, _, err = _stdout(capsys, _tiny_sync(db), HOUR_NOW)
+    assert [k.wait() for k in killers] == [0]
+    assert (code, err) == (130, "oai-usage: interrupted\n")
+    monkeypatch.undo()
+    assert run(_tiny_sync(db), now=HOUR_NOW) == 0
+
+
+def test_a_profile_without_its_key_is_named_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "oai-usage.toml"
+    config.write_text('[profiles.acme]\nkey_env = "ACME_TEST_KEY"\n[profiles.beta]\nkey_env = "BETA_TEST_KEY"\n')
+    argv = ["sync", "--db", str(tmp_path / "u.duckdb"), "--config", str(config), "--all-profiles"]
+    code, _, err = _stdout(capsys, argv, HOUR_NOW)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "oai-usage: error: profile acme: no admin key: set ACME_TEST_KEY to its Admin API key (sk-admin-...)"
+    )
+
+
+@pytest.mark.parametrize("wait", ["nan", "-1", "inf", "soon"])
+def test_a_wait_that_is_not_a_number_of_seconds_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], wait: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run([*_tiny_sync(tmp_path / "u.duckdb"), "--wait", wait], now=HOUR_NOW)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f"argument --wait: {wait!r} is not a number of seconds from 0 to 86400\n")
+    assert err.count("\n") == 1 and not (tmp_path / "u.duckdb").exists()
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_line_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "u.duckdb"
+    (tmp_path / "u.duckdb.lock").mkdir()  # as a read-only directory would: the lock cannot be made
+    code, _, err = _stdout(capsys, _tiny_sync(db), HOUR_NOW)
+    assert code == 1
+    assert err == f"oai-usage: error: {db}.lock: cannot open the lock file: Is a directory\n"
+    assert not db.exists()
+
+
+def test_an_export_whose_directory_cannot_be_made_is_one_line_exit_1(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", full)
+    code, _, err = _stdout(capsys, ["export", "--db", str(small), "--parquet", str(tmp_path / "lake")], HOUR_NOW)
+    assert code == 1
+    assert err.startswith(f"oai-usage: error: {tmp_path}/.lake.") and err.endswith(": No space left on device\n")
+
+
+def test_a_sandbox_sync_without_db_never_writes_into_the_real_default_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("OAI_USAGE_CONFIG", str(tmp_path / "oai-usage.toml"))
+    (tmp_path / "oai-usage.toml").write_text(f'database = "{tmp_path / "real.duckdb"}"\n')
+    code, out, _ = _stdout(capsys, ["--sandbox", "sync", "--since", "2d", "--endpoints", "costs", "--no-names"],
+                           HOUR_NOW)  # fmt: skip
+    assert code == 0 and out.endswith(f"into {tmp_path / 'oai-usage' / 'sandbox.duckdb'}\n")
+    assert not (tmp_path / "oai-usage" / "usage.duckdb").exists() and not (tmp_path / "real.duckdb").exists()
+
+
+def test_a_db_under_a_literal_tilde_is_the_home_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # a systemd or cron line passes "~/…" unexpanded
+    code, _, err = _stdout(capsys, _tiny_sync(Path("~/usage.duckdb")), HOUR_NOW)
+    assert (code, err) == (0, "")
+    assert (tmp_path / "usage.duckdb").is_file()

@@ -112,3 +112,43 @@ def test_names_is_on_by_default_and_a_boolean_turns_it_off() -> None:
 def test_names_that_is_not_a_boolean_is_refused_naming_the_setting() -> None:
     with pytest.raises(ConfigError, match="names must be true or false"):
         parse_config('names = "no"\n[profiles.acme]\nkey_env = "A"\n')
+
+
+# --- Review of issue 16 -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('since = "0d"', "since: '0d' must be at least 1"),
+        ('[[plan]]\nwidth = "1d"\nsince = "0h"', "plan #1: since: '0h' must be at least 1"),
+        ('since = "99999999999d"', "since: '99999999999d' is longer than 100 years"),
+        ('[grace]\n"1d" = "9999999999999w"', "grace.1d: '9999999999999w' is longer than 100 years"),
+        ('[[plan]]\nwidth = "1d"\ngroup_by = ["modle"]', "group_by 'modle' is no endpoint's dimension"),
+    ],
+)
+def test_review_mistakes_name_the_setting(text: str, named: str) -> None:
+    with pytest.raises(ConfigError, match=named.replace("(", r"\(").replace(")", r"\)")):
+        parse_config(text)
+
+
+def test_a_grace_of_zero_is_allowed_and_means_no_re_read() -> None:
+    assert parse_config('[grace]\n"1h" = "0h"').grace["1h"] == timedelta(0)
+
+
+def test_a_key_hidden_by_a_toml_escape_is_still_refused_without_repeating_it() -> None:
+    text = 'database = "/data/sk\\u002dadmin-abcdef123456.duckdb"\n'
+    with pytest.raises(ConfigError, match=r"database: this looks like an API key") as caught:
+        parse_config(text)
+    assert "abcdef" not in str(caught.value)
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "oai-usage.toml"
+    path.write_bytes('\ufeffsince = "7d"\n'.encode())
+    assert load_config(path).since == "7d"
+
+
+def test_a_profile_named_like_the_sandbox_organization_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"profiles.sandbox: the name is kept for the synthetic organization"):
+        parse_config('[profiles.sandbox]\nkey_env = "SANDBOX_KEY"\n')

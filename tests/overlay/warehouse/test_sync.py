@@ -120,3 +120,18 @@ def test_a_quarter_of_requests_faulted_still_converges(db: Path) -> None:
         for unit, (stored, fresh) in _fresh(warehouse, now).items():
             assert stored == fresh, unit
     assert failures > 0  # faults did reach the sync: resumed, or the whole sync re-run
+
+
+def test_a_sync_after_the_clock_went_back_drops_the_future_buckets_and_converges(db: Path) -> None:
+    ahead = START + timedelta(days=1, hours=5)  # a first sync on a machine whose clock ran a day ahead
+    with Warehouse(db) as warehouse:
+        with sandbox_client(ahead, usage_revision_minutes=0, costs_revision_hours=0) as client:
+            sync(warehouse, client, SMALL, "acme", now=ahead)
+        with sandbox_client(START, usage_revision_minutes=0, costs_revision_hours=0) as client:
+            sync(warehouse, client, SMALL, "acme", now=START)
+        for _org, endpoint, width, grouping, state in warehouse.states():
+            assert state.watermark == START, (endpoint, width, grouping)
+            later = warehouse.connection.execute(
+                f"SELECT count(*) FROM {table_name(endpoint)} WHERE bucket_start >= ?", [START.replace(tzinfo=None)]
+            ).fetchone()
+            assert later == (0,), (endpoint, width, grouping)

@@ -1,0 +1,69 @@
+"""The warehouse store: a signal between COMMIT and the end of `replace_range` leaves the write done and the
+signal itself raised (not a DuckDB error about the rollback that no longer has a transaction)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oai_usage.warehouse.store import Warehouse
+
+DAY = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+class _InterruptedAfterCommit:
+    """A connection whose COMMIT succeeds and then a Ctrl-C arrives (as Python's handler raises it)."""
+
+    def __init__(self, con: Any) -> None:
+        self._con = con
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        result = self._con.execute(sql, *args)
+        if sql == "COMMIT":
+            raise KeyboardInterrupt
+        return result
+
+
+def test_a_ctrl_c_just_after_commit_raises_itself_and_keeps_the_write(tmp_path: Path) -> None:
+    row = {"bucket_start": DAY, "bucket_end": DAY + timedelta(days=1), "amount_value": 1.5, "amount_currency": "usd",
+           "line_item": None, "project_id": "proj_a"}  # fmt: skip
+    with Warehouse(tmp_path / "u.duckdb") as warehouse:
+        real = warehouse._con
+        warehouse._con = _InterruptedAfterCommit(real)
+        with pytest.raises(KeyboardInterrupt):
+            warehouse.replace_range("acme", "costs", "1d", "project_id", DAY, [row], covered_from=DAY,
+                                    watermark=DAY + timedelta(days=1), synced_at=DAY)  # fmt: skip
+        warehouse._con = real
+        assert warehouse.connection.execute("SELECT project_id, amount_value FROM costs").fetchall() == [
+            ("proj_a", 1.5)
+        ]
+        state = warehouse.state("acme", "costs", "1d", "project_id")
+        assert state is not None and state.watermark == DAY + timedelta(days=1)
+
+
+def test_a_duckdb_file_that_oai_usage_did_not_make_is_left_untouched(tmp_path: Path) -> None:
+    import duckdb
+    from oai_usage.warehouse.config import ConfigError
+
+    path = tmp_path / "finance.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE costs (invoice VARCHAR, amount DOUBLE)")
+        con.execute("INSERT INTO costs VALUES ('inv-1', 12.5)")
+    with pytest.raises(ConfigError, match=r"a DuckDB database that oai-usage did not create \(tables: costs\)"):
+        Warehouse(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["costs"]
+        assert con.execute("SELECT * FROM costs").fetchall() == [("inv-1", 12.5)]
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_warehouse_from_a_newer_oai_usage_is_refused(tmp_path: Path, read_only: bool) -> None:
+    from oai_usage.warehouse import WarehouseError
+
+    path = tmp_path / "u.duckdb"
+    with Warehouse(path) as warehouse:
+        warehouse.connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(WarehouseError, match=r"schema version 99, newer than this oai-usage reads \(1\)"):
+        Warehouse(path, read_only=read_only)
