@@ -25,7 +25,7 @@ import functools
 import inspect
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -159,12 +159,40 @@ class ParamSpec:
     allowed: tuple[str, ...] = ()  # for "width" and "enums": the values the spec allows
 
 
-def _param_kind(name: str, hint: Any, style: PageStyle) -> tuple[ParamKind, tuple[str, ...]]:
+def _arm(name: str, hint: Any) -> Any:
+    """The one type a generated parameter takes besides the generator's `Unset` marker."""
     union = typing.get_origin(hint) in (typing.Union, types.UnionType)
     arms = [arm for arm in (typing.get_args(hint) if union else (hint,)) if arm is not Unset]
     if len(arms) != 1:
         raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
-    arm = arms[0]
+    return arms[0]
+
+
+def _read_params(
+    module: types.ModuleType, kind_of: Callable[[str, Any], tuple[ParamKind, tuple[str, ...]]]
+) -> dict[str, ParamSpec]:
+    """The generated `_get_kwargs` signature as ParamSpecs, in its order (the spec's): required when it has no
+    default, its kind and allowed values from `kind_of(name, the parameter's type)`."""
+    hints = typing.get_type_hints(module._get_kwargs)
+    hints.pop("return", None)
+    signature = inspect.signature(module._get_kwargs)
+    specs: dict[str, ParamSpec] = {}
+    for name, parameter in signature.parameters.items():
+        kind, allowed = kind_of(name, _arm(name, hints[name]))
+        specs[name] = ParamSpec(name, kind, parameter.default is inspect.Parameter.empty, allowed)
+    return specs
+
+
+def _request(module: types.ModuleType, style: PageStyle, params: Mapping[str, Any], cursor: str | None) -> RequestSpec:
+    """One page's request, encoded by the generated `_get_kwargs`: the checked `params` and the cursor, if any."""
+    arguments = dict(params)
+    if cursor is not None:
+        arguments[style.cursor_param] = cursor
+    kwargs: Mapping[str, Any] = module._get_kwargs(**arguments)
+    return RequestSpec(method=str(kwargs["method"]).upper(), path=str(kwargs["url"]), params=dict(kwargs["params"]))
+
+
+def _param_kind(name: str, arm: Any, style: PageStyle) -> tuple[ParamKind, tuple[str, ...]]:
     if name in ("start_time", "end_time") and arm is int:
         return "time", ()
     if name == "limit" and arm is int:
@@ -181,7 +209,7 @@ def _param_kind(name: str, hint: Any, style: PageStyle) -> tuple[ParamKind, tupl
             return "strings", ()
         if typing.get_origin(item) is Literal:
             return "enums", tuple(typing.get_args(item))
-    raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
+    raise TypeError(f"unexpected type for parameter {name}: {arm!r}")
 
 
 @dataclass(frozen=True)
@@ -198,14 +226,7 @@ class Endpoint(Generic[B]):
     @functools.cached_property
     def params(self) -> Mapping[str, ParamSpec]:
         """Every query parameter, in the generated signature's order (which is the spec's order)."""
-        hints = typing.get_type_hints(self.module._get_kwargs)
-        hints.pop("return", None)
-        signature = inspect.signature(self.module._get_kwargs)
-        specs: dict[str, ParamSpec] = {}
-        for name, parameter in signature.parameters.items():
-            kind, allowed = _param_kind(name, hints[name], self.page_style)
-            specs[name] = ParamSpec(name, kind, parameter.default is inspect.Parameter.empty, allowed)
-        return specs
+        return _read_params(self.module, lambda name, arm: _param_kind(name, arm, self.page_style))
 
     @functools.cached_property
     def path(self) -> str:
@@ -214,11 +235,7 @@ class Endpoint(Generic[B]):
     def request(self, params: Mapping[str, Any], cursor: str | None) -> RequestSpec:
         """The request for one page: checked API `params` (see `validation.ValidQuery.params`) and the cursor of
         the page to fetch (None for the first), encoded as the generated code encodes them."""
-        arguments = dict(params)
-        if cursor is not None:
-            arguments[self.page_style.cursor_param] = cursor
-        kwargs: Mapping[str, Any] = self.module._get_kwargs(**arguments)
-        return RequestSpec(method=str(kwargs["method"]).upper(), path=str(kwargs["url"]), params=dict(kwargs["params"]))
+        return _request(self.module, self.page_style, params, cursor)
 
     @functools.cached_property
     def result(self) -> type[Any]:
@@ -336,12 +353,7 @@ def get_endpoint(name: str) -> Endpoint[Any]:
 # --- The Admin read lists (after/last_id/has_more) and the spend limits -------------------------------------------
 
 
-def _list_param_kind(name: str, hint: Any) -> tuple[ParamKind, tuple[str, ...]]:
-    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
-    arms = [arm for arm in (typing.get_args(hint) if union else (hint,)) if arm is not Unset]
-    if len(arms) != 1:
-        raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
-    arm = arms[0]
+def _list_param_kind(name: str, arm: Any) -> tuple[ParamKind, tuple[str, ...]]:
     if name == "limit" and arm is int:
         return "limit", ()
     if name in (LIST_PAGES.cursor_param, "before") and arm is str:
@@ -354,7 +366,7 @@ def _list_param_kind(name: str, hint: Any) -> tuple[ParamKind, tuple[str, ...]]:
         return "strings", ()
     if arm is str:
         return "path", ()
-    raise TypeError(f"unexpected type for parameter {name}: {hint!r}")
+    raise TypeError(f"unexpected type for parameter {name}: {arm!r}")
 
 
 @dataclass(frozen=True)
@@ -370,14 +382,7 @@ class ListEndpoint:
     @functools.cached_property
     def params(self) -> Mapping[str, ParamSpec]:
         """Every parameter of the generated signature: path parameters (kind "path") first, as the spec orders."""
-        hints = typing.get_type_hints(self.module._get_kwargs)
-        hints.pop("return", None)
-        signature = inspect.signature(self.module._get_kwargs)
-        specs: dict[str, ParamSpec] = {}
-        for name, parameter in signature.parameters.items():
-            kind, allowed = _list_param_kind(name, hints[name])
-            specs[name] = ParamSpec(name, kind, parameter.default is inspect.Parameter.empty, allowed)
-        return specs
+        return _read_params(self.module, _list_param_kind)
 
     @property
     def path_params(self) -> tuple[str, ...]:
@@ -385,11 +390,7 @@ class ListEndpoint:
 
     def request(self, params: Mapping[str, Any], cursor: str | None) -> RequestSpec:
         """The request for one page of checked `params` (path parameters included), after `cursor` if given."""
-        arguments = dict(params)
-        if cursor is not None:
-            arguments[self.page_style.cursor_param] = cursor
-        kwargs: Mapping[str, Any] = self.module._get_kwargs(**arguments)
-        return RequestSpec(method=str(kwargs["method"]).upper(), path=str(kwargs["url"]), params=dict(kwargs["params"]))
+        return _request(self.module, self.page_style, params, cursor)
 
     def __repr__(self) -> str:
         return f"ListEndpoint({self.name!r})"

@@ -114,19 +114,7 @@ def key_rows(client: UsageClient, directory: Directory) -> Iterator[dict[str, An
     projects = list(directory.projects.values())
     for project, keys in zip(projects, side_by_side(client, read, projects), strict=True):
         for item in keys:
-            kind, owner = _owner(item)
-            yield {
-                "kind": "project",
-                "project_id": project.id,
-                "project_name": project.name,
-                "id": _text(item.get("id")),
-                "name": _text(item.get("name")),
-                "owner_type": kind,
-                "owner": owner,
-                "redacted_value": _text(item.get("redacted_value")),
-                "created_at": _when(item.get("created_at")),
-                "last_used_at": _when(item.get("last_used_at")),
-            }
+            yield _key_row(item, "project", project.id, project.name)
     if refused:
         log.warning("the admin key may not read project API keys (403): those are not listed")
     try:
@@ -135,19 +123,24 @@ def key_rows(client: UsageClient, directory: Directory) -> Iterator[dict[str, An
         log.warning("the admin key may not read the admin keys (403): they are not listed")
         admin = []
     for item in admin:
-        kind, owner = _owner(item)
-        yield {
-            "kind": "admin",
-            "project_id": None,
-            "project_name": None,
-            "id": _text(item.get("id")),
-            "name": _text(item.get("name")),
-            "owner_type": kind,
-            "owner": owner,
-            "redacted_value": _text(item.get("redacted_value")),
-            "created_at": _when(item.get("created_at")),
-            "last_used_at": _when(item.get("last_used_at")),
-        }
+        yield _key_row(item, "admin", None, None)
+
+
+def _key_row(item: dict[str, Any], kind: str, project_id: str | None, project_name: str | None) -> dict[str, Any]:
+    """One API key as a row of `oai-usage keys`: a project's key ("project") or an admin key ("admin")."""
+    owner_type, owner = _owner(item)
+    return {
+        "kind": kind,
+        "project_id": project_id,
+        "project_name": project_name,
+        "id": _text(item.get("id")),
+        "name": _text(item.get("name")),
+        "owner_type": owner_type,
+        "owner": owner,
+        "redacted_value": _text(item.get("redacted_value")),
+        "created_at": _when(item.get("created_at")),
+        "last_used_at": _when(item.get("last_used_at")),
+    }
 
 
 def _alert_row(item: dict[str, Any], scope: str, project_id: str | None, project_name: str | None) -> dict[str, Any]:
