@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .lists import AsyncListQuery, ListQuery, SpendLimit
     from .page import Page, UnknownResult
     from .query import AsyncQuery, Query
+    from .redaction import redact_secrets
     from .resume import ResumePoint
 
 # Public name -> the module that defines it. Imported on first use (PEP 562), so that `import oai_usage`
@@ -85,6 +86,7 @@ _LAZY = {
     "UnknownResult": "page",
     "AsyncQuery": "query",
     "Query": "query",
+    "redact_secrets": "redaction",
     "ResumePoint": "resume",
 }
 
@@ -137,4 +139,5 @@ __all__ = [
     "ValidationError",
     "__version__",
     "endpoint_info",
+    "redact_secrets",
 ]

@@ -6,7 +6,8 @@ Every `auth.SecretKey` registers itself here (weakly). `redact_secrets(text)` ma
 `install_log_filter()` puts a filter on the loggers of httpx, httpcore and hpack, whose DEBUG lines print
 response headers as the server sent them.
 
-Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
+Internal module: not part of the public API (that is `oai_usage.__all__`, which re-exports `redact_secrets` for
+code that prints server text, such as the command line); its other names may change.
 """
 
 from __future__ import annotations

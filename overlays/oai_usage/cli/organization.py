@@ -14,9 +14,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError
+from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError, redact_secrets
 from . import limits as lim
-from .output import redact_secrets, visible
+from .output import visible
 
 log = logging.getLogger("oai_usage.cli")
 

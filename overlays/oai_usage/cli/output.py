@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .. import OaiUsageError
+from .. import redact_secrets
 from ..timeparse import iso_datetime
 from . import paths
 
@@ -33,12 +33,6 @@ def _shown(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """`text` for a terminal: control characters and bidi overrides written as escapes (server text is free text)."""
     return _CONTROL.sub(_shown, text)
-
-
-def redact_secrets(text: str) -> str:
-    """`text` with the live admin key masked, in any encoding: the library's own redaction through its public API
-    (an OaiUsageError masks every live secret in its text when it is built)."""
-    return str(OaiUsageError(text)) if text else text
 
 
 def redacted(row: Mapping[str, Any]) -> dict[str, Any]:
