@@ -31,6 +31,7 @@ from .errors import DecodeError, NotFoundError, ValidationError, import_extra
 from .page import ListPage
 from .pagination import aiter_list_pages, iter_list_pages
 from .transport import AsyncTransport, Reply, SyncTransport
+from .validation import check_bool
 
 __all__ = [
     "NO_LIMIT_CODE",
@@ -90,14 +91,7 @@ def validate_list(endpoint: ListEndpoint, given: Mapping[str, object]) -> dict[s
         elif name not in supplied or spec.kind == "cursor":
             continue
         elif spec.kind == "bool":
-            value = supplied[name]
-            if not isinstance(value, bool):
-                raise ValidationError(
-                    f"{name} must be True or False; got {type(value).__name__} {value!r}",
-                    param=name,
-                    endpoint=endpoint.name,
-                )
-            params[name] = value
+            params[name] = check_bool(endpoint.name, name, supplied[name])
         elif spec.kind == "enums":
             value = supplied[name]
             if value not in spec.allowed:

@@ -17,7 +17,7 @@ from .errors import ValidationError
 from .timeparse import iso, to_unix_seconds
 
 _LIST_TYPES = (list, tuple, Set)
-__all__ = ["ValidQuery", "validate"]
+__all__ = ["ValidQuery", "check_bool", "validate"]
 
 B = TypeVar("B")
 
@@ -93,6 +93,15 @@ def _check_limit(endpoint: Endpoint[Any], value: object, width: str) -> int:
     return value
 
 
+def check_bool(endpoint: str, name: str, value: object) -> bool:
+    """`value` when it is a real bool (not 1 or "true"); a ValidationError naming the parameter otherwise."""
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"{name} must be True or False; got {type(value).__name__} {value!r}", param=name, endpoint=endpoint
+        )
+    return value
+
+
 def _check_list(endpoint: Endpoint[Any], spec: ParamSpec, value: object) -> list[str]:
     name = spec.name
     what = f"one or more of: {_allowed(spec.allowed)}" if spec.kind == "enums" else "non-empty strings"
@@ -150,13 +159,7 @@ def validate(endpoint: Endpoint[B], given: Mapping[str, object]) -> ValidQuery[B
             continue
         value = supplied[name]
         if spec.kind == "bool":
-            if not isinstance(value, bool):
-                raise ValidationError(
-                    f"{name} must be True or False; got {type(value).__name__} {value!r}",
-                    param=name,
-                    endpoint=endpoint.name,
-                )
-            filters[name] = value
+            filters[name] = check_bool(endpoint.name, name, value)
         else:
             filters[name] = _check_list(endpoint, spec, value)
     return ValidQuery(
