@@ -8,12 +8,11 @@ from typing import Any
 
 from .directory import Alert, Directory, KeyEntry, Owner, ProjectEntry
 from .errors import ApiError, bad_param
-from .params import collect
+from .params import INTEGER, collect
 from .rng import pick, text_key
 
 LIST_LIMIT_DEFAULT = 20
 LIST_LIMIT_MAX = 100
-_INT = re.compile(r"-?[0-9]{1,18}")
 
 Handler = Callable[["AdminApi", list[str], dict[str, list[str]]], dict[str, Any]]
 OPERATIONS: dict[str, str] = {
@@ -82,7 +81,7 @@ def _limit(q: dict[str, list[str]], low: int = 1) -> int:
     text = _scalar(q, "limit")
     if text is None:
         return LIST_LIMIT_DEFAULT
-    if not _INT.fullmatch(text.strip()):
+    if not INTEGER.fullmatch(text.strip()):
         raise bad_param("limit", f"Invalid value for 'limit': expected an integer, got {text!r}.")
     value = int(text)
     if not low <= value <= LIST_LIMIT_MAX:

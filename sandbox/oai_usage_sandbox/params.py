@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from .endpoints import Endpoint, Scalar, limits_for
 from .errors import bad_param
 
-_INT = re.compile(r"-?[0-9]{1,18}")
+INTEGER = re.compile(r"-?[0-9]{1,18}")
+"""An integer parameter as the API reads it: a sign, then at most 18 digits (no overflow anywhere)."""
 MAX_TIME = 1 << 40  # far beyond any real timestamp, small enough for exact arithmetic everywhere
 
 
@@ -51,7 +52,7 @@ def _scalar(values: list[str]) -> str:
 
 def _int(name: str, values: list[str]) -> int:
     text = _scalar(values).strip()
-    if not _INT.fullmatch(text):
+    if not INTEGER.fullmatch(text):
         raise bad_param(name, f"Invalid value for '{name}': expected an integer, got {text!r}.")
     return int(text)
 

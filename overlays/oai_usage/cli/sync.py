@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ..warehouse.report_rows import WarehouseRows
     from .report import Report
 
-SANDBOX_ORGANIZATION = "sandbox"
 SANDBOX_DATABASE = "sandbox.duckdb"
 """`--sandbox sync` and `--sandbox export` without --db use this file beside the default database, not the real one."""
 
@@ -188,6 +187,7 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
     """Sync the chosen profiles under the database lock; one summary line per profile on stdout."""
     from .. import ENDPOINT_NAMES as ENDPOINTS
     from ..warehouse import require_duckdb
+    from ..warehouse.config import RESERVED_PROFILE as SANDBOX_ORGANIZATION
     from ..warehouse.config import ConfigError
     from ..warehouse.lock import database_lock
     from ..warehouse.names import sync_names
@@ -213,9 +213,8 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
     failed = 0
     with database_lock(path, wait=args.wait, what="sync"), _database_errors(path), Warehouse(path) as warehouse:
         for name in profiles:
-            profile = config.profiles.get(name) if name != SANDBOX_ORGANIZATION else None
-            try:
-                client = _client(args, profile or config.profile(None), now)
+            try:  # the sandbox is no profile (the name is reserved): its client ignores the one given
+                client = _client(args, config.profiles.get(name) or config.profile(None), now)
                 with client:
                     done = sync(warehouse, client, config, name, now=now, since=since, endpoints=args.endpoints)
                     names = None if args.no_names or not config.names else sync_names(

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ..endpoints import ENDPOINTS
-from ..errors import ValidationError
+from ..errors import ADMIN_KEY_ENV, ValidationError
 
 CONFIG_NAME = "oai-usage.toml"
 CONFIG_VARIABLE = "OAI_USAGE_CONFIG"
-DEFAULT_KEY_VARIABLE = "OPENAI_ADMIN_KEY"
 DEFAULT_PROFILE = "default"
 DEFAULT_SINCE = "30d"
 ALL = "all"
@@ -52,7 +51,7 @@ class Profile:
     """One organization: its name (the `organization` column) and the variable holding its admin key."""
 
     name: str
-    key_env: str = DEFAULT_KEY_VARIABLE
+    key_env: str = ADMIN_KEY_ENV
     base_url: str | None = None
     organization_id: str | None = None  # sent as OpenAI-Organization when set
 
@@ -270,7 +269,7 @@ def _profiles(raw: Any, source: str) -> dict[str, Profile]:
         if not isinstance(body, dict):
             raise ConfigError(f'{where}: must be a table with key_env = "VARIABLE"')
         _no_unknown(body, {"key_env", "base_url", "organization_id"}, where)
-        key_env = body.get("key_env", DEFAULT_KEY_VARIABLE)
+        key_env = body.get("key_env", ADMIN_KEY_ENV)
         if not isinstance(key_env, str) or not _ENV_NAME.match(key_env):
             raise ConfigError(f"{where}: key_env must name an environment variable (ACME_ADMIN_KEY), not hold a key")
         for option in ("base_url", "organization_id"):

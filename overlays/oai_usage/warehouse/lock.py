@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import OaiUsageError
+from ..timeparse import iso_datetime
 from . import WarehouseError
 
 POLL_SECONDS = 0.1
@@ -53,7 +54,7 @@ def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync") -> I
                         f"{database} is in use by {holder}{waited}; try again later or pass --wait SECONDS"
                     ) from None
                 time.sleep(POLL_SECONDS)
-        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        started = iso_datetime(datetime.now(UTC))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} ({what}, since {started})\n".encode(), 0)
         try:

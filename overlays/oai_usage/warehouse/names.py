@@ -21,11 +21,11 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OaiUsageError
-from .store import NAME_TABLES, Warehouse, rollback
+from .store import NAME_TABLES, Warehouse, naive_utc, rollback
 
 if TYPE_CHECKING:
     from ..client import UsageClient
@@ -64,10 +64,6 @@ def complete_kinds(refused: Sequence[str]) -> tuple[str, ...]:
     return tuple(kind for kind in KINDS if not set(_SOURCES[kind]) & set(refused))
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def _upsert(con: Any, table: str, organization: str, synced_at: datetime, rows: Sequence[tuple[Any, ...]]) -> None:
     """Insert or replace `rows` (the table's own columns, in order) of one organization."""
     if not rows:
@@ -77,7 +73,7 @@ def _upsert(con: Any, table: str, organization: str, synced_at: datetime, rows: 
     select = ", ".join(f"unnest(${i + 3}::VARCHAR[])" for i in range(len(names)))
     con.execute(
         f"INSERT OR REPLACE INTO {table} (organization, synced_at, {', '.join(names)}) SELECT $1, $2, {select}",
-        [organization, _naive(synced_at), *[list(c) for c in columns]],
+        [organization, naive_utc(synced_at), *[list(c) for c in columns]],
     )
 
 
@@ -91,9 +87,9 @@ def store_directory(warehouse: Warehouse, organization: str, directory: Director
         if account.id and account.id not in users:
             users[account.id] = (account.id, account.email, account.name, "service_account")
     tables: dict[str, dict[str, tuple[Any, ...]]] = {
-        "names_projects": dict(projects),
-        "names_api_keys": dict(keys),
-        "names_users": dict(users),
+        "names_projects": projects,
+        "names_api_keys": keys,
+        "names_users": users,
     }
     complete = complete_kinds(directory.refused)
     con = warehouse.connection
@@ -102,7 +98,9 @@ def store_directory(warehouse: Warehouse, organization: str, directory: Director
         for table, rows in tables.items():
             _upsert(con, table, organization, synced_at, list(rows.values()))
         for kind in complete:
-            con.execute("INSERT OR REPLACE INTO names_state VALUES (?, ?, ?)", [organization, kind, _naive(synced_at)])
+            con.execute(
+                "INSERT OR REPLACE INTO names_state VALUES (?, ?, ?)", [organization, kind, naive_utc(synced_at)]
+            )
         con.execute("COMMIT")
     except BaseException:
         rollback(con)

@@ -11,8 +11,9 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from ..timeparse import iso_datetime as _iso
 from .config import ConfigError
-from .store import Warehouse
+from .store import UnitState, Warehouse
 from .sync import floor_to
 
 WIDTHS = ("1d", "1h", "1m")
@@ -20,10 +21,6 @@ WIDTHS = ("1d", "1h", "1m")
 
 class CoverageError(ConfigError):
     """The warehouse does not hold what a report needs: one line naming the gap and the sync to run (exit 2)."""
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class WarehouseRows:
@@ -49,9 +46,11 @@ class WarehouseRows:
             raise CoverageError(f"{self.warehouse.path} holds no data for {', '.join(self.organizations)}")
         return floor_to(min(marks), "1h")
 
-    def _check(self, endpoint: str, width: str, grouping: str, start: datetime, end: datetime) -> bool:
-        """True when every organization holds the unit over [start, end); CoverageError naming the sync otherwise."""
+    def _check(self, endpoint: str, width: str, grouping: str, start: datetime, end: datetime) -> list[UnitState]:
+        """Each organization's state of the unit when all hold it over [start, end); CoverageError naming the sync
+        otherwise."""
         what = f"{endpoint} {width} by {grouping or 'nothing'}"
+        states: list[UnitState] = []
         for org in self.organizations:
             state = self.warehouse.state(org, endpoint, width, grouping)
             if state is None:
@@ -67,7 +66,8 @@ class WarehouseRows:
             if state.watermark < end:
                 raise CoverageError(f"--db: {self.warehouse.path} holds {what} for {org} up to "
                                     f"{_iso(state.watermark)}, not to {_iso(end)}: run oai-usage sync")  # fmt: skip
-        return True
+            states.append(state)
+        return states
 
     def __call__(self, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
         width = "1d" if endpoint == "costs" else params.get("bucket_width", "1d")
@@ -77,12 +77,9 @@ class WarehouseRows:
         end: datetime = params["end_time"]
         if floor_to(start, width) != start:
             raise CoverageError(f"--db: {endpoint} from {_iso(start)}: the start is not on a {width} bucket boundary")
-        self._check(endpoint, width, grouping, start, end)
+        states = self._check(endpoint, width, grouping, start, end)
         whole = floor_to(end, width)
-        stored_end = all(
-            (s := self.warehouse.state(org, endpoint, width, grouping)) is not None and s.watermark == end
-            for org in self.organizations
-        )
+        stored_end = all(s.watermark == end for s in states)
         if endpoint == "costs" or whole == end or stored_end:
             return self.warehouse.rows(self.organizations, endpoint, width, grouping, start, end)
         return self._with_tail(endpoint, width, group_by, start, whole, end)

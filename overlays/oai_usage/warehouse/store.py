@@ -20,12 +20,13 @@ import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..endpoints import ENDPOINTS
 from ..rows import columns as row_columns
+from ..timeparse import to_utc
 from . import WarehouseError, require_duckdb
 from .config import ConfigError
 
@@ -89,12 +90,9 @@ def column_type(name: str) -> str:
     return "BIGINT"  # counters: tokens, requests, images, characters, seconds, bytes, sessions
 
 
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+def naive_utc(moment: datetime) -> datetime:
+    """A TIMESTAMP value: the moment in UTC without its zone (naive means UTC already)."""
+    return to_utc(moment).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -190,7 +188,7 @@ class Warehouse:
         ).fetchone()
         if found is None:
             return None
-        return UnitState(_aware(found[0]), _aware(found[1]), _aware(found[2]))
+        return UnitState(to_utc(found[0]), to_utc(found[1]), to_utc(found[2]))
 
     def states(self) -> list[tuple[str, str, str, str, UnitState]]:
         """Every unit's state: (organization, endpoint, width, grouping, state)."""
@@ -198,7 +196,7 @@ class Warehouse:
             "SELECT organization, endpoint, width, grouping, covered_from, watermark, last_sync FROM sync_state "
             "ORDER BY organization, endpoint, width, grouping"
         ).fetchall()
-        return [(o, e, w, g, UnitState(_aware(c), _aware(m), _aware(s))) for o, e, w, g, c, m, s in rows]
+        return [(o, e, w, g, UnitState(to_utc(c), to_utc(m), to_utc(s))) for o, e, w, g, c, m, s in rows]
 
     def replace_range(
         self,
@@ -219,11 +217,11 @@ class Warehouse:
         con = self._con
         table = table_name(endpoint)
         fields = field_columns(endpoint)
-        key = [organization, width, grouping, _naive_utc(start)]
+        key = [organization, width, grouping, naive_utc(start)]
         where = "organization = ? AND width = ? AND grouping = ? AND bucket_start >= ?"
         if end is not None:
             where += " AND bucket_start < ?"
-            key.append(_naive_utc(end))
+            key.append(naive_utc(end))
         columns: dict[str, list[Any]] = {c: [] for c in ("bucket_start", "bucket_end", "result_index", *fields)}
         extras: list[str | None] = []
         index, previous = 0, None
@@ -232,8 +230,8 @@ class Warehouse:
             bucket = row["bucket_start"]
             index = index + 1 if bucket == previous else 0
             previous = bucket
-            columns["bucket_start"].append(_naive_utc(bucket))
-            columns["bucket_end"].append(_naive_utc(row["bucket_end"]))
+            columns["bucket_start"].append(naive_utc(bucket))
+            columns["bucket_end"].append(naive_utc(row["bucket_end"]))
             columns["result_index"].append(index)
             for name in fields:
                 columns[name].append(row.get(name))
@@ -257,8 +255,8 @@ class Warehouse:
                 )
             con.execute(
                 "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [organization, endpoint, width, grouping, _naive_utc(covered_from), _naive_utc(watermark),
-                 _naive_utc(synced_at)],
+                [organization, endpoint, width, grouping, naive_utc(covered_from), naive_utc(watermark),
+                 naive_utc(synced_at)],
             )  # fmt: skip
             con.execute("COMMIT")
         except BaseException:
@@ -282,7 +280,7 @@ class Warehouse:
             f"SELECT bucket_start, bucket_end, {', '.join(fields)}, extra FROM {table_name(endpoint)} "
             f"WHERE organization IN ({marks}) AND width = ? AND grouping = ? AND bucket_start >= ? "
             "AND bucket_start < ? ORDER BY organization, bucket_start, result_index",
-            [*organizations, width, grouping, _naive_utc(start), _naive_utc(end)],
+            [*organizations, width, grouping, naive_utc(start), naive_utc(end)],
         )
         names = ("bucket_start", "bucket_end", *fields)
         aware: dict[datetime, datetime] = {}  # a bucket's times repeat on each of its rows: convert them once
@@ -290,8 +288,8 @@ class Warehouse:
             for record in batch:
                 row = dict(zip(names, record[:-1], strict=True))
                 start, end = row["bucket_start"], row["bucket_end"]
-                row["bucket_start"] = aware.get(start) or aware.setdefault(start, _aware(start))
-                row["bucket_end"] = aware.get(end) or aware.setdefault(end, _aware(end))
+                row["bucket_start"] = aware.get(start) or aware.setdefault(start, to_utc(start))
+                row["bucket_end"] = aware.get(end) or aware.setdefault(end, to_utc(end))
                 if record[-1]:
                     row.update(json.loads(record[-1]))
                 yield row
