@@ -9,17 +9,16 @@ from __future__ import annotations
 import argparse
 import functools
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
 
 from .. import BadRequestError, Directory, PermissionDeniedError, ProjectInfo, SpendLimit, UsageClient
+from ..timeparse import from_unix_seconds
+from .organization import safe_directory, side_by_side
 
 log = logging.getLogger("oai_usage.cli")
 
-T = TypeVar("T")
-R = TypeVar("R")
 
 COLUMNS = {
     "projects": ("id", "name", "status", "created_at", "archived_at"),
@@ -47,7 +46,7 @@ def _when(value: object) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     try:
-        return datetime.fromtimestamp(value, UTC)
+        return from_unix_seconds(value)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -86,14 +85,6 @@ def _owner(item: dict[str, Any]) -> tuple[str, str]:
     who = owner.get(kind) if kind in ("user", "service_account") else None
     who = who if isinstance(who, dict) else owner  # admin keys: the owner's fields are inline
     return kind, _text(who.get("email")) or _text(who.get("name"))
-
-
-def side_by_side(client: UsageClient, read: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """`read` of each item, at most `client.max_concurrency` at once, answers in the items' order (one GET per
-    project, as the report's limits and the directory do: an organization of thousands of projects lists in
-    minutes, not an hour). The first error is raised."""
-    with ThreadPoolExecutor(max_workers=max(1, client.max_concurrency), thread_name_prefix="oai_usage_list") as pool:
-        return list(pool.map(read, items))
 
 
 def key_rows(client: UsageClient, directory: Directory) -> Iterator[dict[str, Any]]:
@@ -212,8 +203,6 @@ def rows_for(command: str, client: UsageClient) -> Iterator[dict[str, Any]]:
         return project_rows(client)
     if command == "users":
         return user_rows(client)
-    from .organization import safe_directory
-
     directory = safe_directory(client.directory())
     return key_rows(client, directory) if command == "keys" else limit_rows(client, directory)
 
@@ -221,11 +210,9 @@ def rows_for(command: str, client: UsageClient) -> Iterator[dict[str, Any]]:
 def run_listing(args: argparse.Namespace, now: datetime) -> int:
     """One listing command: fetch every page, then write the rows in the asked format."""
     from . import fetch, output
+    from .paths import check_targets
 
-    if args.output and args.output != "-":
-        from .paths import check_target
-
-        check_target(args.output, "-o")
+    check_targets(("-o", args.output))
     with fetch.open_client(args, now) as client:
         # Names and e-mails are server text: a server that echoes the admin key in one never gets it printed.
         rows = [output.redacted(row) for row in rows_for(args.command, client)]

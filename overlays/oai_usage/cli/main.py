@@ -266,19 +266,12 @@ def _query_params(args: argparse.Namespace, endpoint: str, start: datetime, end:
     return params
 
 
-def _check_outputs(*targets: tuple[str, str | None]) -> None:
-    """Path mistakes in (option, path) pairs, found before anything is fetched."""
-    for option, path in targets:
-        if path is not None and path != "-":
-            paths.check_target(path, option)
-
-
 def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
     from . import fetch
 
     start, end = _range(args, now)
     params = _query_params(args, endpoint, start, end)
-    _check_outputs(("-o", args.output))
+    paths.check_targets(("-o", args.output))  # a path mistake costs no API call
     with fetch.open_client(args, now) as client:
         if args.keep_empty:
             from .empty import rows_keeping_empty

@@ -94,6 +94,13 @@ def check_target(path: str | os.PathLike[str], option: str) -> Path:
     return target
 
 
+def check_targets(*targets: tuple[str, str | None]) -> None:
+    """`check_target` for each (option, path) pair given a file (None and `-`, stdout, are skipped)."""
+    for option, path in targets:
+        if path is not None and path != "-":
+            check_target(path, option)
+
+
 def _read_only(directory: Path) -> bool:
     try:
         return bool(os.statvfs(directory).f_flag & os.ST_RDONLY)

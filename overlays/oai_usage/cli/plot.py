@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -160,9 +160,7 @@ def draw(report: Report) -> Any:
     fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, PANEL_HEIGHT * panels))
     try:
         money_days = report.money_days
-        in_progress = {}
-        if report.money_end and report.money_end.astimezone(UTC).time() != datetime.min.time() and money_days:
-            in_progress[money_days[-1]] = "so far"
+        in_progress = {money_days[-1]: "so far"} if money_days and report.money_day_in_progress else {}
         for ax, cur in zip(axes, currencies, strict=False):
             per_day = report.daily_spend_by_project.get(cur, {})
             _stack(ax, money_days, per_day, f"Daily spend by project ({cur.upper()}, UTC days)", cur.upper(),

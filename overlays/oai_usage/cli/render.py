@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import IO, Any
 
 from .report import Report
@@ -103,8 +103,7 @@ def sections(report: Report) -> list[Section]:
     result.append(models)
 
     money_days = report.money_days
-    in_progress = {money_days[-1]: "so far"} if money_days and report.money_end and (
-        report.money_end.astimezone(UTC).time() != datetime.min.time()) else {}  # fmt: skip
+    in_progress = {money_days[-1]: "so far"} if money_days and report.money_day_in_progress else {}
     daily = {cur: report.daily_spend(cur) for cur in report.currencies}
     spend = Section("daily_spend", "Daily spend", ["day (UTC)", *(f"spend ({c.upper()})" for c in daily)],
                     [False, *(True for _ in daily)])  # fmt: skip

@@ -124,11 +124,16 @@ class Report:
         per_day = self.daily_spend_by_project.get(currency, {})
         return {day: sum(per_day.get(day, {}).values()) for day in self.money_days}
 
+    @property
+    def money_day_in_progress(self) -> bool:
+        """Whether the spend's last UTC day is still in progress (the costs end before its midnight)."""
+        return self.money_end is not None and self.money_end.astimezone(UTC).time() != datetime.min.time()
+
     def whole_day_basis(self) -> tuple[list[date], list[date]] | None:
         """When the last UTC day of spend is still in progress: the whole days of each period that the spend
         change compares (the day in progress is left out, and as many days from the previous period's start)."""
         days = self.money_days
-        if len(days) < 2 or self.money_end is None or self.money_end.astimezone(UTC).time() == datetime.min.time():
+        if len(days) < 2 or not self.money_day_in_progress:
             return None
         before = previous_money_range(self)
         previous = days_between(before[0], before[1], UTC)[: len(days) - 1]
@@ -332,11 +337,11 @@ def add_usage(report: Report, rows: Iterable[Row]) -> None:
 def add_previous_spend(report: Report, cost_rows: Iterable[Row]) -> None:
     """Spend of the previous period per currency, for the change figure."""
     for row in cost_rows:
-        currency = _currency(row)
-        report.previous_spend[currency] = report.previous_spend.get(currency, 0.0) + _amount(row)
+        amount, currency, day = _amount(row), _currency(row), _utc_day(row)
+        report.previous_spend[currency] = report.previous_spend.get(currency, 0.0) + amount
         per_day = report.previous_daily_spend.setdefault(currency, {})
-        per_day[_utc_day(row)] = per_day.get(_utc_day(row), 0.0) + _amount(row)
-        _note_previous_day(report, _utc_day(row))
+        per_day[day] = per_day.get(day, 0.0) + amount
+        _note_previous_day(report, day)
 
 
 def add_previous_volume(report: Report, usage_rows: Iterable[Row]) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from ..timeparse import iso_datetime
 from . import dates
 from .report import (
     VOLUME_ENDPOINTS,
@@ -60,17 +61,16 @@ def report_range(args: argparse.Namespace, now: datetime, tz: tzinfo) -> tuple[d
         amount, unit = dates.parse_span(args.since or "30d", option="--since")
         start, end = dates.relative(amount, unit, now, tz), now
     if end <= start:
-        raise ReportError(f"--end ({end:%Y-%m-%dT%H:%M:%SZ}) must be after --start ({start:%Y-%m-%dT%H:%M:%SZ})")
+        raise ReportError(f"--end ({iso_datetime(end)}) must be after --start ({iso_datetime(start)})")
     return start, end
 
 
 def check_files(args: argparse.Namespace) -> None:
     """Refuse a bad -o, --plot or --html path before anything is fetched."""
-    from .paths import check_target
+    from .paths import check_target, check_targets
     from .plot import chart_format
 
-    if args.output and args.output != "-":
-        check_target(args.output, "-o")
+    check_targets(("-o", args.output))
     if args.plot:
         chart_format(args.plot)
         check_target(args.plot, "--plot")

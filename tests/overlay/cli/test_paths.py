@@ -248,3 +248,19 @@ def test_a_signal_during_an_export_removes_the_part_file(tmp_path: Path, signum:
             child.kill()
     assert child.returncode == code, err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["report"], ["projects"]])
+def test_an_empty_output_path_is_refused_before_any_request(
+    command: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a request was sent before -o was checked")
+
+    monkeypatch.setattr(httpx.Client, "send", refuse)
+    code, out, err = cli(capsys, "--sandbox", *command, "-o", "")
+    assert code == 2 and out == ""
+    _one_line(err)
+    assert "-o: empty path" in err
