@@ -1,14 +1,14 @@
 """Prove at run time that other languages' clients generated from openapi.yaml work: `tox -e consumers`.
 
 Starts the sandbox over loopback (`--seed`/`--now` from queries.json), computes the reference totals of every
-query in queries.json with the Python client (`oai_usage.UsageClient`) and of every `admin_queries` entry with plain
-httpx + json (the Python client has no Admin operations yet), then runs each consumer against the same server and
+query in queries.json, and of every `admin_queries` entry, with the Python client (`oai_usage.UsageClient`: its
+usage queries, Admin list queries and spend-limit reads), then runs each consumer against the same server and
 fails unless every consumer reports the same totals for all 12 usage operations (pages, buckets, results, sum) and
 the 10 Admin queries (pages, items, sum; every page followed with `after=last_id`); sums compared with a relative
 tolerance of 1e-9:
 
 - typescript: openapi-typescript + openapi-fetch, tsc strict (tools/consumers/typescript; `npm ci` there first);
-- java: openapi-generator `native` (tools/consumers/java/run.py, owned by the Java engineer);
+- java: openapi-generator `native` (tools/consumers/java/run.py);
 - pydantic: datamodel-code-generator models, strict, unknown fields forbidden (tools/consumers/pydantic_consumer.py);
 - openai-sdk: the official SDK (`openai` 3.57) with its own models in strict mode, no unknown field, Admin queries only
   (tools/consumers/openai_sdk_consumer.py).
@@ -164,35 +164,43 @@ def reference(base_url: str, queries: list[dict[str, Any]]) -> Totals:
     return out
 
 
+# The Python client's method for each Admin operation of queries.json.
+LIST_METHODS = {
+    "listProjects": "projects",
+    "listUsers": "users",
+    "listProjectApiKeys": "project_api_keys",
+    "listProjectServiceAccounts": "project_service_accounts",
+    "listProjectUsers": "project_users",
+    "listAdminApiKeys": "admin_api_keys",
+    "listOrganizationSpendAlerts": "spend_alerts",
+    "listProjectSpendAlerts": "project_spend_alerts",
+}
+LIMIT_METHODS = {"getOrganizationSpendLimit": "spend_limit", "getProjectSpendLimit": "project_spend_limit"}
+
+
 def admin_reference(base_url: str, queries: list[dict[str, Any]]) -> Totals:
-    """The totals of every Admin query with plain httpx + json: `after=last_id` while `has_more`, no repeated id."""
-    import httpx
+    """The totals of every Admin query through the Python client's Admin reads (its list queries page with
+    `after=last_id` and refuse a repeated id; a spend limit is read back in cents)."""
+    from oai_usage import UsageClient
 
     out: Totals = {}
-    with httpx.Client(base_url=base_url.rstrip("/") + "/", headers={"Authorization": f"Bearer {KEY}"}) as http:
+    with UsageClient(KEY, base_url=base_url) as client:
         for query in queries:
-            path = query["path"].format(**query["path_params"]).lstrip("/")
+            operation = query["operation"]
+            args = list(query["path_params"].values())
+            if operation in LIMIT_METHODS:
+                limit = getattr(client, LIMIT_METHODS[operation])(*args)
+                if limit is None:
+                    raise RuntimeError(f"{operation}: no spend limit set")
+                out[operation] = {"pages": 1, "items": 1, "sum": limit.cents}
+                continue
             totals: dict[str, float] = {"pages": 0, "items": 0, "sum": 0}
-            params = {k: str(v).lower() if isinstance(v, bool) else v for k, v in query["params"].items()}
-            seen: set[str] = set()
-            after: str | None = None
-            while True:
-                response = http.get(path, params=params | ({"after": after} if after else {}))
-                response.raise_for_status()
-                body = json.loads(response.content)
-                items = body["data"] if query["paged"] else [body]
+            for page in getattr(client, LIST_METHODS[operation])(*args, **query["params"]).pages():
                 totals["pages"] += 1
-                for item in items:
-                    if "id" in item:
-                        if item["id"] in seen:
-                            raise RuntimeError(f"{query['operation']}: {item['id']} came twice")
-                        seen.add(item["id"])
+                for item in page.data:
                     totals["items"] += 1
                     totals["sum"] += item.get(query["sum_field"]) or 0
-                if not query["paged"] or not body["has_more"]:
-                    break
-                after = body["last_id"]
-            out[query["operation"]] = totals
+            out[operation] = totals
     return out
 
 
