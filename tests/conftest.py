@@ -13,6 +13,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO / "openapi.yaml"
 
+TEST_NOW = 1_795_534_200  # 2026-11-24T15:30:00Z: the wall clock, as far as the library and the sandbox read it
+
 
 def load_spec() -> dict[str, Any]:
     """openapi.yaml as a dict (the same file other language teams generate from)."""
@@ -24,6 +26,20 @@ def load_spec() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def spec() -> dict[str, Any]:
     return load_spec()
+
+
+@pytest.fixture(autouse=True)
+def pinned_wall_clock(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The one wall-clock reading of the library and of the sandbox is pinned: no test depends on the day it runs.
+
+    A test that needs another "now" injects it (`clock=` on a client, `now=` on a SandboxConfig or the CLI's run).
+    """
+    import oai_usage.clock
+    import oai_usage_sandbox.config
+
+    monkeypatch.setattr(oai_usage.clock, "system_time", lambda: float(TEST_NOW))
+    monkeypatch.setattr(oai_usage_sandbox.config, "system_time", lambda: float(TEST_NOW))
+    return TEST_NOW
 
 
 @pytest.hookimpl(wrapper=True)

@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 import httpx
 
 from .auth import Credentials
+from .clock import ServerClock
 from .deadline import within
 from .errors import (
     ADMIN_KEY_HINT,
@@ -193,6 +194,8 @@ class Reply:
     body: Any = field(repr=False)
     status_code: int
     request_id: str | None
+    server_time: float | None = None
+    """What the response's `Date` header says the server's clock read (Unix seconds), if it said."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,7 @@ class _Answer:
 
     response: httpx.Response
     content: bytes = field(repr=False)
+    server_time: float | None = None
 
 
 def _charset(response: httpx.Response) -> str:
@@ -233,6 +237,7 @@ class _TransportBase:
         policy: RetryPolicy,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        server_clock: ServerClock | None = None,
     ) -> None:
         self.credentials = credentials
         self.base_url = base_url
@@ -240,7 +245,8 @@ class _TransportBase:
         self.policy = policy
         self.max_response_bytes = max_response_bytes
         self.deadline = attempt_deadline(timeout)
-        self.clock = clock
+        self.clock = clock  # monotonic: attempt deadlines
+        self.server_clock = server_clock if server_clock is not None else ServerClock()  # "now": learns from Date
 
     def _build(self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec) -> httpx.Request:
         return http.build_request(
@@ -315,7 +321,7 @@ class _TransportBase:
         except ValueError as exc:  # valid JSON syntax we refuse: NaN/Infinity, overflowing numbers, deep nesting
             raise self._not_json(response, answer.content, request_id, str(exc)) from None
         log.debug("%s %s -> %d", response.request.method, response.request.url.path, response.status_code)
-        return Reply(body=body, status_code=response.status_code, request_id=request_id)
+        return Reply(body=body, status_code=response.status_code, request_id=request_id, server_time=answer.server_time)
 
     def _not_json(self, response: httpx.Response, content: bytes, request_id: str | None, reason: str) -> DecodeError:
         content_type = response.headers.get("content-type", "no content type")
@@ -387,6 +393,7 @@ class SyncTransport(_TransportBase):
         sleep: Callable[[float], None] = time.sleep,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        server_clock: ServerClock | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials,
@@ -395,6 +402,7 @@ class SyncTransport(_TransportBase):
             policy=policy,
             max_response_bytes=max_response_bytes,
             clock=clock,
+            server_clock=server_clock,
         )
         self.http = http
         self.owns_http = owns_http
@@ -407,6 +415,7 @@ class SyncTransport(_TransportBase):
     def _read_within(self, spec: RequestSpec) -> _Answer:
         started = self.clock()
         response = self.http.send(self._build(self.http, spec), stream=True)
+        server_time = self.server_clock.observe(response.headers)
         try:
             limit = self._limit(response)
             chunks: list[bytes] = []
@@ -415,7 +424,7 @@ class SyncTransport(_TransportBase):
                 size, stop = self._take(chunks, size, chunk, limit, started)
                 if stop:
                     break
-            return _Answer(response, b"".join(chunks))
+            return _Answer(response, b"".join(chunks), server_time)
         finally:
             response.close()
 
@@ -471,6 +480,7 @@ class AsyncTransport(_TransportBase):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        server_clock: ServerClock | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials,
@@ -479,6 +489,7 @@ class AsyncTransport(_TransportBase):
             policy=policy,
             max_response_bytes=max_response_bytes,
             clock=clock,
+            server_clock=server_clock,
         )
         self.http = http
         self.owns_http = owns_http
@@ -486,6 +497,7 @@ class AsyncTransport(_TransportBase):
 
     async def _read_body(self, spec: RequestSpec, started: float) -> _Answer:
         response = await self.http.send(self._build(self.http, spec), stream=True)
+        server_time = self.server_clock.observe(response.headers)
         try:
             limit = self._limit(response)
             chunks: list[bytes] = []
@@ -494,7 +506,7 @@ class AsyncTransport(_TransportBase):
                 size, stop = self._take(chunks, size, chunk, limit, started)
                 if stop:
                     break
-            return _Answer(response, b"".join(chunks))
+            return _Answer(response, b"".join(chunks), server_time)
         finally:
             await response.aclose()
 

@@ -32,6 +32,11 @@ MAX_USAGE_REVISION_MINUTES = 24 * 60
 MAX_COSTS_REVISION_HOURS = 7 * 24
 
 
+def system_time() -> float:
+    """The wall clock, read where "now" is not pinned: the sandbox's one reading of it (tests pin it here)."""
+    return time.time()
+
+
 @dataclass(frozen=True)
 class SandboxConfig:
     """What to serve and how badly: seed and scale pick the organization, the rest shapes the transport."""
@@ -75,4 +80,4 @@ class SandboxConfig:
 
     def current_time(self) -> int:
         """The sandbox's notion of now: the configured instant, else the wall clock."""
-        return self.now if self.now is not None else int(time.time())
+        return self.now if self.now is not None else int(system_time())

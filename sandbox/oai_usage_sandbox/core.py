@@ -8,6 +8,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 from .admin import AdminApi
@@ -146,7 +147,8 @@ class Sandbox:
                 self.faults_served[fault] += 1
         if fault in STATUS_FAULTS:
             status, hdrs, body = fault_response(fault, self.config.retry_after_seconds)
-            return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id())], body)
+            now = self.config.current_time()
+            return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id()), date_header(now)], body)
         response = self.handle(method, path, query, headers)
         response.fault = fault
         return response
@@ -154,8 +156,9 @@ class Sandbox:
     def handle(
         self, method: str, path: str, query: Sequence[tuple[str, str]], headers: Mapping[str, str]
     ) -> SandboxResponse:
-        """Answer a request as the real API would, without faults."""
+        """Answer a request as the real API would, without faults; its `Date` header is the sandbox's own now."""
         lowered = {k.lower(): v for k, v in headers.items()}
+        now = self.config.current_time()  # one reading per request: the data and the Date header agree
         # With "now" pinned an answer depends only on the request, so repeated requests (benchmark rounds,
         # a resumed fetch) are served from a small cache instead of being generated again. The answer depends on
         # the Authorization header only through its verdict, so the key holds the verdict, never the key itself.
@@ -166,7 +169,7 @@ class Sandbox:
         if cached is None:
             extra: list[tuple[str, str]] = []
             try:
-                body = self._dispatch(method, path, query, lowered, extra)
+                body = self._dispatch(method, path, query, lowered, extra, now)
                 status = 200
             except ApiError as err:
                 body = err.body()
@@ -175,7 +178,12 @@ class Sandbox:
             if key is not None:
                 self._answers.put(key, cached)
         status, data, extra_headers = cached
-        hdrs = [("content-type", "application/json"), ("x-request-id", self._request_id()), *extra_headers]
+        hdrs = [
+            ("content-type", "application/json"),
+            ("x-request-id", self._request_id()),
+            date_header(now),
+            *extra_headers,
+        ]
         return SandboxResponse(status, hdrs, data)
 
     def _dispatch(
@@ -185,6 +193,7 @@ class Sandbox:
         query: Sequence[tuple[str, str]],
         headers: Mapping[str, str],
         extra: list[tuple[str, str]],
+        now: int,
     ) -> dict[str, Any]:
         route = path[3:] if path == "/v1" or path.startswith("/v1/") else path
         endpoint = BY_PATH.get(route)
@@ -197,9 +206,9 @@ class Sandbox:
         self._authorize(headers)
         if endpoint is None:
             assert admin is not None
-            api = AdminApi(self.directory, self.config.seed, self.config.current_time())
+            api = AdminApi(self.directory, self.config.seed, now)
             return api.answer(admin[0], admin[1], query, self.config.forbidden_operations)
-        return self.page(endpoint, parse(endpoint, query))
+        return self.page(endpoint, parse(endpoint, query), now=now)
 
     @staticmethod
     def _authorize(headers: Mapping[str, str]) -> None:
@@ -215,7 +224,7 @@ class Sandbox:
                 401, "Incorrect API key provided. Usage endpoints need an Admin API key.", code="invalid_api_key"
             )
 
-    def page(self, endpoint: Endpoint, query: Query) -> dict[str, Any]:
+    def page(self, endpoint: Endpoint, query: Query, *, now: int | None = None) -> dict[str, Any]:
         """One page of buckets for a validated query.
 
         Usage buckets start at `start_time` (a partial first bucket when it is unaligned) and the last one ends at
@@ -223,7 +232,7 @@ class Sandbox:
         before `start_time`. A cursor pins the end the first page resolved.
         """
         cfg = self.config
-        now = cfg.current_time()
+        now = cfg.current_time() if now is None else now
         width = WIDTH_SECONDS[query.width]
         fp = fingerprint(query.identity(endpoint))
         first_start, range_end = _range(endpoint, query, now)
@@ -251,6 +260,11 @@ class Sandbox:
         has_more = s < end
         next_page = encode(Cursor(s, end, fp)) if has_more else None
         return {"object": "page", "data": data, "has_more": has_more, "next_page": next_page}
+
+
+def date_header(now: int) -> tuple[str, str]:
+    """The `Date` header (RFC 9110 IMF-fixdate) for the sandbox's now, pinned or not."""
+    return ("date", formatdate(now, usegmt=True))
 
 
 def _range(endpoint: Endpoint, query: Query, now: int) -> tuple[int, int]:

@@ -193,6 +193,7 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
     from ..warehouse.names import sync_names
     from ..warehouse.store import Warehouse
     from ..warehouse.sync import sync
+    from . import fetch
 
     require_duckdb("sync")
     now = now.replace(microsecond=0)  # whole seconds: the API's unit, and the watermark's
@@ -208,7 +209,7 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
         profiles = [SANDBOX_ORGANIZATION]
     else:
         profiles = list(config.profiles) if args.all_profiles else [config.profile(args.profile).name]
-    since = _since(args, now)
+    _since(args, now)  # a mistake in --since costs no API call
     path = _database(args, config, must_exist=False)
     failed = 0
     with database_lock(path, wait=args.wait, what="sync"), _database_errors(path), Warehouse(path) as warehouse:
@@ -216,9 +217,13 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
             try:  # the sandbox is no profile (the name is reserved): its client ignores the one given
                 client = _client(args, config.profiles.get(name) or config.profile(None), now)
                 with client:
-                    done = sync(warehouse, client, config, name, now=now, since=since, endpoints=args.endpoints)
+                    # Each organization's server states its own now: the fetches end there, grace windows count
+                    # back from there, and `since` (e.g. 90d) is counted from there.
+                    served = fetch.server_now(client, args, now)
+                    since = _since(args, served)
+                    done = sync(warehouse, client, config, name, now=served, since=since, endpoints=args.endpoints)
                     names = None if args.no_names or not config.names else sync_names(
-                        warehouse, client, name, synced_at=now)  # fmt: skip
+                        warehouse, client, name, synced_at=served)  # fmt: skip
             except (errors.OaiUsageError, errors.MissingAdminKeyError) as exc:
                 if len(profiles) == 1:
                     raise

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..client import UsageClient
+from ..clock import system_now
 from ..errors import APIConnectionError, DecodeError, OaiUsageError, RateLimitError, ServerError
 from .config import SyncConfig, Unit, parse_span
 from .store import Warehouse
@@ -111,18 +112,21 @@ def _chunks(start: datetime, end: datetime, unit: Unit) -> list[tuple[datetime, 
 
 
 def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attempts: int = RESUME_ATTEMPTS
-              ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+              ) -> tuple[list[dict[str, Any]], int, int | None]:  # fmt: skip
     """Every row of a query, resuming from the error's resume point after a transient failure (up to `attempts`
-    times); (rows, resumes). Anything else, or too many failures, raises (nothing is stored then)."""
+    times); (rows, resumes, the end of the last bucket served: where the server's data stops, None for no bucket).
+    Anything else, or too many failures, raises (nothing is stored then)."""
     query = client.query(endpoint, **params)
     current = query
     rows: list[dict[str, Any]] = []
+    covered: int | None = None
     for attempt in range(attempts + 1):
         try:
             for page in current.row_pages():
                 for bucket in page.data:
                     rows.extend(bucket.rows)
-            return rows, attempt
+                    covered = bucket.end_time
+            return rows, attempt, covered
         except _TRANSIENT as exc:
             if exc.resume is None or attempt == attempts:
                 raise
@@ -157,13 +161,15 @@ def sync_unit(
                 params["group_by"] = list(unit.group_by)
             if start >= stop:
                 continue
-            rows, resumed = fetch_all(client, unit.endpoint, params)
+            rows, resumed, covered_to = fetch_all(client, unit.endpoint, params)
             report.resumed += resumed
             report.rows += len(rows)
             report.ranges.append((start, stop))
             if range_end is None:  # the newest range: it moves the watermark
                 new_from = covered if covered is not None else range_start
-                watermark = stop
+                # What the server covered: a last bucket clipped at the server's now, short of `stop`, sets it.
+                served = stop if covered_to is None else datetime.fromtimestamp(covered_to, UTC)
+                watermark = min(stop, served) if last else stop
             else:  # a backfill before the history kept: the history starts earlier once it is all in
                 assert state is not None
                 new_from = range_start if last else state.covered_from
@@ -180,7 +186,7 @@ def sync_unit(
 
 
 def _wall() -> datetime:
-    return datetime.now(UTC)
+    return system_now()
 
 
 def sync(
