@@ -30,6 +30,7 @@ from .clock import LocalClock, ServerClock
 from .deadline import DeadlineTransport
 from .directory import Directory, abuild, build
 from .errors import APIError, AuthenticationError, PermissionDeniedError, ValidationError
+from .limiter import pacer_for
 from .lists import AsyncListMethods, ListMethods
 from .methods import AsyncMethods, SyncMethods
 from .query import AsyncQuery, Query, check_concurrency
@@ -271,6 +272,7 @@ class UsageClient(SyncMethods, ListMethods, _ClientBase):
             timeout=self._settings.timeout,
             policy=dataclasses.replace(self._settings.policy, clock=self._clock.now),  # Retry-After dates: server time
             server_clock=self._clock,
+            pacer=pacer_for(self._settings.base_url, self._settings.credentials.key.get_secret_value()),
             sleep=sleep or time.sleep,
             max_response_bytes=self._settings.max_response_bytes,
         )
@@ -378,6 +380,7 @@ class AsyncUsageClient(AsyncMethods, AsyncListMethods, _ClientBase):
             timeout=self._settings.timeout,
             policy=dataclasses.replace(self._settings.policy, clock=self._clock.now),  # Retry-After dates: server time
             server_clock=self._clock,
+            pacer=pacer_for(self._settings.base_url, self._settings.credentials.key.get_secret_value()),
             sleep=sleep or asyncio.sleep,
             max_response_bytes=self._settings.max_response_bytes,
         )

@@ -6,7 +6,7 @@ correctly. So every response's `Date` header (RFC 9110, whole seconds in GMT) up
 and everything that needs "now" (window planning, the page guards, the command line's ranges) asks the client's
 `ServerClock`. Only the local clock is injectable (`clock=` on the client); nothing else reads the wall clock.
 
-Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
+Public module: its `__all__` is part of the API (tests pin `system_time` here).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from .errors import (
     DecodeError,
     error_class_for,
 )
-from .limiter import TaskLimiter, ThreadLimiter
+from .limiter import Permit, RatePacer, TaskLimiter, ThreadLimiter
 from .retry import RetryPolicy
 
 __all__ = [
@@ -238,6 +238,7 @@ class _TransportBase:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
         server_clock: ServerClock | None = None,
+        pacer: RatePacer | None = None,
     ) -> None:
         self.credentials = credentials
         self.base_url = base_url
@@ -247,6 +248,16 @@ class _TransportBase:
         self.deadline = attempt_deadline(timeout)
         self.clock = clock  # monotonic: attempt deadlines
         self.server_clock = server_clock if server_clock is not None else ServerClock()  # "now": learns from Date
+        self.pacer = pacer if pacer is not None else RatePacer()  # the key's request rate (shared: `pacer_for`)
+
+    def _pace(self, retry: bool) -> tuple[float, Permit]:
+        """The wait before this attempt: the key's rate spacing, and a pause a 429 asked for (a retry has already
+        waited out its own Retry-After in the retry loop, so it skips the pause)."""
+        wait, permit = self.pacer.reserve(skip_pause=retry)
+        return wait, permit
+
+    def _learn(self, permit: Permit, response: httpx.Response) -> None:
+        self.pacer.observe(permit, response.status_code, response.headers, self.policy.requested_wait(response))
 
     def _build(self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec) -> httpx.Request:
         return http.build_request(
@@ -394,6 +405,7 @@ class SyncTransport(_TransportBase):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
         server_clock: ServerClock | None = None,
+        pacer: RatePacer | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials,
@@ -403,6 +415,7 @@ class SyncTransport(_TransportBase):
             max_response_bytes=max_response_bytes,
             clock=clock,
             server_clock=server_clock,
+            pacer=pacer,
         )
         self.http = http
         self.owns_http = owns_http
@@ -428,13 +441,18 @@ class SyncTransport(_TransportBase):
         finally:
             response.close()
 
-    def _attempt(self, spec: RequestSpec, limiter: ThreadLimiter | None) -> _Answer:
+    def _attempt(self, spec: RequestSpec, limiter: ThreadLimiter | None, retry: bool = False) -> _Answer:
+        wait, paced = self._pace(retry)
+        if wait > 0:
+            self.sleep(wait)
         if limiter is None:
-            return self._read(spec)
-        with limiter.slot() as permit:
             answer = self._read(spec)
-            limiter.report(permit, answer.response.status_code)
-            return answer
+        else:
+            with limiter.slot() as permit:
+                answer = self._read(spec)
+                limiter.report(permit, answer.response.status_code)
+        self._learn(paced, answer.response)
+        return answer
 
     def send(self, spec: RequestSpec, limiter: ThreadLimiter | None = None) -> Reply:
         """The reply to `spec`, retrying as the policy says; each attempt takes a slot from `limiter` if given."""
@@ -443,7 +461,7 @@ class SyncTransport(_TransportBase):
             answer: _Answer | None = None
             error: httpx.TransportError | None = None
             try:
-                answer = self._attempt(spec, limiter)
+                answer = self._attempt(spec, limiter, retry=retries > 0)
             except httpx.TransportError as exc:
                 error = exc
             except _TooLarge:
@@ -481,6 +499,7 @@ class AsyncTransport(_TransportBase):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
         server_clock: ServerClock | None = None,
+        pacer: RatePacer | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials,
@@ -490,6 +509,7 @@ class AsyncTransport(_TransportBase):
             max_response_bytes=max_response_bytes,
             clock=clock,
             server_clock=server_clock,
+            pacer=pacer,
         )
         self.http = http
         self.owns_http = owns_http
@@ -523,13 +543,18 @@ class AsyncTransport(_TransportBase):
                 f"the response took longer than {self.deadline:g} s (connect + read timeout)"
             ) from None
 
-    async def _attempt(self, spec: RequestSpec, limiter: TaskLimiter | None) -> _Answer:
+    async def _attempt(self, spec: RequestSpec, limiter: TaskLimiter | None, retry: bool = False) -> _Answer:
+        wait, paced = self._pace(retry)
+        if wait > 0:
+            await self.sleep(wait)
         if limiter is None:
-            return await self._read(spec)
-        async with limiter.slot() as permit:
             answer = await self._read(spec)
-            limiter.report(permit, answer.response.status_code)
-            return answer
+        else:
+            async with limiter.slot() as permit:
+                answer = await self._read(spec)
+                limiter.report(permit, answer.response.status_code)
+        self._learn(paced, answer.response)
+        return answer
 
     async def send(self, spec: RequestSpec, limiter: TaskLimiter | None = None) -> Reply:
         """The reply to `spec`, retrying as the policy says; each attempt takes a slot from `limiter` if given."""
@@ -538,7 +563,7 @@ class AsyncTransport(_TransportBase):
             answer: _Answer | None = None
             error: httpx.TransportError | None = None
             try:
-                answer = await self._attempt(spec, limiter)
+                answer = await self._attempt(spec, limiter, retry=retries > 0)
             except httpx.TransportError as exc:
                 error = exc
             except _TooLarge:

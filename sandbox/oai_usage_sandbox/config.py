@@ -57,6 +57,10 @@ class SandboxConfig:
     """Costs of the last N hours are still growing toward their final value (0: final at once)."""
     forbidden_operations: tuple[str, ...] = ()
     """Admin operations (operationIds) answered with 403, as for an Admin key without that scope."""
+    rate_limit: int = 0
+    """Requests a minute per key (or organization, see `rate_limit_scope`); past it, 429. 0: no limit."""
+    rate_limit_scope: str = "key"
+    """What one rate-limit bucket counts: each API key (`key`) or each `OpenAI-Organization` (`organization`)."""
 
     def __post_init__(self) -> None:
         if self.scale < 1:
@@ -74,6 +78,10 @@ class SandboxConfig:
         refused = set(self.forbidden_operations) - set(ADMIN_OPERATION_IDS)
         if refused:
             raise ValueError(f"unknown Admin operations in forbidden_operations: {sorted(refused)}")
+        if self.rate_limit < 0:
+            raise ValueError("rate_limit must be >= 0 (requests a minute; 0: no limit)")
+        if self.rate_limit_scope not in ("key", "organization"):
+            raise ValueError("rate_limit_scope must be 'key' or 'organization'")
         unknown = set(self.faults) - set(FAULT_NAMES)
         if unknown:
             raise ValueError(f"unknown faults: {sorted(unknown)}")

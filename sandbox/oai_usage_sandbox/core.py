@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import Any
@@ -22,6 +23,7 @@ from .errors import ApiError, bad_param
 from .faults import STATUS_FAULTS, FaultPicker, fault_response
 from .org import Org, build_org
 from .params import Query, parse
+from .ratelimit import RateLimiter
 from .rng import mix
 from .traffic import DAY, HOUR, MINUTE, Window
 
@@ -120,6 +122,8 @@ class Sandbox:
     config: SandboxConfig = field(default_factory=SandboxConfig)
     answer_cache_bytes: int = ANSWER_CACHE_BYTES
     """Budget of the answer cache used when "now" is pinned (keys, bodies and headers all count)."""
+    rate_clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    """Monotonic seconds for the rate limit's token buckets (a test steps it by hand)."""
 
     def __post_init__(self) -> None:
         self.org: Org = build_org(self.config.seed, self.config.scale)
@@ -128,6 +132,11 @@ class Sandbox:
         self._lock = threading.Lock()
         self._requests = 0
         self._answers = _AnswerCache(self.answer_cache_bytes)
+        self.rates: RateLimiter | None = (
+            RateLimiter(self.config.rate_limit, scope=self.config.rate_limit_scope, clock=self.rate_clock)
+            if self.config.rate_limit
+            else None
+        )
         self.faults_served: Counter[str] = Counter()
         """How many of each fault this instance has injected (soak reports read it)."""
 
@@ -140,7 +149,14 @@ class Sandbox:
     def serve(
         self, method: str, path: str, query: Sequence[tuple[str, str]], headers: Mapping[str, str]
     ) -> SandboxResponse:
-        """Answer a request with fault injection applied: a status fault replaces the answer, a wire fault tags it."""
+        """Answer a request with its rate limit and fault injection applied: a request past the limit is refused
+        (429), a status fault replaces the answer, a wire fault tags it."""
+        verdict = self.rates.take(headers) if self.rates is not None else None
+        if verdict is not None and not verdict.allowed:
+            now = self.config.current_time()
+            hdrs = [("content-type", "application/json"), *verdict.headers, ("x-request-id", self._request_id())]
+            return SandboxResponse(429, [*hdrs, date_header(now)], verdict.body)
+        limits = verdict.headers if verdict is not None else ()
         fault = self._faults.next()
         if fault is not None:
             with self._lock:
@@ -150,6 +166,7 @@ class Sandbox:
             now = self.config.current_time()
             return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id()), date_header(now)], body)
         response = self.handle(method, path, query, headers)
+        response.headers.extend(limits)
         response.fault = fault
         return response
 

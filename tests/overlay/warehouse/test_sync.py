@@ -73,7 +73,7 @@ def test_a_sync_right_after_sends_only_the_grace_windows_requests(db: Path) -> N
         with sandbox_client(later, second) as client:
             done = sync(warehouse, client, SMALL, "acme", now=later)
     assert first.requests > len(SMALL.units())  # the backfill takes several pages (1m: 2 days of minutes)
-    assert second.requests == len(SMALL.units())  # one page per unit: the grace window only
+    assert second.requests == 1 + len(SMALL.units())  # the clock's probe, then one page per unit: the grace window
     starts = {(u.endpoint, u.width): u.ranges[0][0] for u in done.units}
     assert starts[("completions", "1m")] == floor_to(START - timedelta(minutes=15), "1m")
     assert starts[("completions", "1h")] == floor_to(START - timedelta(hours=2), "1h")
