@@ -37,5 +37,5 @@ fi
 echo "== ruff check"
 "$venv/bin/ruff" check "${paths[@]}"
 echo "== mypy --strict"
-"$venv/bin/mypy" --strict overlays/oai_usage sandbox/oai_usage_sandbox tests bench
+"$venv/bin/mypy" --strict overlays/oai_usage sandbox/oai_usage_sandbox tests bench tools/timeshift
 echo "precommit: all clean"
