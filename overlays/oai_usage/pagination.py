@@ -10,8 +10,9 @@ results with the same group key in one bucket are a `DecodeError`.
 
 "Inside the range with the asked width" (W = the bucket width, S/E = the asked start/end, now = request time):
 
-* the first bucket starts at S (usage; when S is unaligned it is partial, ending at the next W boundary), or,
-  for costs, whose buckets are whole UTC days, at S or at the UTC midnight at or before S;
+* the first bucket starts at S or at S rounded down to the minute (usage, as the live API does; when S is
+  unaligned it is partial, ending at the next W boundary), or, for costs, whose buckets are whole UTC days, at S
+  or at the UTC midnight at or before S;
 * every later bucket starts on the W grid, where the one before ended;
 * a bucket ends after its start and no later than the first W boundary after its start; one that ends before
   that boundary (clipped) ends at E, or, when there is no E or E is still ahead, at most at now (the live API
@@ -172,7 +173,8 @@ class PageLoop(Generic[B]):
                     f"{iso(self._last_start)}: buckets repeat or go back in time"
                 )
             if self._covered_to is None:
-                if start != first and not (self.whole_days and start == first - first % width):
+                # usage: the live API rounds the first start down to the minute; costs: to the UTC day
+                if start != first and start != first - first % (width if self.whole_days else 60):
                     late = start > first
                     raise self._fail(
                         f"page {page.number} starts at {iso(start)}, not at the start of the range {iso(first)}: "
