@@ -27,6 +27,9 @@ ADMIN_OPERATION_IDS: tuple[str, ...] = (
 )  # fmt: skip
 """The Admin read operations (openapi.yaml operationIds) that `forbidden_operations` may name."""
 
+SHAPE_NAMES: tuple[str, ...] = ("current", "legacy")
+"""The response shapes (`--shape`): `current` is every key of openapi.yaml, `legacy` the older real one."""
+
 ADMIN_KEY_PREFIX = "sk-admin-"
 MAX_USAGE_REVISION_MINUTES = 24 * 60
 MAX_COSTS_REVISION_HOURS = 7 * 24
@@ -52,6 +55,9 @@ class SandboxConfig:
     """Costs of the last N hours are still growing toward their final value (0: final at once)."""
     forbidden_operations: tuple[str, ...] = ()
     """Admin operations (operationIds) answered with 403, as for an Admin key without that scope."""
+    shape: str = "current"
+    """`current` (every key of openapi.yaml) or `legacy` (the older shape real captures show: no token breakdowns,
+    `service_tier` or `api_source`; costs with `organization_id` and without the newer keys; see `shapes`)."""
 
     def __post_init__(self) -> None:
         if self.scale < 1:
@@ -69,6 +75,8 @@ class SandboxConfig:
         refused = set(self.forbidden_operations) - set(ADMIN_OPERATION_IDS)
         if refused:
             raise ValueError(f"unknown Admin operations in forbidden_operations: {sorted(refused)}")
+        if self.shape not in SHAPE_NAMES:
+            raise ValueError(f"shape must be one of {', '.join(SHAPE_NAMES)}, got {self.shape!r}")
         unknown = set(self.faults) - set(FAULT_NAMES)
         if unknown:
             raise ValueError(f"unknown faults: {sorted(unknown)}")
