@@ -34,7 +34,7 @@ SCHEMA_VERSION = 1
 KEY_COLUMNS = ("organization", "width", "grouping", "bucket_start", "bucket_end", "result_index")
 _STRINGS = frozenset(
     {"project_id", "user_id", "api_key_id", "model", "service_tier", "api_source", "source", "size",
-     "vector_store_id", "context_level", "line_item", "amount_currency", "quantity_unit"}
+     "vector_store_id", "context_level", "line_item", "amount_currency", "quantity_unit", "organization_id"}
 )  # fmt: skip
 _FLOATS = frozenset({"amount_value", "quantity"})
 
@@ -275,9 +275,13 @@ class Warehouse:
         """Stored rows of buckets starting in [start, end), as the client's rows (aware UTC times), in the API's
         order (per organization: bucket, then place in the bucket)."""
         fields = field_columns(endpoint)
+        # A database an older oai-usage made, opened read-only, lacks the columns the spec gained since (e.g. the
+        # costs `organization_id`): they read as null, and a value kept in `extra` back then still comes through.
+        present = self._columns(table_name(endpoint))
+        selected = ", ".join(c if c in present else f"NULL AS {c}" for c in fields)
         marks = ", ".join("?" for _ in organizations)
         cursor = self._con.execute(
-            f"SELECT bucket_start, bucket_end, {', '.join(fields)}, extra FROM {table_name(endpoint)} "
+            f"SELECT bucket_start, bucket_end, {selected}, extra FROM {table_name(endpoint)} "
             f"WHERE organization IN ({marks}) AND width = ? AND grouping = ? AND bucket_start >= ? "
             "AND bucket_start < ? ORDER BY organization, bucket_start, result_index",
             [*organizations, width, grouping, naive_utc(start), naive_utc(end)],
@@ -293,6 +297,15 @@ class Warehouse:
                 if record[-1]:
                     row.update(json.loads(record[-1]))
                 yield row
+
+    def _columns(self, table: str) -> frozenset[str]:
+        """The columns `table` has in this database (one made by an older oai-usage may have fewer)."""
+        found = self._con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_schema = 'main' AND table_name = ?",
+            [table],
+        ).fetchall()
+        return frozenset(c for (c,) in found)
 
     def organizations(self) -> list[str]:
         found = self._con.execute("SELECT DISTINCT organization FROM sync_state ORDER BY 1").fetchall()
