@@ -259,9 +259,7 @@ def test_a_usage_first_bucket_at_the_start_rounded_down_to_the_minute_is_accepte
     assert len(list(client.completions(start_time=start, end_time=END))) == 9
 
 
-def test_a_usage_first_bucket_a_minute_before_the_start_is_refused(
-    client: UsageClient, httpx_mock: HTTPXMock
-) -> None:
+def test_a_usage_first_bucket_a_minute_before_the_start_is_refused(client: UsageClient, httpx_mock: HTTPXMock) -> None:
     start = NOV_1 + 5 * HOUR + 59
     _usage_from(httpx_mock, NOV_1 + 5 * HOUR - MINUTE, start)
     with pytest.raises(PaginationError, match="it begins before the range"):

@@ -41,7 +41,7 @@ def load(manifest: Path = MANIFEST) -> dict[str, tuple[str, str, list[dict[str, 
 
 def _handler(routes: dict[str, tuple[str, str, list[dict[str, Any]]]]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+        def do_GET(self) -> None:
             url = urlsplit(self.path)
             route = routes.get(url.path.removeprefix("/v1"))
             if route is None:
@@ -66,7 +66,7 @@ def _handler(routes: dict[str, tuple[str, str, list[dict[str, Any]]]]) -> type[B
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the http.server signature)
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     return Handler

@@ -20,7 +20,7 @@ Every consumer runs against three servers, one after the other (Java builds once
 
 - `sandbox`: the sandbox as it is, every key of openapi.yaml (queries.json);
 - `legacy`: the sandbox with `--shape legacy`, the older shape real captures show (queries.json);
-- `corpus`: the pages of tests/corpus replayed (tools/consumers/corpus_server.py; its queries: tests/corpus/corpus.json).
+- `corpus`: the pages of tests/corpus replayed (tools/consumers/corpus_server.py; queries: tests/corpus/corpus.json).
 
     python tools/consumers/run.py                       # all consumers
     python tools/consumers/run.py --only typescript,pydantic
@@ -99,8 +99,14 @@ def _prepare_typescript() -> None:
 CONSUMERS: Mapping[str, Consumer] = {
     "typescript": Consumer(
         "typescript",
-        lambda url, queries, _, __: ["node", str(TYPESCRIPT / "build" / "main.js"), "--base-url", url, "--queries",
-                                     str(queries)],
+        lambda url, queries, _, __: [
+            "node",
+            str(TYPESCRIPT / "build" / "main.js"),
+            "--base-url",
+            url,
+            "--queries",
+            str(queries),
+        ],
         _prepare_typescript,
         lambda url: ["node", str(TYPESCRIPT / "build" / "quickstart.js")],
     ),
@@ -344,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         counts = []
         for target in targets:
-            scope = [op for op, totals in target.expected.items() if CONSUMERS[name].scope == "all" or "items" in totals]
+            scope = [
+                op for op, totals in target.expected.items() if CONSUMERS[name].scope == "all" or "items" in totals
+            ]
             counts.append(f"{len(scope)}/{len(scope)} on {target.name}")
         print(f"{name}: operations match the reference, {', '.join(counts)} ({seconds:.1f} s)")
     print(f"consumers: {'FAILED' if failed else 'ok'} in {time.monotonic() - started:.1f} s")

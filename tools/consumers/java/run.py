@@ -438,8 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=HERE / "build", help="removed and rebuilt (git-ignored)")
     parser.add_argument("--compare", action="store_true", help="check the totals against the Python client's")
     parser.add_argument("--kotlin", action="store_true", help="also generate Kotlin and check its open enums")
-    parser.add_argument("--reuse-build", action="store_true",
-                        help="keep the build in --build-dir when it was made from the same spec and sources")  # fmt: skip
+    parser.add_argument(
+        "--reuse-build", action="store_true", help="keep a build in --build-dir made from the same spec and sources"
+    )
     args = parser.parse_args(argv)
     try:
         failures = run(args)
