@@ -6,7 +6,7 @@ required key that is missing, a null where none is allowed or a wrong type fails
 queries.json, follows every page and prints `{operation: {pages, buckets, results, sum}}` as JSON on stdout; then the
 `admin_queries` (following `after=last_id` while `has_more`), printed as `{operation: {pages, items, sum}}`.
 
-    python tools/consumers/pydantic_consumer.py --base-url URL --queries tools/consumers/queries.json
+    python tools/consumers/pydantic_consumer.py --base-url URL --queries tools/consumers/queries.json [--models-dir DIR]
 """
 
 from __future__ import annotations
@@ -58,6 +58,26 @@ def generate_models(folder: Path) -> ModuleType:
     codegen = Path(sys.executable).parent / "datamodel-codegen"
     subprocess.run([str(codegen), "--input", str(SPEC), "--output", str(output), *CODEGEN_OPTIONS], check=True)
     spec = importlib.util.spec_from_file_location("usage_models", output)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["usage_models"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def cached_models(folder: Path) -> ModuleType:
+    """The models generated in `folder` by an earlier run on the same spec and options, else generated there now."""
+    import hashlib
+
+    stamp = folder / "spec.sha256"
+    digest = hashlib.sha256(SPEC.read_bytes() + json.dumps([GENERATOR_VERSION, CODEGEN_OPTIONS]).encode()).hexdigest()
+    if not (stamp.is_file() and stamp.read_text() == digest and (folder / "usage_models.py").is_file()):
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp.unlink(missing_ok=True)
+        generate_models(folder)
+        stamp.write_text(digest)
+        return sys.modules["usage_models"]
+    spec = importlib.util.spec_from_file_location("usage_models", folder / "usage_models.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["usage_models"] = module
@@ -212,10 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--queries", required=True, type=Path)
+    parser.add_argument(
+        "--models-dir", type=Path, help="generate the models here once, reuse them while the spec is the same"
+    )
     args = parser.parse_args(argv)
     spec = json.loads(args.queries.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        models = generate_models(Path(tmp))
+        models = cached_models(args.models_dir) if args.models_dir else generate_models(Path(tmp))
         totals = run(args.base_url, spec["queries"], models) | run_admin(args.base_url, spec["admin_queries"], models)
     print(json.dumps(totals))
     return 0

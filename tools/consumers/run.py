@@ -123,19 +123,21 @@ CONSUMERS: Mapping[str, Consumer] = {
             "--build-dir",
             str(scratch / "java-build"),
             "--reuse-build",
-            *(["--kotlin"] if first else []),
+            *(["--kotlin"] if first else ["--skip-quickstart"]),
         ],
         check_stderr=lambda stderr, first: _kotlin_keeps_open_enums(stderr) if first else [],
     ),
     "pydantic": Consumer(
         "pydantic",
-        lambda url, queries, _, __: [
+        lambda url, queries, scratch, _: [
             sys.executable,
             str(HERE / "pydantic_consumer.py"),
             "--base-url",
             url,
             "--queries",
             str(queries),
+            "--models-dir",
+            str(scratch / "pydantic-models"),
         ],
     ),
     "openai-sdk": Consumer(

@@ -1,7 +1,7 @@
 """Java consumer of openapi.yaml: generate a Java client, compile it, run every query of queries.json against an API.
 
 python tools/consumers/java/run.py [--base-url URL] --queries tools/consumers/queries.json [--spec openapi.yaml]
-    [--compare] [--build-dir DIR] [--kotlin] [--reuse-build]
+    [--compare] [--build-dir DIR] [--kotlin] [--reuse-build] [--skip-quickstart]
 
 1. `install-deps.sh` (beside this file) makes sure a JDK and the Debian jars of the generated client are there.
 2. openapi-generator (the jar of the PyPI wheel `openapi-generator-cli`, pinned below: nothing is downloaded at run
@@ -441,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-build", action="store_true", help="keep a build in --build-dir made from the same spec and sources"
     )
+    parser.add_argument("--skip-quickstart", action="store_true", help="do not run the README quickstart")
     args = parser.parse_args(argv)
     try:
         failures = run(args)
@@ -530,7 +531,7 @@ def build_and_run(
         print(json.dumps(java), flush=True)
         log(f"{len(java)}/{len(queries)} operations ran")
 
-        if quickstart_classpath:
+        if quickstart_classpath and not args.skip_quickstart:
             started = time.monotonic()
             try:
                 quick = run_quickstart(quickstart_classpath, base_url)
