@@ -123,6 +123,19 @@ def test_admin_schemas_cite_their_evidence(name: str) -> None:
     assert SCHEMAS[name]["x-evidence"].startswith("required: ")
 
 
+ADMIN_SCHEMAS = sorted(
+    name for name, schema in SCHEMAS.items() if "x-evidence" in schema and not name.startswith(("Usage", "Costs"))
+)
+
+
+@pytest.mark.parametrize("name", ADMIN_SCHEMAS)
+def test_every_optional_admin_scalar_is_nullable(name: str) -> None:
+    schema = SCHEMAS[name]
+    for key, node in schema.get("properties", {}).items():
+        if key not in schema.get("required", []) and "type" in node:
+            assert "null" in node["type"], f"{name}.{key}"
+
+
 def test_admin_key_expiry_is_optional_and_says_why() -> None:
     assert "expires_at" not in SCHEMAS["AdminApiKey"]["required"]
     assert "4 of its 5" in SCHEMAS["AdminApiKey"]["x-evidence"]
