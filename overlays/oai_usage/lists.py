@@ -18,7 +18,7 @@ import difflib
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from .endpoints import (
     LISTS,
@@ -34,6 +34,7 @@ from .transport import AsyncTransport, Reply, SyncTransport
 from .validation import check_bool
 
 __all__ = [
+    "MAX_LIMIT_CENTS",
     "NO_LIMIT_CODE",
     "AsyncListMethods",
     "AsyncListQuery",
@@ -41,6 +42,7 @@ __all__ = [
     "ListQuery",
     "SpendLimit",
     "parse_spend_limit",
+    "threshold_cents",
     "validate_list",
 ]
 
@@ -202,10 +204,25 @@ class SpendLimit:
     enforcement: str  # "enforcing" or "inactive" (open: the API may add values)
     project_id: str | None = None  # None for the organization's limit
 
+    MAX_CENTS: ClassVar[int] = 10**14
+    """The largest limit or alert threshold read, in cents ($1 trillion): a larger one is a DecodeError, so that
+    every amount is exact and finite (no `Infinity` in JSON, no `$inf` in a table)."""
+
     @property
     def cents(self) -> int:
         """The amount in integer cents, as on the wire."""
         return int(self.amount * 100)
+
+
+MAX_LIMIT_CENTS = SpendLimit.MAX_CENTS
+
+
+def threshold_cents(value: object) -> int | None:
+    """`threshold_amount` as whole cents from 0 to MAX_LIMIT_CENTS, or None when it is anything else (a string, a
+    float, a negative or an absurd number)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LIMIT_CENTS:
+        return None
+    return value
 
 
 def parse_spend_limit(body: object, project_id: str | None, request_id: str | None = None) -> SpendLimit:
@@ -213,10 +230,10 @@ def parse_spend_limit(body: object, project_id: str | None, request_id: str | No
     where = "spend limit" if project_id is None else f"spend limit of {project_id}"
     if not isinstance(body, dict):
         raise DecodeError(f"{where}: expected a JSON object", request_id=request_id)
-    cents = body.get("threshold_amount")
-    if isinstance(cents, bool) or not isinstance(cents, int) or cents < 0:
+    cents = threshold_cents(body.get("threshold_amount"))
+    if cents is None:
         raise DecodeError(
-            f"{where}: threshold_amount must be a whole number of cents >= 0",
+            f"{where}: threshold_amount must be a whole number of cents from 0 to {MAX_LIMIT_CENTS}",
             field="threshold_amount",
             request_id=request_id,
         )

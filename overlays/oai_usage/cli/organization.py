@@ -8,6 +8,7 @@ the report with a note, never a failed report.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -215,9 +216,9 @@ def _fill_limits(
                         group_by=["project_id"]).rows()  # fmt: skip
     spend = _spend_by_day(rows, status.currency)
     if org_limit is not None:
-        status.organization = lim.limit_line("organization", "organization", float(org_limit.amount), spend[""], today)
+        status.organization = lim.limit_line("organization", "organization", org_limit.amount, spend[""], today)
         status.cumulative, status.projection = lim.running_totals(spend[""], today)
     for project, found in project_limits:
-        line = lim.limit_line(project.id, project.name, float(found.amount), spend.get(project.id, {}), today)
+        line = lim.limit_line(project.id, project.name, found.amount, spend.get(project.id, {}), today)
         status.projects.append(line)
-    status.projects.sort(key=lambda p: (-p.projected_share, p.scope))
+    status.projects.sort(key=lambda p: (-(math.inf if p.projected_share is None else p.projected_share), p.scope))

@@ -6,10 +6,12 @@ import contextlib
 import csv
 import errno
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,8 +43,24 @@ def redacted(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def plain(value: Any) -> Any:
-    """A JSON-ready value: datetimes as ISO strings, everything else unchanged."""
-    return iso_datetime(value) if isinstance(value, datetime) else value
+    """A JSON-ready value: datetimes as ISO strings, exact decimals as numbers, a float that is not finite as null
+    (JSON has no NaN or Infinity), everything else unchanged."""
+    if isinstance(value, datetime):
+        return iso_datetime(value)
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def json_ready(value: Any) -> Any:
+    """`plain` applied through dicts and lists: what `json.dumps(..., allow_nan=False)` always accepts."""
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return plain(value)
 
 
 def csv_cell(value: Any) -> str:
@@ -101,7 +119,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence
 
 
 def _json_row(row: Mapping[str, Any]) -> str:
-    return json.dumps({k: plain(v) for k, v in row.items()})
+    return json.dumps({k: plain(v) for k, v in row.items()}, allow_nan=False)
 
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:

@@ -6,15 +6,17 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
+from .limits import share_text
 from .report import Report
 
 TOP = 10
 BAR_WIDTH = 30
 
 
-def money(value: float, currency: str) -> str:
+def money(value: float | Decimal, currency: str) -> str:
     """An amount with its currency: `$1,234.50` for USD, `EUR 1,234.50` otherwise."""
     symbol = "$" if currency.lower() == "usd" else f"{currency.upper()} "
     sign = "-" if value < 0 else ""
@@ -140,12 +142,12 @@ def limits_section(report: Report) -> Section:
         who = "organization" if line.scope == "organization" else report.label(line.scope)
         if line.reached_on is None:
             reached = "not this month"
-        elif line.reached_on <= status.today and line.month_to_date >= line.limit:
+        elif line.reached_on <= status.today and line.reached:
             reached = f"{line.reached_on} (reached)"
         else:
             reached = f"{line.reached_on} (pace)"  # projected at this pace (the method is in the notes)
-        section.rows.append([who, money(line.limit, cur), money(line.month_to_date, cur), f"{line.used:.1%}",
-                             money(line.projected, cur), f"{line.projected_share:.1%}", reached])  # fmt: skip
+        section.rows.append([who, money(line.limit, cur), money(line.month_to_date, cur), share_text(line.used),
+                             money(line.projected, cur), share_text(line.projected_share), reached])  # fmt: skip
     return section
 
 
@@ -227,7 +229,7 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
     if report.limits is not None:
         for limit in report.limits.lines:
             figures: tuple[tuple[str, Any], ...] = (
-                ("limit", limit.limit),
+                ("limit", float(limit.limit)),
                 ("month_to_date", limit.month_to_date),
                 ("projected_month_end", limit.projected),
                 ("reached_on", limit.reached_on.isoformat() if limit.reached_on else ""),

@@ -552,3 +552,74 @@ def test_a_very_long_project_name_is_shortened_in_the_legend() -> None:
         assert text.startswith("Customer support WWW") and text.endswith("…") and len(text) <= 48
     finally:
         plt.close(fig)
+
+
+# --- Issue 26: odd limits give right figures and valid JSON; odd alert thresholds are refused ----------------------
+
+
+def _with_project_limit(cents: object, status: str = "enforcing") -> Any:
+    def callback(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/projects/proj_a/spend_limit"):
+            body = {"object": "project.spend_limit", "threshold_amount": cents, "currency": "USD",
+                    "interval": "month", "enforcement": {"status": status}}  # fmt: skip
+            return httpx.Response(200, json=body)
+        return _pinned(request)
+
+    return callback
+
+
+def _strict_json(text: str) -> Any:
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_an_enforced_zero_project_limit_is_reached_on_the_first_day_with_spend(
+    capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(_with_project_limit(0), is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
+    assert code == 0, err
+    (alpha,) = _strict_json(out)["limits"]["projects"]
+    assert alpha["limit"] == 0 and alpha["month_to_date"] == pytest.approx(1910.0)
+    assert alpha["reached_on"] == "2026-11-01" and alpha["used"] is None  # Nov 1 (a Sunday) spent $40
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "7d")
+    row = next(line for line in out.splitlines() if line.startswith("│ Alpha") and "$0.00" in line)
+    assert "over $0" in row and "2026-11-01 (reached)" in row and "not this month" not in row
+
+
+def test_an_absurd_limit_is_left_out_and_the_json_stays_valid(
+    capsys: pytest.CaptureFixture[str],
+    httpx_mock: HTTPXMock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(_with_project_limit(10**400), is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
+    assert code == 0
+    report = _strict_json(out)
+    assert report["limits"]["organization"] is None and "could not be read" in " ".join(report["caveats"])
+    assert "threshold_amount must be a whole number of cents from 0 to 100000000000000" in caplog.text
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "7d")
+    assert code == 0 and "inf" not in out
+
+
+@pytest.mark.parametrize("threshold", [-5000, "5000", 10**400, 12.5])
+def test_an_alert_threshold_that_is_not_whole_cents_is_refused_in_one_line(
+    threshold: object, capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def callback(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/organization/spend_alerts"):
+            return _listing([{"id": "alert_1", "object": "organization.spend_alert", "threshold_amount": threshold,
+                              "currency": "USD", "interval": "month"}])  # fmt: skip
+        return _pinned(request)
+
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(callback, is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, "limits", "--format", "json")
+    assert (code, out) == (1, "")
+    assert err == ("oai-usage: error: spend alert alert_1: threshold_amount must be a whole number of cents from 0 "
+                   "to 100000000000000\n")  # fmt: skip
