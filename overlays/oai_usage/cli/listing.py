@@ -224,5 +224,6 @@ def run_listing(args: argparse.Namespace, now: datetime) -> int:
         # Names and e-mails are server text: a server that echoes the admin key in one never gets it printed.
         rows = [output.redacted(row) for row in rows_for(args.command, client)]
         with output.open_output(args.output) as out:
-            output.write_rows(args.format, rows, out, COLUMNS[args.command], title=TITLES[args.command], totals=False)
+            output.write_rows(args.format, rows, out, COLUMNS[args.command], title=TITLES[args.command], totals=False,
+                              csv_raw=args.csv_raw)  # fmt: skip
     return 0

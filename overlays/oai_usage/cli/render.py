@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from .limits import share_text
+from .output import CsvWriter, visible
 from .report import Report
 
 TOP = 10
@@ -157,8 +158,6 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
     from rich.markup import escape
     from rich.table import Table
 
-    from .output import visible
-
     console = Console(file=out, width=None if out.isatty() else 110, highlight=False)
     first, second = headline(report)
     console.print(f"[bold]{escape(first)}[/bold]")
@@ -184,8 +183,18 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
         console.print(f"Chart written to {escape(chart)}")
 
 
+_MARKDOWN = re.compile(r"([\\`*\[\]<>|])")
+
+
+def md_text(text: str) -> str:
+    """Server or user text for Markdown: `visible` (no terminal escape, no key), then every character Markdown
+    that starts a link, an image, HTML, code or emphasis, or ends a table cell, backslash-escaped: `[x](javascript:...)`,
+    `<script>`, `![](...)` and `|` are text. (An underscore inside a word, as in `proj_abc`, is never emphasis.)"""
+    return _MARKDOWN.sub(r"\\\1", visible(text))
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return md_text(text)
 
 
 def markdown(report: Report) -> str:
@@ -251,7 +260,7 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
     yield ["source", "volume", "", "", report.volume_source]
 
 
-def write_csv(report: Report, out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+def write_csv(report: Report, out: IO[str], *, raw: bool = False) -> None:
+    writer = CsvWriter(out, raw=raw)
     for record in csv_records(report):
         writer.writerow(record)

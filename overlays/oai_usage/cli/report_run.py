@@ -167,7 +167,7 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
         if args.format == "json":
             out.write(json.dumps(output.json_ready(report.as_dict()), indent=2, allow_nan=False) + "\n")
         elif args.format == "csv":
-            render.write_csv(report, out)
+            render.write_csv(report, out, raw=getattr(args, "csv_raw", False))
         elif args.format == "markdown":
             out.write(render.markdown(report))
         else:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from . import dates
+from .output import visible
 
 if TYPE_CHECKING:
     from .. import UsageClient
@@ -225,11 +226,11 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
                 failed += 1
                 said = str(exc)
                 named = said if said.startswith(f"profile {name}: ") else f"profile {name}: {said}"
-                print(f"oai-usage: error: {named}", file=sys.stderr)
+                print(f"oai-usage: error: {visible(named)}", file=sys.stderr)
                 continue
             named = f", {names.total} names" if names is not None and names.failed is None else ""
             print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched"
-                  + (f", {done.resumed} resumed" if done.resumed else "") + f"{named} into {path}")  # fmt: skip
+                  + (f", {done.resumed} resumed" if done.resumed else "") + f"{named} into {visible(str(path))}")  # fmt: skip
     return 1 if failed else 0
 
 
@@ -249,7 +250,7 @@ def run_export(args: argparse.Namespace, now: datetime) -> int:
     rows = {k: c for k, c in counts.items() if not k.startswith("names_")}
     names = sum(c for k, c in counts.items() if k.startswith("names_"))
     print(f"exported {sum(rows.values())} rows of {sum(1 for c in rows.values() if c)} endpoints"
-          + (f" and {names} names" if names else "") + f" to {target}")  # fmt: skip
+          + (f" and {names} names" if names else "") + f" to {visible(str(target))}")  # fmt: skip
     return 0
 
 
