@@ -58,6 +58,16 @@ def _check_id(lst: str, name: str, value: object) -> str:
     return value
 
 
+def _check_path_id(lst: str, name: str, value: object) -> str:
+    """An ID that goes into the URL's path: percent-encoded by the generated code (`/` as %2F), and never `.` or
+    `..`, which every URL library resolves into another path (`/projects/../api_keys` is `/api_keys`)."""
+    checked = _check_id(lst, name, value)
+    if checked in (".", "..") or any(ord(char) < 0x20 or ord(char) == 0x7F for char in checked):
+        raise ValidationError(f"{name} {checked!r} is not an ID (dot segments and control characters would change "
+                              "the request's path)", param=name, endpoint=lst)  # fmt: skip
+    return checked
+
+
 def validate_list(endpoint: ListEndpoint, given: Mapping[str, object]) -> dict[str, Any]:
     """The checked parameters of an Admin list call (path parameters included), or the first ValidationError.
 
@@ -80,7 +90,7 @@ def validate_list(endpoint: ListEndpoint, given: Mapping[str, object]) -> dict[s
     params: dict[str, Any] = {}
     for name, spec in endpoint.params.items():
         if spec.kind == "path":
-            params[name] = _check_id(endpoint.name, name, supplied.get(name))
+            params[name] = _check_path_id(endpoint.name, name, supplied.get(name))
         elif spec.kind == "limit":
             value = supplied.get(name, endpoint.max_limit)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= endpoint.max_limit:
@@ -337,7 +347,9 @@ class ListMethods:
 
     def project_spend_limit(self, project_id: str) -> SpendLimit | None:
         """A project's monthly spend limit in dollars, or None when none is set."""
-        return self._spend_limit(PROJECT_SPEND_LIMIT, _check_id("project_spend_limit", "project_id", project_id))
+        return self._spend_limit(
+            PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id)
+        )
 
 
 class AsyncListMethods:
@@ -405,4 +417,6 @@ class AsyncListMethods:
 
     async def project_spend_limit(self, project_id: str) -> SpendLimit | None:
         """A project's monthly spend limit in dollars, or None when none is set."""
-        return await self._spend_limit(PROJECT_SPEND_LIMIT, _check_id("project_spend_limit", "project_id", project_id))
+        return await self._spend_limit(
+            PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id)
+        )

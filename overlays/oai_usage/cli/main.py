@@ -50,7 +50,16 @@ class CliError(Exception):
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so that partial output files are removed on the way out."""
+    """SIGTERM or SIGHUP, raised like KeyboardInterrupt so that partial output files are removed on the way out
+    (exit 128 + the signal: 143, 129)."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = int(signum)
+
+    @property
+    def said(self) -> str:
+        return "hung up" if self.signum == signal.SIGHUP else "terminated"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -408,14 +417,15 @@ def _log_to_stderr(level: int) -> None:
 
 
 def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
-    """Parse and run one command; returns the exit code (the console script calls sys.exit on it)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = _parse(parser, argv)
-    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
-    _log_to_stderr(level)
-    moment = now or datetime.now(UTC)
+    """Parse and run one command; returns the exit code (the console script calls sys.exit on it). A signal or a
+    failure at any moment, the parsing included, is one line and its exit code."""
     try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        parser = build_parser(argv)
+        args = _parse(parser, argv)
+        level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+        _log_to_stderr(level)
+        moment = now or datetime.now(UTC)
         if args.sandbox and args.base_url is not None:
             raise CliError("--sandbox and --base-url cannot be combined: the sandbox runs in process; use one")
         if args.command == "completion":
@@ -443,9 +453,9 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
     except KeyboardInterrupt:
         print("oai-usage: interrupted", file=sys.stderr)
         return 130
-    except Terminated:
-        print("oai-usage: terminated", file=sys.stderr)
-        return EXIT_TERMINATED
+    except Terminated as exc:
+        print(f"oai-usage: {exc.said}", file=sys.stderr)
+        return 128 + exc.signum
     except Exception as exc:
         code = _exit_code(exc)
         if code is None:
@@ -455,7 +465,7 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
+    raise Terminated(signum)
 
 
 def _quiet_stdout() -> None:
@@ -469,8 +479,16 @@ def _quiet_stdout() -> None:
 
 
 def main() -> NoReturn:
-    """The console script: SIGTERM cleans up like Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 130, 143."""
+    """The console script: SIGTERM and SIGHUP (a closed terminal; not under nohup, which ignores it) clean up like
+    Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 129, 130, 143."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    code = run()
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, _on_sigterm)
+    try:
+        code = run()
+    except KeyboardInterrupt:  # between the handler's install and run's own (a few instructions)
+        code = 130
+    except Terminated as exc:
+        code = 128 + exc.signum
     _quiet_stdout()
     sys.exit(code)

@@ -141,7 +141,7 @@ def _database_errors(path: Path) -> Iterator[None]:
 
     DuckDB runs Python's signal handlers inside a query and swallows what they raise: a Ctrl-C or SIGTERM during a
     write comes out as RuntimeError("Query interrupted") (the transaction is rolled back). The signal received is
-    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's handler: exit 143)."""
+    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's and SIGHUP's handler: exit 143, 129)."""
     import duckdb
 
     from ..warehouse import WarehouseError
@@ -158,7 +158,7 @@ def _database_errors(path: Path) -> Iterator[None]:
             raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
-        for wanted in (signal.SIGINT, signal.SIGTERM):
+        for wanted in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             handler = signal.getsignal(wanted)
             if callable(handler):  # leave an ignored or default (fatal) signal as it is
                 previous[wanted] = handler
@@ -175,8 +175,8 @@ def _database_errors(path: Path) -> Iterator[None]:
         if not received or "interrupted" not in str(exc).lower():
             raise
         last = received[-1]
-        on_term = previous.get(signal.SIGTERM)
-        if last == signal.SIGTERM and callable(on_term):
+        on_term = previous.get(last)
+        if last in (signal.SIGTERM, signal.SIGHUP) and callable(on_term):
             on_term(last, None)  # raises the CLI's Terminated
         raise KeyboardInterrupt from None
     finally:
@@ -244,7 +244,7 @@ def run_export(args: argparse.Namespace, now: datetime) -> int:
     config = _config(args)
     path = _database(args, config, must_exist=True)
     target = Path(args.parquet)
-    lock = database_lock(path, wait=args.wait, what="export")
+    lock = database_lock(path, wait=args.wait, what="export", reader=True)
     with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
         counts = export_parquet(warehouse, target)
     rows = {k: c for k, c in counts.items() if not k.startswith("names_")}
@@ -265,7 +265,7 @@ def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, dat
     require_duckdb("report --db")
     config = _config(args)
     path = _database(args, config, must_exist=True)
-    lock = database_lock(path, wait=args.wait, what="report --db")
+    lock = database_lock(path, wait=args.wait, what="report --db", reader=True)
     with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
         held = warehouse.organizations()
         if args.profile and args.profile not in held:

@@ -744,3 +744,39 @@ def test_an_error_line_shows_escapes_a_server_puts_in_its_error_instead_of_sendi
     assert err.startswith("oai-usage: error: ") and err.count("\n") == 1
     assert not any(char in err for char in "\x1b\x07\u202e")
     assert "\\x1b]52;c;ZXZpbA==\\x07" in err
+
+
+# --- Issue 26: a cursor no URL can carry is a typed error, one line ------------------------------------------------
+
+HUGE_CURSOR = "c" * (1 << 20)
+
+
+def _huge_cursors(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if path.endswith("/organization/projects"):
+        return httpx.Response(200, json={"object": "list", "data": PROJECTS[:1], "first_id": "proj_a",
+                                         "last_id": HUGE_CURSOR, "has_more": True})  # fmt: skip
+    if path.endswith("/costs"):
+        start = int(request.url.params["start_time"])
+        return httpx.Response(200, json={"object": "page", "data": [{"object": "bucket", "start_time": start,
+                                         "end_time": start + 86400, "results": []}], "has_more": True,
+                                         "next_page": HUGE_CURSOR})  # fmt: skip
+    return _pinned(request)
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [(["projects"], "last_id"), (["keys"], "last_id"), (["costs", "--start", "3d"], "next_page")],
+    ids=["projects", "keys", "costs"],
+)
+def test_a_megabyte_cursor_is_one_line_and_exit_1(
+    argv: list[str], field: str, capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-cursor")
+    httpx_mock.add_callback(_huge_cursors, is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, *argv)
+    assert (code, out) == (1, "")
+    assert err.startswith("oai-usage: error: ") and err.count("\n") == 1 and len(err) < 400
+    assert f"gives a {field} cursor of 1048576 characters (at most 4096); it cannot be followed" in err
+
