@@ -347,9 +347,7 @@ class ListMethods:
 
     def project_spend_limit(self, project_id: str) -> SpendLimit | None:
         """A project's monthly spend limit in dollars, or None when none is set."""
-        return self._spend_limit(
-            PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id)
-        )
+        return self._spend_limit(PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id))
 
 
 class AsyncListMethods:

@@ -232,7 +232,12 @@ def test_a_request_no_url_can_carry_is_a_validation_error_not_an_httpx_error() -
 @pytest.mark.parametrize("project_id", [".", ".."])
 def test_a_dot_project_id_is_refused_instead_of_reaching_another_admin_path(project_id: str) -> None:
     sent: list[str] = []
-    http = httpx.Client(transport=httpx.MockTransport(lambda r: sent.append(r.url.path) or httpx.Response(500)))
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        return httpx.Response(500)
+
+    http = httpx.Client(transport=httpx.MockTransport(server))
     with UsageClient("sk-admin-test-dots", http_client=http) as client:
         for call in (client.project_spend_limit, lambda pid: client.project_api_keys(pid).to_list(),
                      lambda pid: client.project_spend_alerts(pid).to_list()):  # fmt: skip

@@ -121,7 +121,13 @@ def _share(amount: float, limit: Decimal) -> float | None:
 
 def as_limit(amount: Decimal | float | int) -> Decimal:
     """A limit as exact dollars (a float is read as written: 2000.1 is $2,000.10)."""
-    return amount if isinstance(amount, Decimal) else Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
+    return (
+        amount
+        if isinstance(amount, Decimal)
+        else Decimal(repr(amount))
+        if isinstance(amount, float)
+        else Decimal(amount)
+    )
 
 
 def running_totals(daily: Mapping[date, float], today: date) -> tuple[dict[date, float], dict[date, float]]:
@@ -147,9 +153,7 @@ def running_totals(daily: Mapping[date, float], today: date) -> tuple[dict[date,
     return actual, projected
 
 
-def limit_line(
-    scope: str, name: str, limit: Decimal | float, daily: Mapping[date, float], today: date
-) -> LimitLine:
+def limit_line(scope: str, name: str, limit: Decimal | float, daily: Mapping[date, float], today: date) -> LimitLine:
     """A limit against `daily` spend (UTC date -> spend in the limit's currency, any days; absent days are 0)."""
     exact = as_limit(limit)
     actual, projected = running_totals(daily, today)

@@ -405,7 +405,7 @@ def _message(exc: BaseException) -> str:
 class _VisibleFormatter(logging.Formatter):
     """Log lines on stderr with their message through `output.visible` (warnings quote server text)."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = output.visible(record.message)
         return super().formatMessage(record)
 

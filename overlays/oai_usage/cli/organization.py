@@ -38,13 +38,11 @@ def safe_directory(directory: Directory) -> Directory:
         directory,
         projects={k: replace(p, name=visible(p.name)) for k, p in directory.projects.items()},
         api_keys={
-            k: replace(a, name=visible(a.name), owner_name=visible(a.owner_name))
-            for k, a in directory.api_keys.items()
+            k: replace(a, name=visible(a.name), owner_name=visible(a.owner_name)) for k, a in directory.api_keys.items()
         },
         users={k: replace(u, email=visible(u.email), name=visible(u.name)) for k, u in directory.users.items()},
         service_accounts={
-            k: replace(u, email=visible(u.email), name=visible(u.name))
-            for k, u in directory.service_accounts.items()
+            k: replace(u, email=visible(u.email), name=visible(u.name)) for k, u in directory.service_accounts.items()
         },
     )
 

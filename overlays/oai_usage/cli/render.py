@@ -187,8 +187,8 @@ _MARKDOWN = re.compile(r"([\\`*\[\]<>|])")
 
 
 def md_text(text: str) -> str:
-    """Server or user text for Markdown: `visible` (no terminal escape, no key), then every character Markdown
-    that starts a link, an image, HTML, code or emphasis, or ends a table cell, backslash-escaped: `[x](javascript:...)`,
+    """Server or user text for Markdown: `visible` (no terminal escape, no key), then every character that starts
+    a link, an image, HTML, code or emphasis, or ends a table cell, backslash-escaped: `[x](javascript:...)`,
     `<script>`, `![](...)` and `|` are text. (An underscore inside a word, as in `proj_abc`, is never emphasis.)"""
     return _MARKDOWN.sub(r"\\\1", visible(text))
 

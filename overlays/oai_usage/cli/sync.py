@@ -141,7 +141,8 @@ def _database_errors(path: Path) -> Iterator[None]:
 
     DuckDB runs Python's signal handlers inside a query and swallows what they raise: a Ctrl-C or SIGTERM during a
     write comes out as RuntimeError("Query interrupted") (the transaction is rolled back). The signal received is
-    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's and SIGHUP's handler: exit 143, 129)."""
+    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's and SIGHUP's handler: exit 143,
+    129)."""
     import duckdb
 
     from ..warehouse import WarehouseError
@@ -229,8 +230,9 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
                 print(f"oai-usage: error: {visible(named)}", file=sys.stderr)
                 continue
             named = f", {names.total} names" if names is not None and names.failed is None else ""
-            print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched"
-                  + (f", {done.resumed} resumed" if done.resumed else "") + f"{named} into {visible(str(path))}")  # fmt: skip
+            resumed = f", {done.resumed} resumed" if done.resumed else ""
+            print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched{resumed}{named} into "
+                  f"{visible(str(path))}")  # fmt: skip
     return 1 if failed else 0
 
 

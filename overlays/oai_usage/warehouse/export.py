@@ -137,7 +137,7 @@ def _remove_own(old: Path) -> None:
     listed = _own_files(old)
     for name in sorted(listed | {MARKER}):
         path = old / name
-        if name.endswith("/") or path.is_dir() and not path.is_symlink():
+        if name.endswith("/") or (path.is_dir() and not path.is_symlink()):
             continue
         with contextlib.suppress(OSError):
             os.unlink(path)

@@ -61,7 +61,7 @@ def test_a_limit_already_passed_is_reached_on_the_day_it_was_passed() -> None:
     # Nov 1 (Sun) 40, Nov 2-6 100 each: running 140, 240, 340, 440, 540 -> a $500 limit is passed on the 6th.
     line = lim.limit_line("organization", "organization", 500.0, simple_days(), TODAY)
     assert line.reached_on == date(2026, 11, 6)
-    assert line.used > 1
+    assert line.used is not None and line.used > 1
 
 
 def test_the_running_totals_cover_the_whole_month() -> None:

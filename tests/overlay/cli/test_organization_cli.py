@@ -598,7 +598,7 @@ def test_an_absurd_limit_is_left_out_and_the_json_stays_valid(
 ) -> None:
     monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
     httpx_mock.add_callback(_with_project_limit(10**400), is_reusable=True)
-    code, out, err = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
     assert code == 0
     report = _strict_json(out)
     assert report["limits"]["organization"] is None and "could not be read" in " ".join(report["caveats"])
@@ -732,9 +732,9 @@ def test_an_error_line_shows_escapes_a_server_puts_in_its_error_instead_of_sendi
 ) -> None:
     trick = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\u202e\nsecond line"
     error = {"message": "Invalid project", "type": "invalid_request_error", "code": "bad", "param": "project_ids"}
-    headers: dict[str, bytes] = {}
+    headers: dict[bytes, bytes] = {}
     if where == "x-request-id":
-        headers["x-request-id"] = ("req_" + trick.replace("\n", " ")).encode()  # a header cannot hold a newline
+        headers[b"x-request-id"] = ("req_" + trick.replace("\n", " ")).encode()  # a header cannot hold a newline
     else:
         error[where] = f"{error[where]} {trick}"
     monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-tricks")
@@ -779,4 +779,3 @@ def test_a_megabyte_cursor_is_one_line_and_exit_1(
     assert (code, out) == (1, "")
     assert err.startswith("oai-usage: error: ") and err.count("\n") == 1 and len(err) < 400
     assert f"gives a {field} cursor of 1048576 characters (at most 4096); it cannot be followed" in err
-

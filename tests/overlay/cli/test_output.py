@@ -195,7 +195,10 @@ def test_csv_raw_keeps_a_formula_like_cell_as_it_is(name: str) -> None:
     [
         ("\x1b]52;c;ZXZpbA==\x07", "\\x1b]52;c;ZXZpbA==\\x07"),  # OSC 52: write the clipboard
         ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),  # OSC 0: the window title
-        ("\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\", "\\x1b]8;;https://evil.example\\x1b\\link\\x1b]8;;\\x1b\\"),
+        (
+            "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+            "\\x1b]8;;https://evil.example\\x1b\\link\\x1b]8;;\\x1b\\",
+        ),
         ("\x1b[2J", "\\x1b[2J"),  # CSI 2J: clear the screen
         ("abc\u202edef", "abc\\u202edef"),  # RLO
         ("one\ntwo\u2028three", "one\\x0atwo\\u2028three"),  # one line stays one line

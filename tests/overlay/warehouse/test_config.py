@@ -207,5 +207,5 @@ def test_a_group_writable_config_without_base_url_is_read(tmp_path: Path) -> Non
 @pytest.mark.parametrize("deep", ["since = " + "[" * 5000 + "]" * 5000, "x = " + "{ a = " * 5000 + "1" + " }" * 5000,
                                   "x = " + "[" * 20 + "]" * 20])  # fmt: skip
 def test_a_deeply_nested_config_is_one_line(deep: str) -> None:
-    with pytest.raises(ConfigError, match="nested too deeply; not a config file$"):
+    with pytest.raises(ConfigError, match=r"nested too deeply; not a config file$"):
         parse_config(deep)

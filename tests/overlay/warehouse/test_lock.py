@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from oai_usage.cli.main import run
 from oai_usage.warehouse import WarehouseError
-from oai_usage.warehouse import lock as lock_module
 from oai_usage.warehouse.lock import database_lock
 
 HOUR_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -35,7 +34,7 @@ def _disk_full(fd: int, data: bytes, offset: int) -> int:
 
 
 def test_a_full_disk_under_the_lock_file_is_a_warehouse_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lock_module.os, "pwrite", _disk_full)
+    monkeypatch.setattr(os, "pwrite", _disk_full)
     with pytest.raises(WarehouseError) as caught, database_lock(tmp_path / "u.duckdb"):
         pass
     assert str(caught.value) == f"{tmp_path}/u.duckdb.lock: cannot write the lock file: No space left on device"
@@ -53,7 +52,7 @@ def test_a_full_disk_under_the_lock_file_is_a_warehouse_error(tmp_path: Path, mo
 def test_a_full_disk_under_the_lock_file_is_one_line_exit_1_for_every_command(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    monkeypatch.setattr(lock_module.os, "pwrite", _disk_full)
+    monkeypatch.setattr(os, "pwrite", _disk_full)
     code = run([word.format(tmp=tmp_path) for word in argv] + ["--db", str(db)], now=HOUR_NOW)
     captured = capsys.readouterr()
     assert (code, captured.out) == (1, "")
@@ -78,7 +77,7 @@ def test_report_db_reads_a_database_whose_lock_file_cannot_be_made(
     shutil.copy(db, copy)  # no lock file beside it
     expected = run(["report", "--db", str(db), "--since", "7d", "--format", "json"], now=HOUR_NOW)
     wanted = capsys.readouterr().out
-    monkeypatch.setattr(lock_module.os, "open", _no_new_lock_files(os.open))
+    monkeypatch.setattr(os, "open", _no_new_lock_files(os.open))
     code = run(["report", "--db", str(copy), "--since", "7d", "--format", "json"], now=HOUR_NOW)
     captured = capsys.readouterr()
     assert (code, captured.err) == (expected, "")
@@ -87,10 +86,12 @@ def test_report_db_reads_a_database_whose_lock_file_cannot_be_made(
 
 
 def test_a_sync_still_needs_its_lock_file(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lock_module.os, "open", _no_new_lock_files(os.open))
-    with pytest.raises(WarehouseError, match="cannot open the lock file: Read-only file system"):
-        with database_lock(tmp_path / "u.duckdb"):
-            pass
+    monkeypatch.setattr(os, "open", _no_new_lock_files(os.open))
+    with (
+        pytest.raises(WarehouseError, match="cannot open the lock file: Read-only file system"),
+        database_lock(tmp_path / "u.duckdb"),
+    ):
+        pass
 
 
 def test_report_db_reads_a_database_on_a_read_only_mount(db: Path, tmp_path: Path) -> None:
