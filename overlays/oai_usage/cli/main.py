@@ -66,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a mistake in one line (no usage dump) and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {output.visible(message)}\n")  # it quotes what the user typed
 
 
 def _csv_list(text: str) -> list[str]:

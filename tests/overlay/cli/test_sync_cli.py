@@ -448,3 +448,11 @@ def test_a_world_writable_config_in_the_working_directory_never_sends_the_key_el
     assert err == ("oai-usage: error: oai-usage.toml: sets base_url (where the admin key is sent) but is writable by "
                    "group or others (mode 0666); refusing it: chmod go-w oai-usage.toml\n")  # fmt: skip
     assert not (tmp_path / "u.duckdb").exists()
+
+
+def test_a_deeply_nested_config_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "oai-usage.toml"
+    config.write_text("since = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    code, out, err = _stdout(capsys, ["sync", "--config", str(config), "--db", str(tmp_path / "u.duckdb")], HOUR_NOW)
+    assert (code, out) == (2, "")
+    assert err == f"oai-usage: error: {config}: nested too deeply; not a config file\n"
