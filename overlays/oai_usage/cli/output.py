@@ -94,14 +94,19 @@ class CsvWriter:
 
     def __init__(self, out: IO[str], *, raw: bool = False) -> None:
         self._out = out
+        self._direct = csv.writer(out, lineterminator="\n")
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+        self._quoting = csv.writer(self._buffer, lineterminator="\r\n")  # quotes \r as well as \n
         self.raw = raw
 
     def writerow(self, values: Iterable[Any]) -> None:
+        cells = [csv_cell(value, raw=self.raw) for value in values]
+        if not any("\r" in cell for cell in cells):
+            self._direct.writerow(cells)
+            return
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow([csv_cell(value, raw=self.raw) for value in values])
+        self._quoting.writerow(cells)
         self._out.write(self._buffer.getvalue()[:-2] + "\n")
 
 
@@ -151,7 +156,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence
 
 
 def _json_row(row: Mapping[str, Any]) -> str:
-    return json.dumps({k: plain(v) for k, v in row.items()}, allow_nan=False)
+    return json.dumps(json_ready(dict(row)), allow_nan=False)
 
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
