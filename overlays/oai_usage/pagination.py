@@ -48,12 +48,14 @@ from .validation import ValidQuery
 __all__ = [
     "CLOCK_SKEW",
     "DEFAULT_LIST_PAGE_CAP",
+    "MAX_CURSOR_CHARS",
     "ListPageLoop",
     "PageDecoder",
     "PageLoop",
     "aiter_list_pages",
     "aiter_pages",
     "automatic_page_cap",
+    "check_cursor",
     "decode_list_page",
     "iter_list_pages",
     "iter_pages",
@@ -85,6 +87,17 @@ def _group_keys(endpoint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], An
     if len(names) == 1:
         return operator.attrgetter(names[0]), operator.itemgetter(names[0])
     return operator.attrgetter(*names), operator.itemgetter(*names)
+
+
+MAX_CURSOR_CHARS = 4096
+"""The longest cursor followed (the live API's are under 100 characters): a longer one would not fit in a URL."""
+
+
+def check_cursor(cursor: str, field_name: str, number: int, fail: Callable[[str], PaginationError]) -> None:
+    """A PaginationError (from `fail`) for a cursor longer than MAX_CURSOR_CHARS, which no request could carry."""
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise fail(f"page {number} gives a {field_name} cursor of {len(cursor)} characters (at most "
+                   f"{MAX_CURSOR_CHARS}); it cannot be followed")  # fmt: skip
 
 
 class PageLoop(Generic[B]):
@@ -146,6 +159,7 @@ class PageLoop(Generic[B]):
         cursor = page.next_page
         if not cursor:
             raise self._fail(f"page {page.number} says has_more but gives no next_page cursor")
+        check_cursor(cursor, "next_page", page.number, self._fail)
         if cursor in self._cursors:
             raise self._fail(f"page {page.number} repeats the cursor {cursor!r}; following it would loop")
         if self.pages >= self.max_pages:
@@ -358,6 +372,7 @@ class ListPageLoop:
         cursor = page.last_id
         if not cursor:
             raise self._fail(f"page {page.number} says has_more but gives no {field_name} cursor")
+        check_cursor(cursor, field_name, page.number, self._fail)
         if cursor in self._cursors:
             raise self._fail(f"page {page.number} repeats the cursor {cursor!r}; following it would loop")
         if self.pages >= self.max_pages:

@@ -50,14 +50,23 @@ class CliError(Exception):
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so that partial output files are removed on the way out."""
+    """SIGTERM or SIGHUP, raised like KeyboardInterrupt so that partial output files are removed on the way out
+    (exit 128 + the signal: 143, 129)."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = int(signum)
+
+    @property
+    def said(self) -> str:
+        return "hung up" if self.signum == signal.SIGHUP else "terminated"
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a mistake in one line (no usage dump) and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {output.visible(message)}\n")  # it quotes what the user typed
 
 
 def _csv_list(text: str) -> list[str]:
@@ -105,6 +114,16 @@ def _add_output(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None
     parser.add_argument("--ids", action="store_true", help="tables show project, key and user IDs, not names")
     parser.add_argument("--names", action="store_true",
                         help="csv/json/jsonl: add project_name, api_key_name, user_email after the IDs")  # fmt: skip
+    add_csv_raw(parser)
+
+
+CSV_RAW_HELP = ("csv: keep text cells that start with =, +, -, @, tab or CR as they are (by default they get a leading "
+                "' so that a spreadsheet never runs them as formulas)")  # fmt: skip
+
+
+def add_csv_raw(parser: argparse.ArgumentParser) -> None:
+    """--csv-raw, for every command that writes CSV."""
+    parser.add_argument("--csv-raw", action="store_true", help=CSV_RAW_HELP)
 
 
 def _add_query_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
@@ -173,6 +192,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         _add_range(report, None)
         add_report_options(report)
         report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete), not stdout")
+        add_csv_raw(report)
         from .sync import add_report_db_options
 
         add_report_db_options(report)
@@ -184,6 +204,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         listing.add_argument(
             "-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout"
         )
+        add_csv_raw(listing)
 
     sync = commands.add_parser("sync", help="keep a local history: incremental sync into a DuckDB warehouse")
     _add_global(sync, suppress=True)
@@ -287,7 +308,8 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
             rows, columns = dates.with_local_times(rows, tz), (*columns, *dates.LOCAL_COLUMNS)
         with output.open_output(args.output) as out:
             title = "costs" if endpoint == "costs" else f"{endpoint} usage"
-            count = output.write_rows(args.format, rows, out, columns, title=title, group_by=group_by)
+            count = output.write_rows(args.format, rows, out, columns, title=title, group_by=group_by,
+                                      csv_raw=args.csv_raw)  # fmt: skip
     if count == 0:
         print(f"oai-usage: no data for {title} from {iso_datetime(start)} to {iso_datetime(end)}", file=sys.stderr)
     log.info("wrote %d rows", count)
@@ -374,19 +396,36 @@ def _exit_code(exc: BaseException) -> int | None:
 
 
 def _message(exc: BaseException) -> str:
-    """The one line shown for an error, in the CLI's words (the key hint names the variable, not admin_key=)."""
-    return str(exc).replace(errors.ADMIN_KEY_HINT, CLI_KEY_HINT)
+    """The one line shown for an error, in the CLI's words (the key hint names the variable, not admin_key=),
+    through `output.visible`: a server's message, type, code, param or request id never sends a terminal escape
+    (nor a newline: one line)."""
+    return output.visible(str(exc).replace(errors.ADMIN_KEY_HINT, CLI_KEY_HINT))
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Log lines on stderr with their message through `output.visible` (warnings quote server text)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = output.visible(record.message)
+        return super().formatMessage(record)
+
+
+def _log_to_stderr(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
-    """Parse and run one command; returns the exit code (the console script calls sys.exit on it)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = _parse(parser, argv)
-    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    moment = now or datetime.now(UTC)
+    """Parse and run one command; returns the exit code (the console script calls sys.exit on it). A signal or a
+    failure at any moment, the parsing included, is one line and its exit code."""
     try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        parser = build_parser(argv)
+        args = _parse(parser, argv)
+        level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+        _log_to_stderr(level)
+        moment = now or datetime.now(UTC)
         if args.sandbox and args.base_url is not None:
             raise CliError("--sandbox and --base-url cannot be combined: the sandbox runs in process; use one")
         if args.command == "completion":
@@ -414,9 +453,9 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
     except KeyboardInterrupt:
         print("oai-usage: interrupted", file=sys.stderr)
         return 130
-    except Terminated:
-        print("oai-usage: terminated", file=sys.stderr)
-        return EXIT_TERMINATED
+    except Terminated as exc:
+        print(f"oai-usage: {exc.said}", file=sys.stderr)
+        return 128 + exc.signum
     except Exception as exc:
         code = _exit_code(exc)
         if code is None:
@@ -426,7 +465,7 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
+    raise Terminated(signum)
 
 
 def _quiet_stdout() -> None:
@@ -440,8 +479,16 @@ def _quiet_stdout() -> None:
 
 
 def main() -> NoReturn:
-    """The console script: SIGTERM cleans up like Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 130, 143."""
+    """The console script: SIGTERM and SIGHUP (a closed terminal; not under nohup, which ignores it) clean up like
+    Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 129, 130, 143."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    code = run()
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, _on_sigterm)
+    try:
+        code = run()
+    except KeyboardInterrupt:  # between the handler's install and run's own (a few instructions)
+        code = 130
+    except Terminated as exc:
+        code = 128 + exc.signum
     _quiet_stdout()
     sys.exit(code)

@@ -8,13 +8,14 @@ the report with a note, never a failed report.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError, redact_secrets
+from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError
 from . import limits as lim
 from .output import visible
 
@@ -29,25 +30,19 @@ SHOWN_NAMES = 20  # the most project names an error line lists
 NAME_COLUMNS = {"project_id": "project_name", "api_key_id": "api_key_name", "user_id": "user_email"}
 
 
-def safe_name(text: str) -> str:
-    """A name or e-mail from the server as the CLI shows it everywhere (tables, report, chart, exports): the admin
-    key masked, control characters and bidi overrides written as escapes, never sent to a terminal."""
-    return visible(redact_secrets(text))
-
-
 def safe_directory(directory: Directory) -> Directory:
-    """The directory with every name, e-mail and owner passed through `safe_name`."""
+    """The directory with every name, e-mail and owner passed through `output.visible` (the CLI's one escaping: the
+    admin key masked, control characters and bidi overrides written as escapes), as the CLI shows them everywhere
+    (tables, report, chart, exports)."""
     return replace(
         directory,
-        projects={k: replace(p, name=safe_name(p.name)) for k, p in directory.projects.items()},
+        projects={k: replace(p, name=visible(p.name)) for k, p in directory.projects.items()},
         api_keys={
-            k: replace(a, name=safe_name(a.name), owner_name=safe_name(a.owner_name))
-            for k, a in directory.api_keys.items()
+            k: replace(a, name=visible(a.name), owner_name=visible(a.owner_name)) for k, a in directory.api_keys.items()
         },
-        users={k: replace(u, email=safe_name(u.email), name=safe_name(u.name)) for k, u in directory.users.items()},
+        users={k: replace(u, email=visible(u.email), name=visible(u.name)) for k, u in directory.users.items()},
         service_accounts={
-            k: replace(u, email=safe_name(u.email), name=safe_name(u.name))
-            for k, u in directory.service_accounts.items()
+            k: replace(u, email=visible(u.email), name=visible(u.name)) for k, u in directory.service_accounts.items()
         },
     )
 
@@ -200,7 +195,7 @@ def _fill_limits(
     other = sorted({a.currency for a in [org_limit, *(a for _, a in project_limits)]
                     if a is not None and a.currency.lower() != status.currency})  # fmt: skip
     if other:
-        status.notes.append(f"Spend limits in {', '.join(map(safe_name, other))} are left out: spend is summed in "
+        status.notes.append(f"Spend limits in {', '.join(map(visible, other))} are left out: spend is summed in "
                             f"{status.currency.upper()}.")  # fmt: skip
         if org_limit is not None and org_limit.currency.lower() != status.currency:
             org_limit = None
@@ -215,9 +210,9 @@ def _fill_limits(
                         group_by=["project_id"]).rows()  # fmt: skip
     spend = _spend_by_day(rows, status.currency)
     if org_limit is not None:
-        status.organization = lim.limit_line("organization", "organization", float(org_limit.amount), spend[""], today)
+        status.organization = lim.limit_line("organization", "organization", org_limit.amount, spend[""], today)
         status.cumulative, status.projection = lim.running_totals(spend[""], today)
     for project, found in project_limits:
-        line = lim.limit_line(project.id, project.name, float(found.amount), spend.get(project.id, {}), today)
+        line = lim.limit_line(project.id, project.name, found.amount, spend.get(project.id, {}), today)
         status.projects.append(line)
-    status.projects.sort(key=lambda p: (-p.projected_share, p.scope))
+    status.projects.sort(key=lambda p: (-(math.inf if p.projected_share is None else p.projected_share), p.scope))

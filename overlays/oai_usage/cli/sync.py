@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from . import dates
+from .output import visible
 
 if TYPE_CHECKING:
     from .. import UsageClient
@@ -140,7 +141,8 @@ def _database_errors(path: Path) -> Iterator[None]:
 
     DuckDB runs Python's signal handlers inside a query and swallows what they raise: a Ctrl-C or SIGTERM during a
     write comes out as RuntimeError("Query interrupted") (the transaction is rolled back). The signal received is
-    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's handler: exit 143)."""
+    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's and SIGHUP's handler: exit 143,
+    129)."""
     import duckdb
 
     from ..warehouse import WarehouseError
@@ -157,7 +159,7 @@ def _database_errors(path: Path) -> Iterator[None]:
             raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
-        for wanted in (signal.SIGINT, signal.SIGTERM):
+        for wanted in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             handler = signal.getsignal(wanted)
             if callable(handler):  # leave an ignored or default (fatal) signal as it is
                 previous[wanted] = handler
@@ -174,8 +176,8 @@ def _database_errors(path: Path) -> Iterator[None]:
         if not received or "interrupted" not in str(exc).lower():
             raise
         last = received[-1]
-        on_term = previous.get(signal.SIGTERM)
-        if last == signal.SIGTERM and callable(on_term):
+        on_term = previous.get(last)
+        if last in (signal.SIGTERM, signal.SIGHUP) and callable(on_term):
             on_term(last, None)  # raises the CLI's Terminated
         raise KeyboardInterrupt from None
     finally:
@@ -225,11 +227,12 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
                 failed += 1
                 said = str(exc)
                 named = said if said.startswith(f"profile {name}: ") else f"profile {name}: {said}"
-                print(f"oai-usage: error: {named}", file=sys.stderr)
+                print(f"oai-usage: error: {visible(named)}", file=sys.stderr)
                 continue
             named = f", {names.total} names" if names is not None and names.failed is None else ""
-            print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched"
-                  + (f", {done.resumed} resumed" if done.resumed else "") + f"{named} into {path}")  # fmt: skip
+            resumed = f", {done.resumed} resumed" if done.resumed else ""
+            print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched{resumed}{named} into "
+                  f"{visible(str(path))}")  # fmt: skip
     return 1 if failed else 0
 
 
@@ -243,13 +246,13 @@ def run_export(args: argparse.Namespace, now: datetime) -> int:
     config = _config(args)
     path = _database(args, config, must_exist=True)
     target = Path(args.parquet)
-    lock = database_lock(path, wait=args.wait, what="export")
+    lock = database_lock(path, wait=args.wait, what="export", reader=True)
     with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
         counts = export_parquet(warehouse, target)
     rows = {k: c for k, c in counts.items() if not k.startswith("names_")}
     names = sum(c for k, c in counts.items() if k.startswith("names_"))
     print(f"exported {sum(rows.values())} rows of {sum(1 for c in rows.values() if c)} endpoints"
-          + (f" and {names} names" if names else "") + f" to {target}")  # fmt: skip
+          + (f" and {names} names" if names else "") + f" to {visible(str(target))}")  # fmt: skip
     return 0
 
 
@@ -264,7 +267,7 @@ def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, dat
     require_duckdb("report --db")
     config = _config(args)
     path = _database(args, config, must_exist=True)
-    lock = database_lock(path, wait=args.wait, what="report --db")
+    lock = database_lock(path, wait=args.wait, what="report --db", reader=True)
     with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
         held = warehouse.organizations()
         if args.profile and args.profile not in held:

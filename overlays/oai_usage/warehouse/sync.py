@@ -18,6 +18,7 @@ run starts from the last committed watermark.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,8 @@ PAGE_BUCKETS = {"1m": 1440, "1h": 168, "1d": 31, "costs": 180}
 CHUNK_PAGES = {"1m": 2, "1h": 8, "1d": 8, "costs": 4}
 """Pages per chunk (one transaction each): bounds the rows held in memory before they are stored."""
 RESUME_ATTEMPTS = 3
+MAX_RESUME_WAIT = 60.0
+"""The longest Retry-After a resume waits (the client's own `max_retry_after`); a longer one stops the sync."""
 _TRANSIENT = (APIConnectionError, ServerError, RateLimitError, DecodeError)
 
 
@@ -110,10 +113,12 @@ def _chunks(start: datetime, end: datetime, unit: Unit) -> list[tuple[datetime, 
     return chunks
 
 
-def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attempts: int = RESUME_ATTEMPTS
-              ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attempts: int = RESUME_ATTEMPTS,
+              sleep: Callable[[float], None] = time.sleep) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
     """Every row of a query, resuming from the error's resume point after a transient failure (up to `attempts`
-    times); (rows, resumes). Anything else, or too many failures, raises (nothing is stored then)."""
+    times); (rows, resumes). A server's Retry-After (the error's `retry_after`) is waited before the resume, as the
+    client's own retries wait it; a wait longer than MAX_RESUME_WAIT is not resumed. Anything else, or too many
+    failures, raises (nothing is stored then)."""
     query = client.query(endpoint, **params)
     current = query
     rows: list[dict[str, Any]] = []
@@ -126,7 +131,13 @@ def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attemp
         except _TRANSIENT as exc:
             if exc.resume is None or attempt == attempts:
                 raise
-            log.info("%s: %s; resuming (%d/%d)", endpoint, type(exc).__name__, attempt + 1, attempts)
+            wait = getattr(exc, "retry_after", None) or 0.0
+            if wait > MAX_RESUME_WAIT:
+                raise
+            log.info("%s: %s; resuming (%d/%d)%s", endpoint, type(exc).__name__, attempt + 1, attempts,
+                     f" in {wait:g} s (Retry-After)" if wait else "")  # fmt: skip
+            if wait:
+                sleep(wait)
             current = query.resume(exc.resume)
     raise AssertionError("unreachable")  # pragma: no cover
 
