@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO / "openapi.yaml"
+
+TEST_NOW = 1_795_534_200  # 2026-11-24T15:30:00Z: the wall clock, as far as the library and the sandbox read it
 
 
 def load_spec() -> dict[str, Any]:
@@ -24,6 +26,32 @@ def load_spec() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def spec() -> dict[str, Any]:
     return load_spec()
+
+
+@pytest.fixture(autouse=True)
+def pinned_wall_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The one wall-clock reading of the library and of the sandbox is pinned: no test depends on the day it runs.
+
+    It reads TEST_NOW, or the instant a `wall_clock(unix_seconds)` mark names (on a test, or `pytestmark` for a
+    module whose fixed ranges lie after TEST_NOW). A test that needs another "now" for one part injects it
+    (`clock=` on a client, `now=` on a SandboxConfig or the CLI's run).
+    """
+    import oai_usage.clock
+    import oai_usage_sandbox.config
+
+    mark = request.node.get_closest_marker("wall_clock")
+    now = int(mark.args[0]) if mark is not None else TEST_NOW
+    monkeypatch.setattr(oai_usage.clock, "system_time", _pinned(now))
+    monkeypatch.setattr(oai_usage_sandbox.config, "system_time", _pinned(now))
+    return now
+
+
+def _pinned(now: int) -> Callable[[], float]:
+    def system_time() -> float:
+        """The wall clock as the tests pin it."""
+        return float(now)
+
+    return system_time
 
 
 @pytest.hookimpl(wrapper=True)

@@ -11,9 +11,9 @@ It wraps the generated `oai_usage_api` package (models and request encoding from
 what the generator cannot: auth from the environment, validation before any request, guarded
 auto-pagination, retries with backoff, typed errors, and decoding that tolerates API drift.
 
-The public API is what `__all__` lists, importable from `oai_usage` itself (plus `oai_usage.errors` and
-`oai_usage.timeparse`, whose `__all__` is public too). Every other module says "Internal" in its docstring: its
-names may change in any release.
+The public API is what `__all__` lists, importable from `oai_usage` itself (plus `oai_usage.errors`,
+`oai_usage.timeparse` and `oai_usage.clock`, whose `__all__` is public too). Every other module says "Internal"
+in its docstring: its names may change in any release.
 """
 
 from __future__ import annotations

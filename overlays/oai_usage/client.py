@@ -12,10 +12,12 @@ Internal module: not part of the public API (that is `oai_usage.__all__`); its n
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -24,9 +26,11 @@ import httpx
 
 from . import endpoints as ep
 from .auth import ENV_ORGANIZATION, ENV_PROJECT, Credentials, resolve_base_url, resolve_key, resolve_optional
+from .clock import LocalClock, ServerClock
 from .deadline import DeadlineTransport
 from .directory import Directory, abuild, build
-from .errors import ValidationError
+from .errors import APIError, AuthenticationError, PermissionDeniedError, ValidationError
+from .limiter import pacer_for
 from .lists import AsyncListMethods, ListMethods
 from .methods import AsyncMethods, SyncMethods
 from .query import AsyncQuery, Query, check_concurrency
@@ -36,6 +40,7 @@ from .transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     AsyncTransport,
+    RequestSpec,
     SyncTransport,
     default_ssl_context,
 )
@@ -137,6 +142,7 @@ class _Settings:
 
 class _ClientBase:
     _settings: _Settings
+    _clock: ServerClock
 
     @property
     def base_url(self) -> str:
@@ -167,6 +173,27 @@ class _ClientBase:
         """The cap on one response body, decompressed (a bigger one is a DecodeError)."""
         return self._settings.max_response_bytes
 
+    @property
+    def clock(self) -> ServerClock:
+        """The client's "now": the local clock (`clock=`) corrected by the `Date` header of the latest response."""
+        return self._clock
+
+    def now(self) -> datetime:
+        """The server's "now" as far as this client knows (UTC): before any response, the local clock."""
+        return datetime.fromtimestamp(self._clock.now(), UTC)
+
+    def _clock_probe(self) -> RequestSpec:
+        """The lightest request that makes the server state its time: yesterday's costs, one bucket."""
+        costs = ep.get_endpoint("costs")
+        day = 86400
+        start = int(self._clock.local()) // day * day - day
+        return costs.request(validate(costs, {"start_time": start, "limit": 1}).params, None)
+
+    def _probe_failed(self, error: APIError) -> None:
+        """A probe's error matters only when it is the key's fault, or when no answer said what time it is."""
+        if isinstance(error, AuthenticationError | PermissionDeniedError) or not self._clock.observed:
+            raise error
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={self.base_url!r}, organization={self.organization!r}, "
@@ -190,7 +217,8 @@ class UsageClient(SyncMethods, ListMethods, _ClientBase):
     refused unless it points at this machine or `allow_insecure_http=True`: the key would travel in the clear.
     `max_response_bytes` (default 64 MiB) caps a response body, decompressed: past it, a `DecodeError`. Each
     attempt must also finish within the connect plus the read timeout. No cookies are kept (an injected client
-    keeps its own cookie policy).
+    keeps its own cookie policy). `clock` (a function giving Unix seconds, default `time.time`) is the only
+    wall clock the client reads; "now" is that clock corrected by the server's `Date` headers (`client.now()`).
     """
 
     def __init__(
@@ -209,6 +237,7 @@ class UsageClient(SyncMethods, ListMethods, _ClientBase):
         max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], None] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: LocalClock | None = None,
     ) -> None:
         _check_http(http_client, transport, httpx.Client, httpx.BaseTransport)
         self._settings = _Settings.resolve(
@@ -224,6 +253,7 @@ class UsageClient(SyncMethods, ListMethods, _ClientBase):
             allow_insecure_http=allow_insecure_http,
             max_response_bytes=max_response_bytes,
         )
+        self._clock = ServerClock(clock)
         http = (
             http_client
             if http_client is not None
@@ -240,7 +270,9 @@ class UsageClient(SyncMethods, ListMethods, _ClientBase):
             credentials=self._settings.credentials,
             base_url=self._settings.base_url,
             timeout=self._settings.timeout,
-            policy=self._settings.policy,
+            policy=dataclasses.replace(self._settings.policy, clock=self._clock.now),  # Retry-After dates: server time
+            server_clock=self._clock,
+            pacer=pacer_for(self._settings.base_url, self._settings.credentials.key.get_secret_value()),
             sleep=sleep or time.sleep,
             max_response_bytes=self._settings.max_response_bytes,
         )
@@ -258,6 +290,16 @@ class UsageClient(SyncMethods, ListMethods, _ClientBase):
                     lambda name, **params: self._list(name, params).to_list(), concurrency=self.max_concurrency
                 )
             return self._directory
+
+    def sync_clock(self) -> datetime:
+        """The server's now, learned first when no response has stated it yet (one light request: yesterday's
+        costs). Ranges such as "the last 30 days" are best counted from it: the server clips data at its own now."""
+        if not self._clock.observed:
+            try:
+                self._transport.send(self._clock_probe())
+            except APIError as error:
+                self._probe_failed(error)
+        return self.now()
 
     def close(self) -> None:
         """Close the HTTP client, unless it was injected."""
@@ -306,6 +348,7 @@ class AsyncUsageClient(AsyncMethods, AsyncListMethods, _ClientBase):
         max_concurrency: int = DEFAULT_CONCURRENCY,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: LocalClock | None = None,
     ) -> None:
         _check_http(http_client, transport, httpx.AsyncClient, httpx.AsyncBaseTransport)
         self._settings = _Settings.resolve(
@@ -321,6 +364,7 @@ class AsyncUsageClient(AsyncMethods, AsyncListMethods, _ClientBase):
             allow_insecure_http=allow_insecure_http,
             max_response_bytes=max_response_bytes,
         )
+        self._clock = ServerClock(clock)
         http = (
             http_client
             if http_client is not None
@@ -334,7 +378,9 @@ class AsyncUsageClient(AsyncMethods, AsyncListMethods, _ClientBase):
             credentials=self._settings.credentials,
             base_url=self._settings.base_url,
             timeout=self._settings.timeout,
-            policy=self._settings.policy,
+            policy=dataclasses.replace(self._settings.policy, clock=self._clock.now),  # Retry-After dates: server time
+            server_clock=self._clock,
+            pacer=pacer_for(self._settings.base_url, self._settings.credentials.key.get_secret_value()),
             sleep=sleep or asyncio.sleep,
             max_response_bytes=self._settings.max_response_bytes,
         )
@@ -350,6 +396,15 @@ class AsyncUsageClient(AsyncMethods, AsyncListMethods, _ClientBase):
                     lambda name, **params: self._list(name, params).to_list(), concurrency=self.max_concurrency
                 )
             return self._directory
+
+    async def sync_clock(self) -> datetime:
+        """As `UsageClient.sync_clock`: the server's now, learned with one light request if no response told it."""
+        if not self._clock.observed:
+            try:
+                await self._transport.send(self._clock_probe())
+            except APIError as error:
+                self._probe_failed(error)
+        return self.now()
 
     async def close(self) -> None:
         """Close the HTTP client, unless it was injected."""

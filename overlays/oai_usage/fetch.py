@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import time
 from collections import deque
 from collections.abc import AsyncGenerator, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -77,12 +76,12 @@ class _Merge:
         return page if page.number == self.number else dataclasses.replace(page, number=self.number)
 
 
-def _plan(query: ValidQuery[Any], concurrency: int, now: float | None) -> list[Window]:
+def _plan(query: ValidQuery[Any], concurrency: int, now: float) -> list[Window]:
     if query.end_time is not None and query.start_time >= query.end_time:
         return []  # a resumed query with nothing left
     if concurrency <= 1:
         return [Window(0, query.start_time, query.end_time)]
-    return plan_windows(query, time.time() if now is None else now)
+    return plan_windows(query, now)
 
 
 def fetch_pages(
@@ -92,14 +91,16 @@ def fetch_pages(
     concurrency: int,
     decode: PageDecoder,
     max_pages: int | None = None,
-    now: float | None = None,
 ) -> Generator[Page[Any], None, None]:
     """Every page of `query`, in time order, with up to `concurrency` windows in flight (threads)."""
-    windows = _plan(query, concurrency, now)
+    clock = transport.server_clock.now
+    windows = _plan(query, concurrency, clock())
     reported: set[str] = set()
     if len(windows) <= 1:
         if windows:
-            yield from iter_pages(transport.send, query, max_pages=max_pages, decode=decode, reported=reported)
+            yield from iter_pages(
+                transport.send, query, max_pages=max_pages, decode=decode, reported=reported, clock=clock
+            )
         return
     send = functools.partial(transport.send, limiter=ThreadLimiter(concurrency))
 
@@ -107,7 +108,7 @@ def fetch_pages(
         done = _WindowPages([])
         try:
             for page in iter_pages(
-                send, window_query(query, window), max_pages=max_pages, decode=decode, reported=reported
+                send, window_query(query, window), max_pages=max_pages, decode=decode, reported=reported, clock=clock
             ):
                 done.pages.append(page)
         except OaiUsageError as exc:
@@ -139,14 +140,16 @@ async def afetch_pages(
     concurrency: int,
     decode: PageDecoder,
     max_pages: int | None = None,
-    now: float | None = None,
 ) -> AsyncGenerator[Page[Any], None]:
     """Every page of `query`, in time order, with up to `concurrency` windows in flight (asyncio tasks)."""
-    windows = _plan(query, concurrency, now)
+    clock = transport.server_clock.now
+    windows = _plan(query, concurrency, clock())
     reported: set[str] = set()
     if len(windows) <= 1:
         if windows:
-            async for page in aiter_pages(transport.send, query, max_pages=max_pages, decode=decode, reported=reported):
+            async for page in aiter_pages(
+                transport.send, query, max_pages=max_pages, decode=decode, reported=reported, clock=clock
+            ):
                 yield page
         return
     send = functools.partial(transport.send, limiter=TaskLimiter(concurrency))
@@ -155,7 +158,7 @@ async def afetch_pages(
         done = _WindowPages([])
         try:
             async for page in aiter_pages(
-                send, window_query(query, window), max_pages=max_pages, decode=decode, reported=reported
+                send, window_query(query, window), max_pages=max_pages, decode=decode, reported=reported, clock=clock
             ):
                 done.pages.append(page)
         except OaiUsageError as exc:

@@ -15,9 +15,16 @@ results with the same group key in one bucket are a `DecodeError`.
   or at the UTC midnight at or before S;
 * every later bucket starts on the W grid, where the one before ended;
 * a bucket ends after its start and no later than the first W boundary after its start; one that ends before
-  that boundary (clipped) ends at E, or, when there is no E or E is still ahead, at most at now (the live API
-  clips its last bucket to min(E, now)); ending at the boundary after E (older sandboxes) is tolerated;
-* no bucket starts at or after E, or, without E, after now plus CLOCK_SKEW (the server's clock may run ahead).
+  that boundary (clipped) ends at E, or, when there is no E or E is not behind the server's now, at most at the
+  server's now (the live API clips its last bucket to min(E, now)); ending at the boundary after E (older
+  sandboxes) is tolerated;
+* no bucket starts at or after E, or, without E, after the server's now.
+
+"Now" is the server's: the `Date` header of the reply being checked, else the client's clock (corrected by
+earlier replies), with CLOCK_SKEW of slack either way. With a `Date`, a clipped bucket must end at that now (a
+bucket clipped hours earlier is missing data); without one, only "not after now" is checked. A range that
+starts after the server's now has nothing to serve: a ValidationError naming the range. A range wholly before
+the server's now keeps every guard: its last page must reach E.
 
 `iter_pages`/`aiter_pages` drive the loop for one window of parameters; `fetch` runs several windows side by side.
 
@@ -33,13 +40,13 @@ import copy
 import logging
 import math
 import operator
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+from .clock import system_time
 from .decode import decode_page
 from .endpoints import KNOWN_RESULT_OBJECTS, WIDTH_SECONDS, ListEndpoint
-from .errors import DecodeError, PaginationError
+from .errors import DecodeError, PaginationError, ValidationError
 from .page import ListPage, Page, RowBucket
 from .timeparse import iso
 from .transport import Reply, RequestSpec
@@ -75,7 +82,7 @@ def automatic_page_cap(query: ValidQuery[Any], now: float) -> int:
 
 PageDecoder = Callable[..., Page[Any]]  # decode_page or decode_rows_page
 
-CLOCK_SKEW = 120  # seconds a server's clock may run ahead of ours (a bucket may start up to this far past now)
+CLOCK_SKEW = 120  # slack, in seconds, around the server's now (its Date header is whole seconds, taken at the edge)
 
 
 def _group_keys(endpoint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]] | None:
@@ -115,11 +122,13 @@ class PageLoop(Generic[B]):
         now: float | None = None,
         decode: PageDecoder = decode_page,
         reported: set[str] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.query = query
         self.decode = decode
         self.endpoint = query.endpoint
-        self.now = time.time() if now is None else now
+        self.clock: Callable[[], float] = clock if clock is not None else system_time
+        self.now = self.clock() if now is None else now
         self.max_pages = max_pages if max_pages is not None else automatic_page_cap(query, self.now)
         self.pages = 0
         self._cursors: set[str] = set()
@@ -151,10 +160,13 @@ class PageLoop(Generic[B]):
         if failure is not None:
             # Raised afresh here: the decoder's frames (holding the raw body) stay off the traceback.
             raise failure
-        self._check_buckets(page)
+        dated = reply.server_time is not None
+        server_now = reply.server_time if reply.server_time is not None else self.clock()
+        self._check_not_future(server_now)
+        self._check_buckets(page, server_now, dated)
         self._report_unknown(page)
         if not page.has_more:
-            self._check_complete(page)
+            self._check_complete(page, server_now)
             return page, None
         cursor = page.next_page
         if not cursor:
@@ -168,16 +180,29 @@ class PageLoop(Generic[B]):
         log.debug("%s: page %d has %d buckets; following next_page", self.endpoint.name, page.number, len(page.data))
         return page, self._request(cursor)
 
-    def _check_buckets(self, page: Page[B]) -> None:
+    def _check_not_future(self, server_now: float) -> None:
+        """A range that starts after the server's now has nothing to serve yet: say so rather than return nothing."""
+        start = self.query.start_time
+        if start > server_now + CLOCK_SKEW:
+            end = self.query.end_time
+            span = f"{iso(start)} to {iso(end)}" if end is not None else f"from {iso(start)}"
+            raise ValidationError(
+                f"{self.endpoint.name}: the range {span} starts after the server's now ({iso(math.floor(server_now))})",
+                param="start_time",
+            )
+
+    def _check_buckets(self, page: Page[B], server_now: float, dated: bool) -> None:
         """One pass over the page: buckets move forward in time, tile the range (the first holds the start, each
-        begins where the one before ended) and stay inside it with the asked width; no group key twice."""
+        begins where the one before ended) and stay inside it with the asked width; no group key twice. With the
+        server's own time (`dated`), a bucket clipped before the end must be clipped at that time."""
         buckets: list[Any] = page.data  # any generated bucket model (or RowBucket): all have start/end times
         if len(buckets) > self.limit:
             raise self._fail(f"page {page.number} has {len(buckets)} buckets, more than the limit {self.limit}")
         width, first, end = self.width, self.query.start_time, self.query.end_time
-        now = max(self.now, time.time()) + CLOCK_SKEW
+        now = server_now + CLOCK_SKEW
         stop = end if end is not None else now
-        clipped_ok = end is None or end > self.now  # a last bucket may end at the request time
+        clipped_ok = end is None or end > server_now - CLOCK_SKEW  # the last bucket may end at the server's now
+        clip_floor = server_now - CLOCK_SKEW if dated else -math.inf  # without a Date, our clock may be far off
         for bucket in buckets:
             start: int = bucket.start_time
             finish: int = bucket.end_time
@@ -211,7 +236,7 @@ class PageLoop(Generic[B]):
                 )
             boundary = start - start % width + width
             if not start < finish <= boundary or (
-                finish < boundary and finish != end and not (clipped_ok and finish <= now)
+                finish < boundary and finish != end and not (clipped_ok and clip_floor <= finish <= now)
             ):
                 raise self._fail(
                     f"page {page.number} has a bucket {iso(start)} to {iso(finish)}, not one "
@@ -245,11 +270,11 @@ class PageLoop(Generic[B]):
                 field="results",
             )
 
-    def _check_complete(self, page: Page[B]) -> None:
-        """The last page must reach the end of a range that is wholly in the past: no silent partial data."""
+    def _check_complete(self, page: Page[B], server_now: float) -> None:
+        """The last page must reach the end of a range that is wholly in the server's past: no silent partial data."""
         end = self.query.end_time
-        if end is None or end > self.now:
-            return  # an open or future end: the server decides where "now" is
+        if end is None or end > server_now - CLOCK_SKEW:
+            return  # an open end, or one the server may not have reached: the server decides where "now" is
         reached = self._covered_to if self._covered_to is not None else self.query.start_time
         if reached < end:
             raise self._fail(
@@ -280,9 +305,10 @@ def iter_pages(
     max_pages: int | None = None,
     decode: PageDecoder = decode_page,
     reported: set[str] | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Iterator[Page[B]]:
-    """Every page of one query window, fetched one after the other with `send`."""
-    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported)
+    """Every page of one query window, fetched one after the other with `send`; `clock` gives the server's now."""
+    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported, clock=clock)
     request: RequestSpec | None = loop.first()
     while request is not None:
         page, request = loop.accept(send(request))
@@ -296,9 +322,10 @@ async def aiter_pages(
     max_pages: int | None = None,
     decode: PageDecoder = decode_page,
     reported: set[str] | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> AsyncIterator[Page[B]]:
     """Every page of one query window, fetched one after the other with the awaitable `send`."""
-    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported)
+    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported, clock=clock)
     request: RequestSpec | None = loop.first()
     while request is not None:
         page, request = loop.accept(await send(request))

@@ -17,7 +17,6 @@ Internal module: not part of the public API (that is `oai_usage.__all__`); its n
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -84,7 +83,10 @@ class _QueryBase(Generic[B]):
     @property
     def planned_pages(self) -> int:
         """Pages a full run takes at the query's limit (one per window of the range), e.g. for a progress bar."""
-        return len(plan_windows(self._query, time.time()))
+        return len(plan_windows(self._query, self._now()))
+
+    def _now(self) -> float:
+        raise NotImplementedError
 
     @property
     def max_concurrency(self) -> int:
@@ -142,6 +144,9 @@ class Query(_QueryBase[B]):
     ) -> None:
         super().__init__(query, max_pages=max_pages, max_concurrency=max_concurrency, origin=origin, before=before)
         self._transport = transport
+
+    def _now(self) -> float:
+        return self._transport.server_clock.now()
 
     def _run(self, decode: PageDecoder) -> Generator[Page[Any], None, None]:
         progress = self._progress()
@@ -206,6 +211,9 @@ class AsyncQuery(_QueryBase[B]):
     ) -> None:
         super().__init__(query, max_pages=max_pages, max_concurrency=max_concurrency, origin=origin, before=before)
         self._transport = transport
+
+    def _now(self) -> float:
+        return self._transport.server_clock.now()
 
     async def _run(self, decode: PageDecoder) -> AsyncGenerator[Page[Any], None]:
         progress = self._progress()

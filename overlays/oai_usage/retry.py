@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import email.utils
 import random
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import httpx
 
+from . import clock as _clock
+
 __all__ = ["RETRY_STATUSES", "RetryPolicy", "parse_retry_after"]
 
 RETRY_STATUSES = frozenset({408, 409, 429})
+
+
+def _wall() -> float:
+    return _clock.system_time()  # looked up at each call: the library's one reading of the wall clock
 
 
 def _retryable_transport_error(error: BaseException) -> bool:
@@ -62,7 +67,7 @@ class RetryPolicy:
     max_delay: float = 8.0
     max_retry_after: float = 60.0
     jitter: Callable[[], float] = field(default=random.random, repr=False)  # a number in [0, 1)
-    clock: Callable[[], float] = field(default=time.time, repr=False)  # for Retry-After HTTP dates
+    clock: Callable[[], float] = field(default=_wall, repr=False)  # Retry-After dates (the client: server time)
 
     def backoff(self, retries_done: int) -> float:
         """The wait before retry number `retries_done + 1` when the server gave no usable Retry-After."""

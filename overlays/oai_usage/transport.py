@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 import httpx
 
 from .auth import Credentials
+from .clock import ServerClock
 from .deadline import within
 from .errors import (
     ADMIN_KEY_HINT,
@@ -43,7 +44,7 @@ from .errors import (
     ValidationError,
     error_class_for,
 )
-from .limiter import TaskLimiter, ThreadLimiter
+from .limiter import Permit, RatePacer, TaskLimiter, ThreadLimiter
 from .retry import RetryPolicy
 
 __all__ = [
@@ -194,6 +195,8 @@ class Reply:
     body: Any = field(repr=False)
     status_code: int
     request_id: str | None
+    server_time: float | None = None
+    """What the response's `Date` header says the server's clock read (Unix seconds), if it said."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,7 @@ class _Answer:
 
     response: httpx.Response
     content: bytes = field(repr=False)
+    server_time: float | None = None
 
 
 def _charset(response: httpx.Response) -> str:
@@ -234,6 +238,8 @@ class _TransportBase:
         policy: RetryPolicy,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        server_clock: ServerClock | None = None,
+        pacer: RatePacer | None = None,
     ) -> None:
         self.credentials = credentials
         self.base_url = base_url
@@ -241,7 +247,18 @@ class _TransportBase:
         self.policy = policy
         self.max_response_bytes = max_response_bytes
         self.deadline = attempt_deadline(timeout)
-        self.clock = clock
+        self.clock = clock  # monotonic: attempt deadlines
+        self.server_clock = server_clock if server_clock is not None else ServerClock()  # "now": learns from Date
+        self.pacer = pacer if pacer is not None else RatePacer()  # the key's request rate (shared: `pacer_for`)
+
+    def _pace(self, retry: bool) -> tuple[float, Permit]:
+        """The wait before this attempt: the key's rate spacing, and a pause a 429 asked for (a retry has already
+        waited out its own Retry-After in the retry loop, so it skips the pause)."""
+        wait, permit = self.pacer.reserve(skip_pause=retry)
+        return wait, permit
+
+    def _learn(self, permit: Permit, response: httpx.Response) -> None:
+        self.pacer.observe(permit, response.status_code, response.headers, self.policy.requested_wait(response))
 
     def _build(self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec) -> httpx.Request:
         try:
@@ -321,7 +338,7 @@ class _TransportBase:
         except ValueError as exc:  # valid JSON syntax we refuse: NaN/Infinity, overflowing numbers, deep nesting
             raise self._not_json(response, answer.content, request_id, str(exc)) from None
         log.debug("%s %s -> %d", response.request.method, response.request.url.path, response.status_code)
-        return Reply(body=body, status_code=response.status_code, request_id=request_id)
+        return Reply(body=body, status_code=response.status_code, request_id=request_id, server_time=answer.server_time)
 
     def _not_json(self, response: httpx.Response, content: bytes, request_id: str | None, reason: str) -> DecodeError:
         content_type = response.headers.get("content-type", "no content type")
@@ -393,6 +410,8 @@ class SyncTransport(_TransportBase):
         sleep: Callable[[float], None] = time.sleep,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        server_clock: ServerClock | None = None,
+        pacer: RatePacer | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials,
@@ -401,6 +420,8 @@ class SyncTransport(_TransportBase):
             policy=policy,
             max_response_bytes=max_response_bytes,
             clock=clock,
+            server_clock=server_clock,
+            pacer=pacer,
         )
         self.http = http
         self.owns_http = owns_http
@@ -413,6 +434,7 @@ class SyncTransport(_TransportBase):
     def _read_within(self, spec: RequestSpec) -> _Answer:
         started = self.clock()
         response = self.http.send(self._build(self.http, spec), stream=True)
+        server_time = self.server_clock.observe(response.headers)
         try:
             limit = self._limit(response)
             chunks: list[bytes] = []
@@ -421,17 +443,22 @@ class SyncTransport(_TransportBase):
                 size, stop = self._take(chunks, size, chunk, limit, started)
                 if stop:
                     break
-            return _Answer(response, b"".join(chunks))
+            return _Answer(response, b"".join(chunks), server_time)
         finally:
             response.close()
 
-    def _attempt(self, spec: RequestSpec, limiter: ThreadLimiter | None) -> _Answer:
+    def _attempt(self, spec: RequestSpec, limiter: ThreadLimiter | None, retry: bool = False) -> _Answer:
+        wait, paced = self._pace(retry)
+        if wait > 0:
+            self.sleep(wait)
         if limiter is None:
-            return self._read(spec)
-        with limiter.slot() as permit:
             answer = self._read(spec)
-            limiter.report(permit, answer.response.status_code)
-            return answer
+        else:
+            with limiter.slot() as permit:
+                answer = self._read(spec)
+                limiter.report(permit, answer.response.status_code)
+        self._learn(paced, answer.response)
+        return answer
 
     def send(self, spec: RequestSpec, limiter: ThreadLimiter | None = None) -> Reply:
         """The reply to `spec`, retrying as the policy says; each attempt takes a slot from `limiter` if given."""
@@ -440,7 +467,7 @@ class SyncTransport(_TransportBase):
             answer: _Answer | None = None
             error: httpx.TransportError | None = None
             try:
-                answer = self._attempt(spec, limiter)
+                answer = self._attempt(spec, limiter, retry=retries > 0)
             except httpx.TransportError as exc:
                 error = exc
             except _TooLarge:
@@ -477,6 +504,8 @@ class AsyncTransport(_TransportBase):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        server_clock: ServerClock | None = None,
+        pacer: RatePacer | None = None,
     ) -> None:
         super().__init__(
             credentials=credentials,
@@ -485,6 +514,8 @@ class AsyncTransport(_TransportBase):
             policy=policy,
             max_response_bytes=max_response_bytes,
             clock=clock,
+            server_clock=server_clock,
+            pacer=pacer,
         )
         self.http = http
         self.owns_http = owns_http
@@ -492,6 +523,7 @@ class AsyncTransport(_TransportBase):
 
     async def _read_body(self, spec: RequestSpec, started: float) -> _Answer:
         response = await self.http.send(self._build(self.http, spec), stream=True)
+        server_time = self.server_clock.observe(response.headers)
         try:
             limit = self._limit(response)
             chunks: list[bytes] = []
@@ -500,7 +532,7 @@ class AsyncTransport(_TransportBase):
                 size, stop = self._take(chunks, size, chunk, limit, started)
                 if stop:
                     break
-            return _Answer(response, b"".join(chunks))
+            return _Answer(response, b"".join(chunks), server_time)
         finally:
             await response.aclose()
 
@@ -517,13 +549,18 @@ class AsyncTransport(_TransportBase):
                 f"the response took longer than {self.deadline:g} s (connect + read timeout)"
             ) from None
 
-    async def _attempt(self, spec: RequestSpec, limiter: TaskLimiter | None) -> _Answer:
+    async def _attempt(self, spec: RequestSpec, limiter: TaskLimiter | None, retry: bool = False) -> _Answer:
+        wait, paced = self._pace(retry)
+        if wait > 0:
+            await self.sleep(wait)
         if limiter is None:
-            return await self._read(spec)
-        async with limiter.slot() as permit:
             answer = await self._read(spec)
-            limiter.report(permit, answer.response.status_code)
-            return answer
+        else:
+            async with limiter.slot() as permit:
+                answer = await self._read(spec)
+                limiter.report(permit, answer.response.status_code)
+        self._learn(paced, answer.response)
+        return answer
 
     async def send(self, spec: RequestSpec, limiter: TaskLimiter | None = None) -> Reply:
         """The reply to `spec`, retrying as the policy says; each attempt takes a slot from `limiter` if given."""
@@ -532,7 +569,7 @@ class AsyncTransport(_TransportBase):
             answer: _Answer | None = None
             error: httpx.TransportError | None = None
             try:
-                answer = await self._attempt(spec, limiter)
+                answer = await self._attempt(spec, limiter, retry=retries > 0)
             except httpx.TransportError as exc:
                 error = exc
             except _TooLarge:

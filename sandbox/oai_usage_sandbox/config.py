@@ -35,6 +35,11 @@ MAX_USAGE_REVISION_MINUTES = 24 * 60
 MAX_COSTS_REVISION_HOURS = 7 * 24
 
 
+def system_time() -> float:
+    """The wall clock, read where "now" is not pinned: the sandbox's one reading of it (tests pin it here)."""
+    return time.time()
+
+
 @dataclass(frozen=True)
 class SandboxConfig:
     """What to serve and how badly: seed and scale pick the organization, the rest shapes the transport."""
@@ -58,6 +63,10 @@ class SandboxConfig:
     shape: str = "current"
     """`current` (every key of openapi.yaml) or `legacy` (the older shape real captures show: no token breakdowns,
     `service_tier` or `api_source`; costs with `organization_id` and without the newer keys; see `shapes`)."""
+    rate_limit: int = 0
+    """Requests a minute per key (or organization, see `rate_limit_scope`); past it, 429. 0: no limit."""
+    rate_limit_scope: str = "key"
+    """What one rate-limit bucket counts: each API key (`key`) or each `OpenAI-Organization` (`organization`)."""
 
     def __post_init__(self) -> None:
         if self.scale < 1:
@@ -77,10 +86,14 @@ class SandboxConfig:
             raise ValueError(f"unknown Admin operations in forbidden_operations: {sorted(refused)}")
         if self.shape not in SHAPE_NAMES:
             raise ValueError(f"shape must be one of {', '.join(SHAPE_NAMES)}, got {self.shape!r}")
+        if self.rate_limit < 0:
+            raise ValueError("rate_limit must be >= 0 (requests a minute; 0: no limit)")
+        if self.rate_limit_scope not in ("key", "organization"):
+            raise ValueError("rate_limit_scope must be 'key' or 'organization'")
         unknown = set(self.faults) - set(FAULT_NAMES)
         if unknown:
             raise ValueError(f"unknown faults: {sorted(unknown)}")
 
     def current_time(self) -> int:
         """The sandbox's notion of now: the configured instant, else the wall clock."""
-        return self.now if self.now is not None else int(time.time())
+        return self.now if self.now is not None else int(system_time())

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 from .admin import AdminApi
@@ -21,6 +23,7 @@ from .errors import ApiError, bad_param
 from .faults import STATUS_FAULTS, FaultPicker, fault_response
 from .org import Org, build_org
 from .params import Query, parse
+from .ratelimit import RateLimiter
 from .rng import mix
 from .shapes import legacy_admin, legacy_results, organization_id, refuse_legacy_group_by
 from .traffic import DAY, HOUR, MINUTE, Window
@@ -120,6 +123,8 @@ class Sandbox:
     config: SandboxConfig = field(default_factory=SandboxConfig)
     answer_cache_bytes: int = ANSWER_CACHE_BYTES
     """Budget of the answer cache used when "now" is pinned (keys, bodies and headers all count)."""
+    rate_clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    """Monotonic seconds for the rate limit's token buckets (a test steps it by hand)."""
 
     def __post_init__(self) -> None:
         self.org: Org = build_org(self.config.seed, self.config.scale)
@@ -128,6 +133,11 @@ class Sandbox:
         self._lock = threading.Lock()
         self._requests = 0
         self._answers = _AnswerCache(self.answer_cache_bytes)
+        self.rates: RateLimiter | None = (
+            RateLimiter(self.config.rate_limit, scope=self.config.rate_limit_scope, clock=self.rate_clock)
+            if self.config.rate_limit
+            else None
+        )
         self.faults_served: Counter[str] = Counter()
         """How many of each fault this instance has injected (soak reports read it)."""
 
@@ -140,23 +150,33 @@ class Sandbox:
     def serve(
         self, method: str, path: str, query: Sequence[tuple[str, str]], headers: Mapping[str, str]
     ) -> SandboxResponse:
-        """Answer a request with fault injection applied: a status fault replaces the answer, a wire fault tags it."""
+        """Answer a request with its rate limit and fault injection applied: a request past the limit is refused
+        (429), a status fault replaces the answer, a wire fault tags it."""
+        verdict = self.rates.take(headers) if self.rates is not None else None
+        if verdict is not None and not verdict.allowed:
+            now = self.config.current_time()
+            hdrs = [("content-type", "application/json"), *verdict.headers, ("x-request-id", self._request_id())]
+            return SandboxResponse(429, [*hdrs, date_header(now)], verdict.body)
+        limits = verdict.headers if verdict is not None else ()
         fault = self._faults.next()
         if fault is not None:
             with self._lock:
                 self.faults_served[fault] += 1
         if fault in STATUS_FAULTS:
             status, hdrs, body = fault_response(fault, self.config.retry_after_seconds)
-            return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id())], body)
+            now = self.config.current_time()
+            return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id()), date_header(now)], body)
         response = self.handle(method, path, query, headers)
+        response.headers.extend(limits)
         response.fault = fault
         return response
 
     def handle(
         self, method: str, path: str, query: Sequence[tuple[str, str]], headers: Mapping[str, str]
     ) -> SandboxResponse:
-        """Answer a request as the real API would, without faults."""
+        """Answer a request as the real API would, without faults; its `Date` header is the sandbox's own now."""
         lowered = {k.lower(): v for k, v in headers.items()}
+        now = self.config.current_time()  # one reading per request: the data and the Date header agree
         # With "now" pinned an answer depends only on the request, so repeated requests (benchmark rounds,
         # a resumed fetch) are served from a small cache instead of being generated again. The answer depends on
         # the Authorization header only through its verdict, so the key holds the verdict, never the key itself.
@@ -167,7 +187,7 @@ class Sandbox:
         if cached is None:
             extra: list[tuple[str, str]] = []
             try:
-                body = self._dispatch(method, path, query, lowered, extra)
+                body = self._dispatch(method, path, query, lowered, extra, now)
                 status = 200
             except ApiError as err:
                 body = err.body()
@@ -176,7 +196,12 @@ class Sandbox:
             if key is not None:
                 self._answers.put(key, cached)
         status, data, extra_headers = cached
-        hdrs = [("content-type", "application/json"), ("x-request-id", self._request_id()), *extra_headers]
+        hdrs = [
+            ("content-type", "application/json"),
+            ("x-request-id", self._request_id()),
+            date_header(now),
+            *extra_headers,
+        ]
         return SandboxResponse(status, hdrs, data)
 
     def _dispatch(
@@ -186,6 +211,7 @@ class Sandbox:
         query: Sequence[tuple[str, str]],
         headers: Mapping[str, str],
         extra: list[tuple[str, str]],
+        now: int,
     ) -> dict[str, Any]:
         route = path[3:] if path == "/v1" or path.startswith("/v1/") else path
         endpoint = BY_PATH.get(route)
@@ -198,13 +224,13 @@ class Sandbox:
         self._authorize(headers)
         if endpoint is None:
             assert admin is not None
-            api = AdminApi(self.directory, self.config.seed, self.config.current_time())
+            api = AdminApi(self.directory, self.config.seed, now)
             answer = api.answer(admin[0], admin[1], query, self.config.forbidden_operations)
             return legacy_admin(answer) if self.config.shape == "legacy" else answer
         parsed = parse(endpoint, query)
         if self.config.shape == "legacy":
             refuse_legacy_group_by(endpoint, parsed.group_by)
-        return self.page(endpoint, parsed)
+        return self.page(endpoint, parsed, now=now)
 
     @staticmethod
     def _authorize(headers: Mapping[str, str]) -> None:
@@ -220,7 +246,7 @@ class Sandbox:
                 401, "Incorrect API key provided. Usage endpoints need an Admin API key.", code="invalid_api_key"
             )
 
-    def page(self, endpoint: Endpoint, query: Query) -> dict[str, Any]:
+    def page(self, endpoint: Endpoint, query: Query, *, now: int | None = None) -> dict[str, Any]:
         """One page of buckets for a validated query.
 
         Usage buckets start at `start_time` rounded down to the minute, as the live API's do (a partial first bucket
@@ -229,7 +255,7 @@ class Sandbox:
         before `start_time`. A cursor pins the end the first page resolved.
         """
         cfg = self.config
-        now = cfg.current_time()
+        now = cfg.current_time() if now is None else now
         width = WIDTH_SECONDS[query.width]
         fp = fingerprint(query.identity(endpoint))
         first_start, range_end = _range(endpoint, query, now)
@@ -262,6 +288,11 @@ class Sandbox:
         has_more = s < end
         next_page = encode(Cursor(s, end, fp)) if has_more else None
         return {"object": "page", "data": data, "has_more": has_more, "next_page": next_page}
+
+
+def date_header(now: int) -> tuple[str, str]:
+    """The `Date` header (RFC 9110 IMF-fixdate) for the sandbox's now, pinned or not."""
+    return ("date", formatdate(now, usegmt=True))
 
 
 def _range(endpoint: Endpoint, query: Query, now: int) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from .config import (
     SHAPE_NAMES,
     SandboxConfig,
 )
+from .ratelimit import RATE_LIMIT_SCOPES, parse_rate
 
 __all__ = ["build_arg_parser", "config_from_args"]
 
@@ -40,6 +41,13 @@ def _rate(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError("must be between 0 and 1")
     return value
+
+
+def _rate_limit(text: str) -> int:
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _bounded(what: str, maximum: int) -> Callable[[str], int]:
@@ -95,6 +103,20 @@ def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.
         help="response shape: current (every key of openapi.yaml) or legacy (the older shape real captures show: no "
         "token breakdowns, service_tier or api_source; costs with organization_id) (default current)",
     )
+    p.add_argument(
+        "--rate-limit",
+        type=_rate_limit,
+        default=0,
+        metavar="N/min",
+        help="requests a minute per key (token bucket holding one second's worth); past it, 429 with Retry-After and "
+        "x-ratelimit-* headers (default: no limit)",
+    )
+    p.add_argument(
+        "--rate-limit-per",
+        choices=RATE_LIMIT_SCOPES,
+        default="key",
+        help="what one limit counts: each API key, or each OpenAI-Organization (default: key)",
+    )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     return p
 
@@ -115,4 +137,6 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         costs_revision_hours=args.costs_revision_hours,
         forbidden_operations=tuple(args.forbidden_operations),
         shape=args.shape,
+        rate_limit=args.rate_limit,
+        rate_limit_scope=args.rate_limit_per,
     )

@@ -31,7 +31,13 @@ def _server(config: SandboxConfig, host: str, port: int, sandbox: Sandbox | None
             "serving the sandbox over HTTP needs uvicorn: pip install 'oai-usage[sandbox]' (or pip install uvicorn)"
         ) from None
     uv = uvicorn.Config(
-        SandboxApp(config, sandbox=sandbox), host=host, port=port, log_level="warning", lifespan="off", access_log=False
+        SandboxApp(config, sandbox=sandbox),
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+        date_header=False,  # the app sends its own: the sandbox's now, pinned or not
     )
     return uvicorn.Server(uv)
 

@@ -10,6 +10,7 @@ KEY = "sk-admin-Zq8v3LmN0pR7tY2wX5kB9cF4hJ6dG1sA-oaiusage-tests"
 MINUTE, HOUR, DAY = 60, 3600, 86400
 NOV_1 = 1793491200  # 2026-11-01T00:00:00Z
 NOV_24 = NOV_1 + 23 * DAY
+LATER = NOV_1 + 500 * DAY  # 2028-03-15T00:00:00Z: a wall clock after every fixed range the mocked-API tests fetch
 
 PROJECT = "proj_Ab12Cd34Ef56Gh78"
 OTHER_PROJECT = "proj_Zz99Yy88Xx77Ww66"

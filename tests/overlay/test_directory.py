@@ -14,6 +14,7 @@ from oai_usage_sandbox import SandboxConfig, SandboxTransport
 from oai_usage_sandbox.directory import directory_for
 
 NOW = int(datetime(2026, 11, 24, tzinfo=UTC).timestamp())
+pytestmark = pytest.mark.wall_clock(NOW)  # the client's clock agrees with the sandbox's
 
 
 def sandbox(config: SandboxConfig | None = None) -> UsageClient:

@@ -13,7 +13,9 @@ from oai_usage.client import DEFAULT_CONCURRENCY
 from pytest_httpx import HTTPXMock
 
 from tests.overlay.fakeapi import FakeUsageAPI
-from tests.overlay.payloads import DAY, HOUR, KEY, MINUTE, NOV_1, bucket, completions_result, page
+from tests.overlay.payloads import DAY, HOUR, KEY, LATER, MINUTE, NOV_1, bucket, completions_result, page
+
+pytestmark = pytest.mark.wall_clock(LATER)  # the ranges (up to a year from NOV_1) are in the past
 
 MONTH_END = NOV_1 + 30 * DAY
 GROUPED = {"bucket_width": "1h", "group_by": ["model", "project_id"]}

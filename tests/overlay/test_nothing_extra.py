@@ -11,7 +11,6 @@ after `end_time`.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +21,9 @@ from oai_usage_sandbox import SandboxConfig, SandboxTransport
 from pytest_httpx import HTTPXMock
 
 from tests.overlay.fakeapi import FakeUsageAPI
-from tests.overlay.payloads import DAY, HOUR, KEY, NOV_1, completions_result, costs_result, page
+from tests.overlay.payloads import DAY, HOUR, KEY, LATER, NOV_1, completions_result, costs_result, page
+
+pytestmark = pytest.mark.wall_clock(LATER)  # the fixed ranges (up to 400 days from NOV_1) are in the past
 
 Edit = Callable[[list[dict[str, Any]], int, int, bool], list[dict[str, Any]]]
 MONTH = NOV_1 + 30 * DAY  # 720 hourly buckets: five windows of 168
@@ -42,7 +43,7 @@ class EditingAPI(FakeUsageAPI):
         params = request.url.params
         end = int(params["end_time"]) if "end_time" in params else self.now
         body["data"] = self.edit(body["data"], int(params["start_time"]), end, not body["has_more"])
-        return httpx.Response(200, json=body)
+        return httpx.Response(200, json=body, headers=self.headers())
 
 
 class WholeDays(FakeUsageAPI):
@@ -137,7 +138,7 @@ async def test_async_buckets_after_the_end_are_refused(
 def test_buckets_after_now_are_refused_when_there_is_no_end(client: UsageClient, httpx_mock: HTTPXMock) -> None:
     extra = _extra_after_end(3)
     _install(httpx_mock, EditingAPI(HOUR, lambda data, *rest: extra(_to_the_boundary(data, *rest), *rest)))
-    start = (math.floor(time.time()) // HOUR - 30) * HOUR
+    start = (LATER // HOUR - 30) * HOUR
     with pytest.raises(PaginationError, match=r"at or after the end of the range .*\(now\)"):
         list(client.completions(start_time=start, bucket_width="1h"))
 
@@ -286,7 +287,7 @@ def test_a_last_bucket_clipped_at_an_unaligned_end_passes(
 def test_a_last_bucket_ending_at_the_request_time_passes(
     client: UsageClient, httpx_mock: HTTPXMock, concurrency: int
 ) -> None:
-    api = _install(httpx_mock, FakeUsageAPI(HOUR, now=math.floor(time.time()) - 7))
+    api = _install(httpx_mock, FakeUsageAPI(HOUR, now=LATER - 7))  # a server clock 7 s behind ours
     start = (api.now // HOUR - 200) * HOUR
     buckets = list(client.completions(start_time=start, bucket_width="1h").with_concurrency(concurrency))
     assert buckets[-1].end_time == api.now and buckets[-1].end_time % HOUR
@@ -312,7 +313,9 @@ def test_a_last_bucket_running_to_the_boundary_after_the_end_is_tolerated(
 def _sandbox_client(**options: Any) -> UsageClient:
     now = NOV_1 + 24 * DAY + 5 * HOUR + 17 * 60 + 3  # an unaligned "now", in the past
     http = httpx.Client(transport=SandboxTransport(SandboxConfig(now=now)))
-    return UsageClient(KEY, base_url="http://127.0.0.1/v1", http_client=http, sleep=lambda _: None, **options)
+    return UsageClient(
+        KEY, base_url="http://127.0.0.1/v1", http_client=http, sleep=lambda _: None, clock=lambda: float(now), **options
+    )
 
 
 @pytest.mark.parametrize(("endpoint", "width"), [("costs", "1d"), ("completions", "1d"), ("completions", "1h")])

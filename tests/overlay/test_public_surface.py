@@ -17,7 +17,7 @@ import pytest
 
 LIBRARY = Path(oai_usage.__file__).resolve().parent  # the installed package (tox: a wheel in site-packages)
 REPO = Path(__file__).resolve().parents[2]  # the checkout, where tools/ lives
-PUBLIC_MODULES = ("errors", "timeparse")  # importable as modules too: their __all__ is public
+PUBLIC_MODULES = ("errors", "timeparse", "clock")  # importable as modules too: their __all__ is public
 SEAM = {"endpoints.py", "schema.py"}  # the only hand-written modules that import the generated package
 GENERATED = {"params.py", "methods.py"}  # written by tools/gen_methods.py from the registry (drift-checked)
 

@@ -11,7 +11,9 @@ from oai_usage.resume import query_id
 from pytest_httpx import HTTPXMock
 
 from tests.overlay.fakeapi import FakeUsageAPI
-from tests.overlay.payloads import DAY, HOUR, NOV_1
+from tests.overlay.payloads import DAY, HOUR, LATER, NOV_1
+
+pytestmark = pytest.mark.wall_clock(LATER)  # the month fetched is in the past
 
 MONTH_END = NOV_1 + 30 * DAY
 THIRD_WINDOW = NOV_1 + 2 * 168 * HOUR

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import time
 
 import httpx
 import pytest
@@ -125,10 +124,10 @@ def test_retry_after_ms_wins_over_retry_after(client: UsageClient, httpx_mock: H
 
 
 def test_retry_after_as_an_http_date_waits_until_then(
-    client: UsageClient, httpx_mock: HTTPXMock, sleeps: list[float]
+    client: UsageClient, httpx_mock: HTTPXMock, sleeps: list[float], pinned_wall_clock: int
 ) -> None:
     httpx_mock.add_response(
-        status_code=503, headers={"Retry-After": email.utils.formatdate(time.time() + 5, usegmt=True)}
+        status_code=503, headers={"Retry-After": email.utils.formatdate(pinned_wall_clock + 5, usegmt=True)}
     )
     httpx_mock.add_response(json=_ok())
     _fetch(client)

@@ -9,6 +9,7 @@ gets it into none of these, nor into `args`, a pickle or a traceback with local 
 
 from __future__ import annotations
 
+import email.utils
 import http.server
 import logging
 import pickle
@@ -27,6 +28,7 @@ from oai_usage_sandbox import FAULT_NAMES, SandboxConfig, serve_in_thread
 KEY = "sk-admin-HYGIENE-5e1f0c9a7b3d-NEVER-PRINT-ME-42"
 SECRET_PART = KEY.removeprefix("sk-admin-")
 NOW = 1795910400  # 2026-11-29T00:00:00Z
+pytestmark = pytest.mark.wall_clock(NOW)  # our clock, the sandbox's and the echo server's read the same instant
 
 
 def assert_clean(*texts: str) -> None:
@@ -198,6 +200,9 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return email.utils.formatdate(NOW, usegmt=True)  # the `Date` header: the server's clock reads NOW on any day
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

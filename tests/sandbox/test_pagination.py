@@ -114,7 +114,7 @@ def test_usage_pages_without_end_time_stop_at_now(sandbox: Sandbox) -> None:
 
 def test_a_cursor_keeps_working_while_the_wall_clock_moves_on(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [float(NOW)]
-    monkeypatch.setattr("oai_usage_sandbox.config.time.time", lambda: clock[0])
+    monkeypatch.setattr("oai_usage_sandbox.config.system_time", lambda: clock[0])
     sandbox = Sandbox(SandboxConfig(seed=7))
     query: list[tuple[str, object]] = [("start_time", NOW - 10 * 3600), ("bucket_width", "1h"), ("limit", 4)]
     first = ok(sandbox, usage("completions"), query)

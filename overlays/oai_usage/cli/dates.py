@@ -161,3 +161,22 @@ def with_local_times(rows: Iterable[dict[str, Any]], tz: tzinfo) -> Iterator[dic
             moment = row.get(utc_key)
             row[local_key] = moment.astimezone(tz).isoformat() if isinstance(moment, datetime) else None
         yield row
+
+
+def check_not_future(start: datetime, end: datetime, now: datetime) -> None:
+    """A range that starts after now (the server's) has nothing to show: one line naming it (exit 2)."""
+    if start > now:
+        utc = "%Y-%m-%dT%H:%M:%SZ"
+        raise DateError(
+            f"the range {start.astimezone(UTC):{utc}} to {end.astimezone(UTC):{utc}} starts after now "
+            f"({now.astimezone(UTC):{utc}}): there is no data yet"
+        )
+
+
+def same_time_days_before(moment: datetime, days: int, tz: tzinfo) -> datetime:
+    """The instant `days` local days before `moment` at the same local time of day (not the same number of hours:
+    a DST change in between moves it by an hour). A time that the day before skips (a spring-forward gap) is read
+    as the clocks would read it just after the change."""
+    local = moment.astimezone(tz)
+    shifted = datetime.combine(local.date() - timedelta(days=days), local.time(), tzinfo=tz)
+    return shifted.astimezone(UTC).astimezone(tz).astimezone(UTC)

@@ -57,12 +57,22 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
     if args.sandbox:
         from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
-        transport = SandboxTransport(SandboxConfig(now=int(now.timestamp())))
-        return UsageClient(SANDBOX_KEY, base_url=SANDBOX_BASE_URL, transport=transport)
+        moment = int(now.timestamp())
+        transport = SandboxTransport(SandboxConfig(now=moment))
+        # One clock for both sides: the sandbox serves `now`, and the client's own clock reads the same instant.
+        return UsageClient(SANDBOX_KEY, base_url=SANDBOX_BASE_URL, transport=transport, clock=lambda: float(moment))
     key = os.environ.get(KEY_VARIABLE, "").strip()
     if not key:
         raise KeyMissing()
     return UsageClient(key, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
+
+
+def server_now(client: UsageClient, args: argparse.Namespace, now: datetime) -> datetime:
+    """The command's "now": the built-in sandbox's pinned instant, else the server's clock (one light request if
+    nothing has told it yet), in whole seconds. The server clips data at its own now, so ranges count from it."""
+    if args.sandbox:
+        return now
+    return client.sync_clock().replace(microsecond=0)
 
 
 def rows_with_progress(client: UsageClient, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 # Only light modules at import time: `--help`, `--version` and completion must start fast. The client
 # (httpx, the generated models), rich, the sandbox and the report modules are imported by the commands.
 from .. import __version__, errors
+from ..clock import system_now
 from ..timeparse import iso_datetime
 from . import dates, output, paths
 from .endpoint_names import USAGE_ENDPOINTS  # generated from the registry by tools/gen_methods.py
@@ -93,6 +94,9 @@ def _add_global(parser: argparse.ArgumentParser, suppress: bool) -> None:
         default=argparse.SUPPRESS if suppress else False,
         help="allow a plain http:// --base-url on another machine (the key travels unencrypted)",
     )
+    parser.add_argument("--now", dest="pin_now", metavar="WHEN", default=default,
+                        help="with --sandbox: pin the sandbox's and the command's clock to WHEN (a date, a time or "
+                        "Unix seconds), so a command prints the same output on any day")  # fmt: skip
     parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
                         help="log progress to stderr (-vv for HTTP details)")  # fmt: skip
     if not suppress:
@@ -150,7 +154,8 @@ def _wanted(argv: Sequence[str] | None) -> tuple[str | None, str | None] | None:
     """The command (and usage endpoint) `argv` names, so that only its options are built; None: build all."""
     if argv is None:
         return None
-    words = [w for i, w in enumerate(argv) if not w.startswith("-") and (i == 0 or argv[i - 1] != "--base-url")]
+    valued = ("--base-url", "--now")  # global options whose value is the next word
+    words = [w for i, w in enumerate(argv) if not w.startswith("-") and (i == 0 or argv[i - 1] not in valued)]
     command = words[0] if words else None
     endpoint = words[1] if command == "usage" and len(words) > 1 else None
     return command, endpoint
@@ -263,6 +268,7 @@ def _range(args: argparse.Namespace, now: datetime) -> tuple[datetime, datetime]
     tz = dates.zone(args.tz)
     start = dates.parse_when(args.start, now=now, option="--start", tz=tz)
     end = dates.parse_when(args.end, now=now, option="--end", tz=tz) if args.end else now
+    dates.check_not_future(start, end, now)
     if end <= start:
         raise CliError(f"--end ({iso_datetime(end)}) must be after --start ({iso_datetime(start)})")
     return start, end
@@ -290,10 +296,12 @@ def _query_params(args: argparse.Namespace, endpoint: str, start: datetime, end:
 def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
     from . import fetch
 
-    start, end = _range(args, now)
-    params = _query_params(args, endpoint, start, end)
-    paths.check_targets(("-o", args.output))  # a path mistake costs no API call
+    _range(args, now)  # a mistake in the range costs no API call
+    paths.check_targets(("-o", args.output))  # nor does a path mistake
     with fetch.open_client(args, now) as client:
+        now = fetch.server_now(client, args, now)
+        start, end = _range(args, now)  # counted from the server's now
+        params = _query_params(args, endpoint, start, end)
         if args.keep_empty:
             from .empty import rows_keeping_empty
 
@@ -310,8 +318,12 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
             title = "costs" if endpoint == "costs" else f"{endpoint} usage"
             count = output.write_rows(args.format, rows, out, columns, title=title, group_by=group_by,
                                       csv_raw=args.csv_raw)  # fmt: skip
+    served = min(end, now)
+    if end > now:
+        print(f"oai-usage: note: the range ends in the future ({iso_datetime(end)}); it is served up to now "
+              f"({iso_datetime(now)})", file=sys.stderr)  # fmt: skip
     if count == 0:
-        print(f"oai-usage: no data for {title} from {iso_datetime(start)} to {iso_datetime(end)}", file=sys.stderr)
+        print(f"oai-usage: no data for {title} from {iso_datetime(start)} to {iso_datetime(served)}", file=sys.stderr)
     log.info("wrote %d rows", count)
     return 0
 
@@ -384,6 +396,16 @@ def _completion(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pinned_now(args: argparse.Namespace, now: datetime | None) -> datetime:
+    """The command's starting "now": --now (sandbox only), the caller's, else the wall clock. Against a server,
+    each command then takes the server's now from its first answer (`fetch.server_now`)."""
+    if args.pin_now is None:
+        return (now or system_now()).replace(microsecond=0)
+    if not args.sandbox:
+        raise CliError("--now pins the built-in sandbox's clock: use it with --sandbox (a server keeps its own time)")
+    return dates.parse_when(args.pin_now, now=now or system_now(), option="--now").replace(microsecond=0)
+
+
 def _exit_code(exc: BaseException) -> int | None:
     """EXIT_USAGE for a user mistake, EXIT_API for an API or I/O failure, None for a bug (let it raise)."""
     mistakes = (CliError, dates.DateError, paths.OutputPathError, errors.ValidationError,
@@ -425,9 +447,9 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
         args = _parse(parser, argv)
         level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
         _log_to_stderr(level)
-        moment = now or datetime.now(UTC)
         if args.sandbox and args.base_url is not None:
             raise CliError("--sandbox and --base-url cannot be combined: the sandbox runs in process; use one")
+        moment = _pinned_now(args, now)
         if args.command == "completion":
             return _completion(args)
         if args.command == "sandbox":

@@ -49,7 +49,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def report_range(args: argparse.Namespace, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
-    """The period: --since (default 30d) or --start/--end, all by the one range rule of `dates`."""
+    """The period: --since (default 30d) or --start/--end, all by the one range rule of `dates`; one that starts
+    after now is refused, and one that ends after now is served up to now (`new_report` notes it)."""
     if args.since and (args.start or args.end):
         raise ReportError("--since cannot be combined with --start/--end; use one or the other")
     if args.start:
@@ -60,9 +61,29 @@ def report_range(args: argparse.Namespace, now: datetime, tz: tzinfo) -> tuple[d
     else:
         amount, unit = dates.parse_span(args.since or "30d", option="--since")
         start, end = dates.relative(amount, unit, now, tz), now
+    dates.check_not_future(start, end, now)
     if end <= start:
         raise ReportError(f"--end ({iso_datetime(end)}) must be after --start ({iso_datetime(start)})")
     return start, end
+
+
+def new_report(args: argparse.Namespace, now: datetime, tz: tzinfo) -> Report:
+    """An empty report for the period the options name, as of `now` (the server's): its previous period ends at
+    the same local time of day across a DST change, and an end after now is cut at now, with a note."""
+    start, asked_end = report_range(args, now, tz)
+    end = min(asked_end, now)
+    before = dates.previous_start(start, end, tz)
+    if dates.is_midnight(start, tz):
+        days = (start.astimezone(tz).date() - before.astimezone(tz).date()).days
+        previous_end = dates.same_time_days_before(end, days, tz)
+    else:
+        previous_end = end - (start - before)
+    report = Report(start=start, end=end, previous_start=before, previous_end=previous_end, tz=tz)
+    report.money_start, report.money_end = money_range(start, end, now, tz)
+    if asked_end > end:
+        report.notes.append(f"The period asked for ends {iso_datetime(asked_end)}, after now: it is shown up to now, "
+                            f"{iso_datetime(end)}.")  # fmt: skip
+    return report
 
 
 def check_files(args: argparse.Namespace) -> None:
@@ -82,18 +103,15 @@ def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None
     """Fetch the current and previous periods' costs and volume and fold them into a Report (`rows`: answer the
     queries from elsewhere, e.g. the warehouse for `report --db`, instead of the API)."""
     tz = dates.zone(getattr(args, "tz", None))
-    start, end = report_range(args, now, tz)
-    before = dates.previous_start(start, end, tz)
-    report = Report(start=start, end=end, previous_start=before, previous_end=end - (start - before), tz=tz)
-    report.money_start, report.money_end = money_range(start, end, now, tz)
-    previous_money = previous_money_range(report)
+    report = new_report(args, now, tz)  # a mistake in the range costs no API call
     width = "1d" if tz is UTC else "1h"  # local days are built from hourly buckets
-    if width == "1h":
-        report.volume_source = VOLUME_SOURCE_HOURLY
     if rows is not None:
+        previous_money = previous_money_range(report)
+        if width == "1h":
+            report.volume_source = VOLUME_SOURCE_HOURLY
         expect = getattr(rows, "expect", None)  # the warehouse: name one sync for both periods when one is missing
         if expect is not None:
-            expect(min(before, previous_money[0]))
+            expect(min(report.previous_start, previous_money[0]))
         _fold(report, rows, width, previous_money)
         return report
     from . import fetch
@@ -102,6 +120,11 @@ def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None
     ids, chosen_names = getattr(args, "ids", False), getattr(args, "project_ids", None)
     limits = not getattr(args, "no_limits", False)
     with fetch.open_client(args, now) as client:
+        now = fetch.server_now(client, args, now)
+        report = new_report(args, now, tz)  # counted from the server's now
+        previous_money = previous_money_range(report)
+        if width == "1h":
+            report.volume_source = VOLUME_SOURCE_HOURLY
         # The directory (names; the projects whose limits to read) is fetched once, only when something needs it.
         directory = load_directory(client) if (not ids or chosen_names or limits) else None
         if chosen_names:

@@ -6,17 +6,19 @@ DuckDB is imported only here and under `oai_usage.warehouse`, when one of these 
 from __future__ import annotations
 
 import argparse
+import contextvars
 import math
 import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import errors
 from . import dates
@@ -25,7 +27,9 @@ from .output import visible
 if TYPE_CHECKING:
     from .. import UsageClient
     from ..warehouse.config import Profile, SyncConfig
+    from ..warehouse.names import NamesReport
     from ..warehouse.report_rows import WarehouseRows
+    from ..warehouse.sync import SyncReport
     from .report import Report
 
 SANDBOX_DATABASE = "sandbox.duckdb"
@@ -185,6 +189,20 @@ def _database_errors(path: Path) -> Iterator[None]:
             signal.signal(number, handler)
 
 
+T = TypeVar("T")
+
+PROFILES_AT_ONCE = 8
+"""Organizations synced side by side by `sync --all-profiles` (each with its own key, so its own allowance)."""
+
+
+def _outcome(future: Future[T]) -> T | Exception:
+    """The future's result, or the API or key error it raised (other errors propagate)."""
+    try:
+        return future.result()
+    except (errors.OaiUsageError, errors.MissingAdminKeyError) as exc:
+        return exc
+
+
 def run_sync(args: argparse.Namespace, now: datetime) -> int:
     """Sync the chosen profiles under the database lock; one summary line per profile on stdout."""
     from .. import ENDPOINT_NAMES as ENDPOINTS
@@ -194,7 +212,8 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
     from ..warehouse.lock import database_lock
     from ..warehouse.names import sync_names
     from ..warehouse.store import Warehouse
-    from ..warehouse.sync import sync
+    from ..warehouse.sync import one_job, sync
+    from . import fetch
 
     require_duckdb("sync")
     now = now.replace(microsecond=0)  # whole seconds: the API's unit, and the watermark's
@@ -210,25 +229,49 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
         profiles = [SANDBOX_ORGANIZATION]
     else:
         profiles = list(config.profiles) if args.all_profiles else [config.profile(args.profile).name]
-    since = _since(args, now)
+    _since(args, now)  # a mistake in --since costs no API call
     path = _database(args, config, must_exist=False)
     failed = 0
-    with database_lock(path, wait=args.wait, what="sync"), _database_errors(path), Warehouse(path) as warehouse:
-        for name in profiles:
-            try:  # the sandbox is no profile (the name is reserved): its client ignores the one given
-                client = _client(args, config.profiles.get(name) or config.profile(None), now)
-                with client:
-                    done = sync(warehouse, client, config, name, now=now, since=since, endpoints=args.endpoints)
-                    names = None if args.no_names or not config.names else sync_names(
-                        warehouse, client, name, synced_at=now)  # fmt: skip
-            except (errors.OaiUsageError, errors.MissingAdminKeyError) as exc:
+    lock, stop = threading.Lock(), threading.Event()
+
+    def one(name: str) -> tuple[SyncReport, NamesReport | None]:
+        # the sandbox is no profile (the name is reserved): its client ignores the one given
+        with _client(args, config.profiles.get(name) or config.profile(None), now) as client:
+            # Each organization's server states its own now: the fetches end there, grace windows count back
+            # from there, and `since` (e.g. 90d) is counted from there.
+            served = fetch.server_now(client, args, now)
+            since = _since(args, served)
+            done = sync(warehouse, client, config, name, now=served, since=since, endpoints=args.endpoints,
+                        lock=lock, stop=stop)  # fmt: skip
+            names = None if args.no_names or not config.names else sync_names(
+                warehouse, client, name, synced_at=served, lock=lock)  # fmt: skip
+            return done, names
+
+    # One job: the organizations side by side, and the clients of one key share one pacer (one allowance).
+    with one_job(), database_lock(path, wait=args.wait, what="sync"), _database_errors(path), \
+            Warehouse(path) as warehouse:  # fmt: skip
+        with ThreadPoolExecutor(max_workers=min(len(profiles), PROFILES_AT_ONCE)) as pool:
+            # each in a copy of this context: the job's pacers (`one_job`) reach the clients made in the threads
+            futures = {name: pool.submit(contextvars.copy_context().run, one, name) for name in profiles}
+            try:
+                outcomes: dict[str, tuple[SyncReport, NamesReport | None] | Exception] = {}
+                for name, future in futures.items():
+                    outcome = _outcome(future)
+                    outcomes[name] = outcome
+            except BaseException:  # Ctrl-C or SIGTERM: every unit stops, a write under way rolls back
+                stop.set()
+                warehouse.connection.interrupt()
+                raise
+        for name, outcome in outcomes.items():
+            if isinstance(outcome, BaseException):
                 if len(profiles) == 1:
-                    raise
+                    raise outcome
                 failed += 1
-                said = str(exc)
+                said = str(outcome)
                 named = said if said.startswith(f"profile {name}: ") else f"profile {name}: {said}"
                 print(f"oai-usage: error: {visible(named)}", file=sys.stderr)
                 continue
+            done, names = outcome
             named = f", {names.total} names" if names is not None and names.failed is None else ""
             resumed = f", {done.resumed} resumed" if done.resumed else ""
             print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched{resumed}{named} into "

@@ -14,9 +14,9 @@ import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
+from ..clock import system_now
 from ..errors import OaiUsageError
 from ..timeparse import iso_datetime
 from . import WarehouseError
@@ -67,7 +67,7 @@ def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync", read
                         f"{database} is in use by {holder}{waited}; try again later or pass --wait SECONDS"
                     ) from None
                 time.sleep(POLL_SECONDS)
-        started = iso_datetime(datetime.now(UTC))
+        started = iso_datetime(system_now())
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} ({what}, since {started})\n".encode(), 0)

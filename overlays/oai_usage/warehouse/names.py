@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -128,8 +128,16 @@ def _reworded() -> Iterator[None]:
         logger.removeFilter(quiet)
 
 
-def sync_names(warehouse: Warehouse, client: UsageClient, organization: str, *, synced_at: datetime) -> NamesReport:
-    """Fetch the organization's directory and store it (see the module docstring); never raises for the API."""
+def sync_names(
+    warehouse: Warehouse,
+    client: UsageClient,
+    organization: str,
+    *,
+    synced_at: datetime,
+    lock: AbstractContextManager[Any] | None = None,
+) -> NamesReport:
+    """Fetch the organization's directory and store it (see the module docstring; under `lock` when other
+    organizations write to the same database at the same time); never raises for the API."""
     try:
         with _reworded():
             directory = client.directory(refresh=True)
@@ -137,7 +145,8 @@ def sync_names(warehouse: Warehouse, client: UsageClient, organization: str, *, 
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         log.warning("%s: names not updated (%s); the names stored before are kept", organization, reason)
         return NamesReport(failed=reason)
-    done = store_directory(warehouse, organization, directory, synced_at)
+    with lock if lock is not None else nullcontext():
+        done = store_directory(warehouse, organization, directory, synced_at)
     if directory.refused:
         log.warning(
             "%s: the admin key may not read %s (403): the names of %s stored before are kept",

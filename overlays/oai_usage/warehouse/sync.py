@@ -18,14 +18,18 @@ run starts from the last committed watermark.
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..client import UsageClient
+from ..clock import system_now
 from ..errors import APIConnectionError, DecodeError, OaiUsageError, RateLimitError, ServerError
+from ..limiter import one_job as one_job  # re-exported: the CLI's sync shares one pacer per key
 from .config import SyncConfig, Unit, parse_span
 from .store import Warehouse
 
@@ -113,21 +117,24 @@ def _chunks(start: datetime, end: datetime, unit: Unit) -> list[tuple[datetime, 
     return chunks
 
 
-def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attempts: int = RESUME_ATTEMPTS,
-              sleep: Callable[[float], None] = time.sleep) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attempts: int = RESUME_ATTEMPTS
+              ) -> tuple[list[dict[str, Any]], int, int | None]:  # fmt: skip
     """Every row of a query, resuming from the error's resume point after a transient failure (up to `attempts`
-    times); (rows, resumes). A server's Retry-After (the error's `retry_after`) is waited before the resume, as the
-    client's own retries wait it; a wait longer than MAX_RESUME_WAIT is not resumed. Anything else, or too many
-    failures, raises (nothing is stored then)."""
+    times); (rows, resumes, the end of the last bucket served: where the server's data stops, None for no bucket).
+    A server's Retry-After holds the resume's requests as it holds every request of the key (the client's pacer);
+    a wait longer than MAX_RESUME_WAIT is not resumed. Anything else, or too many failures, raises (nothing is
+    stored then)."""
     query = client.query(endpoint, **params)
     current = query
     rows: list[dict[str, Any]] = []
+    covered: int | None = None
     for attempt in range(attempts + 1):
         try:
             for page in current.row_pages():
                 for bucket in page.data:
                     rows.extend(bucket.rows)
-            return rows, attempt
+                    covered = bucket.end_time
+            return rows, attempt, covered
         except _TRANSIENT as exc:
             if exc.resume is None or attempt == attempts:
                 raise
@@ -136,9 +143,7 @@ def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attemp
                 raise
             log.info("%s: %s; resuming (%d/%d)%s", endpoint, type(exc).__name__, attempt + 1, attempts,
                      f" in {wait:g} s (Retry-After)" if wait else "")  # fmt: skip
-            if wait:
-                sleep(wait)
-            current = query.resume(exc.resume)
+            current = query.resume(exc.resume)  # its first request waits out the Retry-After in the client's pacer
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -152,10 +157,15 @@ def sync_unit(
     want_from: datetime,
     grace: timedelta,
     clock: Callable[[], datetime] | None = None,
+    lock: AbstractContextManager[Any] | None = None,
+    stopped: Callable[[], bool] | None = None,
 ) -> UnitReport:
-    """Bring one unit up to `now`: fetch each chunk whole, then store it in one transaction."""
+    """Bring one unit up to `now`: fetch each chunk whole, then store it in one transaction (under `lock`, when
+    units run side by side: the fetches overlap, the database is used by one of them at a time)."""
+    guard = lock if lock is not None else nullcontext()
     report = UnitReport(organization, unit.endpoint, unit.width, unit.grouping)
-    state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
+    with guard:
+        state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
     covered = state.covered_from if state else None
     ranges = plan_ranges(unit, covered, state.watermark if state else None, want_from, now, grace)
     for range_start, range_end in ranges:
@@ -168,30 +178,43 @@ def sync_unit(
                 params["group_by"] = list(unit.group_by)
             if start >= stop:
                 continue
-            rows, resumed = fetch_all(client, unit.endpoint, params)
+            if stopped is not None and stopped():
+                return report  # another unit failed, or the command was interrupted: stop between chunks
+            rows, resumed, covered_to = fetch_all(client, unit.endpoint, params)
             report.resumed += resumed
             report.rows += len(rows)
             report.ranges.append((start, stop))
             if range_end is None:  # the newest range: it moves the watermark
                 new_from = covered if covered is not None else range_start
-                watermark = stop
+                # What the server covered: a last bucket clipped at the server's now, short of `stop`, sets it.
+                served = stop if covered_to is None else datetime.fromtimestamp(covered_to, UTC)
+                watermark = min(stop, served) if last else stop
             else:  # a backfill before the history kept: the history starts earlier once it is all in
                 assert state is not None
                 new_from = range_start if last else state.covered_from
                 watermark = state.watermark
-            warehouse.replace_range(
-                organization, unit.endpoint, unit.width, unit.grouping, start, rows,
-                covered_from=new_from, watermark=watermark, synced_at=(clock or _wall)(),
-                end=None if (range_end is None and last) else stop,
-            )  # fmt: skip
+            with guard:
+                if stopped is not None and stopped():
+                    return report  # stopped while this chunk was fetched: nothing half-done, nothing stored
+                warehouse.replace_range(
+                    organization, unit.endpoint, unit.width, unit.grouping, start, rows,
+                    covered_from=new_from, watermark=watermark, synced_at=(clock or _wall)(),
+                    end=None if (range_end is None and last) else stop,
+                )  # fmt: skip
+                state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
             if range_end is not None and last:
                 covered = range_start
-            state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
     return report
 
 
 def _wall() -> datetime:
-    return datetime.now(UTC)
+    return system_now()
+
+
+UNITS_AT_ONCE = 8
+"""Units of one organization synced side by side: their requests share the client's pacer (one allowance per
+key), so more units at once does not mean more requests a second, only that the allowance is used while one
+unit stores a chunk or decodes a page."""
 
 
 def sync(
@@ -204,24 +227,59 @@ def sync(
     since: datetime | None = None,
     endpoints: Sequence[str] | None = None,
     clock: Callable[[], datetime] | None = None,
+    lock: AbstractContextManager[Any] | None = None,
+    units_at_once: int | None = None,
+    stop: threading.Event | None = None,
 ) -> SyncReport:
-    """Sync every unit of the plan for one organization up to `now` (the end of every fetch).
+    """Sync every unit of the plan for one organization up to `now` (the end of every fetch), `units_at_once` at a
+        time. `lock` guards the database when other organizations sync into it at the same time; `stop`, shared with
+    them, stops every unit between chunks.
 
-    `since` (an aware datetime) overrides the plan's history lengths for a first run or an earlier backfill.
-    Raises the first error a unit cannot get past (after retries and resumes); units done before stay stored.
+        `since` (an aware datetime) overrides the plan's history lengths for a first run or an earlier backfill.
+        Raises the first error (in plan order) a unit cannot get past (after retries and resumes); no unit starts
+        after an error, the units already running finish, and every unit's committed chunks stay stored.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    report = SyncReport()
-    for unit in config.units(endpoints):
+    guard = lock if lock is not None else threading.Lock()
+    client.sync_clock()  # one light request first, unless one was answered: the server's clock and rate limit
+    units = config.units(endpoints)
+    stop = stop if stop is not None else threading.Event()  # set: no unit starts or stores another chunk
+
+    def run(unit: Unit) -> UnitReport | None:
+        if stop.is_set():
+            return None
         want_from = since if since is not None else span_start(unit.since or config.since, now)
         grace = config.grace_for(unit.endpoint, unit.width)
         try:
             done = sync_unit(warehouse, client, unit, organization, now=now, want_from=want_from, grace=grace,
-                             clock=clock)  # fmt: skip
-        except OaiUsageError as exc:
-            log.info("%s %s %s: stopped: %s", unit.endpoint, unit.width, unit.grouping or "-", exc)
+                             clock=clock, lock=guard, stopped=stop.is_set)  # fmt: skip
+        except BaseException as exc:
+            stop.set()
+            if isinstance(exc, OaiUsageError):
+                log.info("%s %s %s: stopped: %s", unit.endpoint, unit.width, unit.grouping or "-", exc)
             raise
-        report.units.append(done)
         log.info("%s %s by %s: %d rows", unit.endpoint, unit.width, unit.grouping or "-", done.rows)
+        return done
+
+    report = SyncReport()
+    failure: BaseException | None = None
+    workers = max(1, UNITS_AT_ONCE if units_at_once is None else units_at_once)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="oai_usage_sync") as pool:
+        futures = [pool.submit(run, unit) for unit in units]
+        try:
+            for future in futures:
+                try:
+                    done = future.result()
+                except Exception as exc:  # the first in plan order is raised once every unit has settled
+                    failure = failure or exc
+                    continue
+                if done is not None:
+                    report.units.append(done)
+        except BaseException:  # Ctrl-C or SIGTERM in this thread: no unit goes on, a write under way rolls back
+            stop.set()
+            warehouse.connection.interrupt()  # a signal reaches only this thread, not a query run by a unit
+            raise
+    if failure is not None:
+        raise failure
     return report

@@ -138,7 +138,7 @@ def test_a_line_item_with_a_comma_is_sent_as_one_value(
     httpx_mock.add_callback(_empty_page, is_reusable=True)
     cli(capsys, "--base-url", "https://api.example.test/v1", "costs", "--start", "2026-11-20", "--end", "2026-11-21",
         "--line-items", "gpt-image-1, 1024x1792", "--line-items", "web search", "--format", "json")  # fmt: skip
-    request = httpx_mock.get_requests()[0]
+    (request,) = [r for r in httpx_mock.get_requests() if "line_items" in r.url.params]  # not the clock's probe
     assert request.url.params.get_list("line_items") == ["gpt-image-1, 1024x1792", "web search"]
 
 

@@ -186,8 +186,10 @@ def test_api_error_exits_1_with_the_api_message(
 
 
 def _empty_days(request: httpx.Request) -> httpx.Response:
-    """A page of empty 1d buckets tiling the requested range, as the API sends for a quiet organization."""
-    start, end = int(request.url.params["start_time"]), int(request.url.params["end_time"])
+    """A page of empty 1d buckets tiling the requested range (up to now without an end), as the API sends for a
+    quiet organization."""
+    params = request.url.params
+    start, end = int(params["start_time"]), int(params.get("end_time", int(NOW.timestamp())))
     day = 86400
     bounds = [start, *range(start - start % day + day, end, day), end]
     buckets = [{"object": "bucket", "start_time": a, "end_time": a - a % day + day, "results": []} for a in bounds[:-1]]

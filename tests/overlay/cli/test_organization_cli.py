@@ -73,7 +73,7 @@ def _pinned(request: httpx.Request) -> httpx.Response:
     if "/usage/" not in path and not path.endswith("/costs"):
         return _listing([])
     params = request.url.params
-    start, end = int(params["start_time"]), int(params["end_time"])
+    start, end = int(params["start_time"]), int(params.get("end_time", int(NOW.timestamp())))  # open: up to now
     step = 3600 if params.get("bucket_width") == "1h" else 86400
     buckets, moment = [], start
     while moment < end:

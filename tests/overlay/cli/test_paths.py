@@ -16,7 +16,9 @@ from oai_usage.cli.main import run
 
 from tests.overlay.cli.conftest import NOW
 
-EXPORT = ["--sandbox", "usage", "moderations", "--start", "2026-11-20", "--end", "2026-11-22", "--format", "csv"]
+# The sandbox pinned at NOW, in process and in a child process (which reads the wall clock, not the test's pin).
+SANDBOX = ["--sandbox", "--now", NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
+EXPORT = [*SANDBOX, "usage", "moderations", "--start", "2026-11-20", "--end", "2026-11-22", "--format", "csv"]
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -166,7 +168,7 @@ def _env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "argv", [EXPORT, [*EXPORT[:-1], "table"], ["--sandbox", "report", "--since", "3d"]], ids=["csv", "table", "report"]
+    "argv", [EXPORT, [*EXPORT[:-1], "table"], [*SANDBOX, "report", "--since", "3d"]], ids=["csv", "table", "report"]
 )
 def test_stdout_on_a_full_disk_is_one_line_and_exit_1(argv: list[str]) -> None:
     with open("/dev/full", "w") as full:
@@ -199,8 +201,8 @@ def test_a_read_only_file_system_is_exit_2(tmp_path: Path) -> None:
         [*EXPORT[:-1], "csv"],
         [*EXPORT[:-1], "json"],
         [*EXPORT[:-1], "jsonl"],
-        ["--sandbox", "report", "--since", "7d"],
-        ["--sandbox", "report", "--since", "7d", "--format", "json"],
+        [*SANDBOX, "report", "--since", "7d"],
+        [*SANDBOX, "report", "--since", "7d", "--format", "json"],
     ],
     ids=["table", "csv", "json", "jsonl", "report", "report-json"],
 )

@@ -271,7 +271,7 @@ def _page(request: httpx.Request) -> httpx.Response:
     if "/usage/" not in request.url.path and not request.url.path.endswith("/costs"):
         return httpx.Response(200, json={"object": "list", "data": [], "first_id": None, "last_id": None,
                                          "has_more": False})  # fmt: skip
-    start, end = int(params["start_time"]), int(params["end_time"])
+    start, end = int(params["start_time"]), int(params.get("end_time", int(NOW.timestamp())))  # open: up to now
     step = 3600 if params.get("bucket_width") == "1h" else 86400
     costs = request.url.path.endswith("/costs")
     buckets = []

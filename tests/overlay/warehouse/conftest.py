@@ -43,13 +43,16 @@ class Counter:
 
 
 def sandbox_client(now: datetime, counter: Counter | None = None, max_retries: int = 2, **config: Any) -> UsageClient:
-    """A client on the sandbox with "now" pinned (revisions on unless `config` says otherwise)."""
+    """A client on the sandbox with "now" pinned, its clock agreeing (revisions on unless `config` says otherwise)."""
     hooks = {"request": [counter]} if counter is not None else {}
     http = httpx.Client(
         transport=SandboxTransport(SandboxConfig(now=int(now.timestamp()), **config)),
         event_hooks=hooks,  # type: ignore[arg-type]
     )
-    return UsageClient(KEY, base_url="https://api.openai.com/v1", http_client=http, max_retries=max_retries)
+    moment = now.timestamp()
+    return UsageClient(
+        KEY, base_url="https://api.openai.com/v1", http_client=http, max_retries=max_retries, clock=lambda: moment
+    )
 
 
 def table_rows(warehouse: Warehouse, endpoint: str) -> list[tuple[Any, ...]]:
