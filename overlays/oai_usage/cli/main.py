@@ -110,6 +110,14 @@ def _add_range(parser: argparse.ArgumentParser, default_start: str | None) -> No
                         f"(default: ${dates.TZ_VARIABLE} or UTC); exports add local-time columns")  # fmt: skip
 
 
+def _add_profile(parser: argparse.ArgumentParser) -> None:
+    """--profile and --config on a command that talks to the API (report has them from its --db options)."""
+    parser.add_argument("--profile", metavar="NAME", help="the organization: a profile of oai-usage.toml (its key "
+                        "variable, base URL and organization ID); default: OPENAI_ADMIN_KEY")  # fmt: skip
+    parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (default: ./oai-usage.toml, then "
+                        "$XDG_CONFIG_HOME/oai-usage/oai-usage.toml)")  # fmt: skip
+
+
 def _add_output(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", choices=formats, default="table", help="output format (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout")
@@ -181,6 +189,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             _add_range(sub, "7d")
             _add_query_options(sub, name)
             _add_output(sub, output.FORMATS)
+            _add_profile(sub)
 
     costs = commands.add_parser("costs", help="export daily costs")
     _add_global(costs, suppress=True)
@@ -188,6 +197,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         _add_range(costs, "7d")
         _add_query_options(costs, "costs")
         _add_output(costs, output.FORMATS)
+        _add_profile(costs)
 
     report = commands.add_parser("report", help="spend report: totals, projects, line items, models, trend")
     _add_global(report, suppress=True)
@@ -210,6 +220,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             "-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout"
         )
         add_csv_raw(listing)
+        _add_profile(listing)
 
     sync = commands.add_parser("sync", help="keep a local history: incremental sync into a DuckDB warehouse")
     _add_global(sync, suppress=True)
@@ -302,6 +313,7 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
         now = fetch.server_now(client, args, now)
         start, end = _range(args, now)  # counted from the server's now
         params = _query_params(args, endpoint, start, end)
+        _ids_for_names(client, params)
         if args.keep_empty:
             from .empty import rows_keeping_empty
 
@@ -326,6 +338,18 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
         print(f"oai-usage: no data for {title} from {iso_datetime(start)} to {iso_datetime(served)}", file=sys.stderr)
     log.info("wrote %d rows", count)
     return 0
+
+
+def _ids_for_names(client: Any, params: dict[str, Any]) -> None:
+    """The ID filters take names too (a project's or key's name, a user's e-mail or name): each becomes its ID, so no
+    name is ever sent as an ID. The directory is read only when a value is not an ID (and kept for --names)."""
+    from .organization import ID_FILTERS, load_directory, resolve_ids
+
+    wanted = [name for name in ID_FILTERS if params.get(name)]
+    names = [v for name in wanted for v in params[name] if not v.startswith(ID_FILTERS[name].prefix)]
+    directory = load_directory(client) if names else None
+    for name in wanted:
+        params[name] = resolve_ids(directory, name, params[name], f"--{name.replace('_', '-')}")
 
 
 def _with_names(

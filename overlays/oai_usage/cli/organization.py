@@ -11,7 +11,7 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -65,36 +65,57 @@ def load_directory(client: UsageClient) -> Directory | None:
         return None
 
 
-def resolve_project_ids(directory: Directory | None, given: Sequence[str], option: str = "--project-ids") -> list[str]:
-    """Each of `given` as a project ID: an ID as is, a name (case-insensitive) looked up; a ValidationError (exit 2)
-    naming the allowed names for one that is neither."""
+@dataclass(frozen=True)
+class _IdKind:
+    """How one ID filter reads names: what it is called, its ID prefix, and the names of each ID."""
+
+    noun: str
+    prefix: str
+    names: Callable[[Directory], dict[str, tuple[str, ...]]]
+    listing: str
+
+
+ID_FILTERS: dict[str, _IdKind] = {
+    "project_ids": _IdKind("project", "proj_", lambda d: {p.id: (p.name,) for p in d.projects.values()}, "projects"),
+    "api_key_ids": _IdKind("API key", "key_", lambda d: {k.id: (k.name,) for k in d.api_keys.values()}, "keys"),
+    "user_ids": _IdKind("user", "user-", lambda d: {u.id: (u.email, u.name) for u in d.users.values()}, "users"),
+}
+"""The filters that take IDs, and so also names: projects by name, keys by name, users by e-mail or name."""
+
+
+def resolve_ids(directory: Directory | None, param: str, given: Sequence[str], option: str) -> list[str]:
+    """Each of `given` as an ID of `param`'s kind: an ID as is, a name (case-insensitive) looked up; a
+    ValidationError (exit 2) naming the allowed names for one that is neither, or that names two of them."""
+    kind = ID_FILTERS[param]
+    named = kind.names(directory) if directory is not None else {}
     resolved: list[str] = []
     for text in given:
-        found = directory.project_id_for(text) if directory is not None else None
-        if directory is not None and found is not None and found != text:
-            same = sorted(p.id for p in directory.projects.values()
-                          if p.name.strip().casefold() == text.strip().casefold())  # fmt: skip
-            if len(same) > 1:
-                raise ValidationError(f"{option}: {len(same)} projects are named {text!r} ({', '.join(same)}); "
-                                      "give the ID of the one you mean", param=option)  # fmt: skip
-        if found is None and text.startswith("proj_"):
-            found = text  # an ID the lists do not show (or no directory): passed on as it is
-        if found is None:
-            if directory is None:
-                raise ValidationError(
-                    f"{option}: {text!r} is not a project ID and names cannot be looked up "
-                    "(the project list is not readable); give IDs (proj_...)",
-                    param=option,
-                )
-            names = sorted(p.name for p in directory.projects.values() if p.name)
-            allowed = ", ".join(names[:SHOWN_NAMES])  # one line, even for an organization of thousands of projects
-            if len(names) > SHOWN_NAMES:
-                allowed += f", ... ({len(names) - SHOWN_NAMES} more: `oai-usage projects` lists them)"
-            raise ValidationError(
-                f"{option}: no project is named {text!r}; allowed: {allowed} (or an ID)", param=option
-            )
-        resolved.append(found)
+        wanted = text.strip().casefold()
+        if text in named or (text.startswith(kind.prefix) and text.strip() == text):
+            resolved.append(text)  # an ID: as given, also one the lists do not show (a deleted key)
+            continue
+        same = sorted(i for i, names in named.items() if wanted and wanted in (n.strip().casefold() for n in names))
+        if len(same) > 1:
+            raise ValidationError(f"{option}: {len(same)} {kind.noun}s are named {text!r} ({', '.join(same)}); give "
+                                  "the ID of the one you mean", param=option)  # fmt: skip
+        if same:
+            resolved.append(same[0])
+            continue
+        if directory is None:
+            raise ValidationError(f"{option}: {text!r} is not a {kind.noun} ID and names cannot be looked up (the list "
+                                  f"is not readable); give IDs ({kind.prefix}...)", param=option)  # fmt: skip
+        names = sorted({n for ns in named.values() for n in ns[:1] if n})
+        allowed = ", ".join(names[:SHOWN_NAMES])  # one line, even for an organization of thousands
+        if len(names) > SHOWN_NAMES:
+            allowed += f", ... ({len(names) - SHOWN_NAMES} more: `oai-usage {kind.listing}` lists them)"
+        raise ValidationError(f"{option}: no {kind.noun} is named {text!r}; allowed: {allowed or 'none'} (or an ID)",
+                              param=option)  # fmt: skip
     return list(dict.fromkeys(resolved))
+
+
+def resolve_project_ids(directory: Directory | None, given: Sequence[str], option: str = "--project-ids") -> list[str]:
+    """`resolve_ids` for projects (the report's `--project-ids`)."""
+    return resolve_ids(directory, "project_ids", given, option)
 
 
 def named_rows(

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from ..client import UsageClient
 from ..clock import system_now
@@ -159,6 +159,7 @@ def sync_unit(
     clock: Callable[[], datetime] | None = None,
     lock: AbstractContextManager[Any] | None = None,
     stopped: Callable[[], bool] | None = None,
+    on_chunk: Callable[[UnitReport], None] | None = None,
 ) -> UnitReport:
     """Bring one unit up to `now`: fetch each chunk whole, then store it in one transaction (under `lock`, when
     units run side by side: the fetches overlap, the database is used by one of them at a time)."""
@@ -202,6 +203,8 @@ def sync_unit(
                     end=None if (range_end is None and last) else stop,
                 )  # fmt: skip
                 state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
+            if on_chunk is not None:
+                on_chunk(report)
             if range_end is not None and last:
                 covered = range_start
     return report
@@ -209,6 +212,16 @@ def sync_unit(
 
 def _wall() -> datetime:
     return system_now()
+
+
+class SyncProgress(Protocol):
+    """What a sync tells as it goes (the command line draws it on a terminal); called from the units' threads."""
+
+    def start(self, organization: str, units: int) -> None: ...
+
+    def chunk(self, unit: UnitReport) -> None: ...
+
+    def unit_done(self, unit: UnitReport) -> None: ...
 
 
 UNITS_AT_ONCE = 8
@@ -230,6 +243,7 @@ def sync(
     lock: AbstractContextManager[Any] | None = None,
     units_at_once: int | None = None,
     stop: threading.Event | None = None,
+    progress: SyncProgress | None = None,
 ) -> SyncReport:
     """Sync every unit of the plan for one organization up to `now` (the end of every fetch), `units_at_once` at a
         time. `lock` guards the database when other organizations sync into it at the same time; `stop`, shared with
@@ -244,6 +258,8 @@ def sync(
     guard = lock if lock is not None else threading.Lock()
     client.sync_clock()  # one light request first, unless one was answered: the server's clock and rate limit
     units = config.units(endpoints)
+    if progress is not None:
+        progress.start(organization, len(units))
     stop = stop if stop is not None else threading.Event()  # set: no unit starts or stores another chunk
 
     def run(unit: Unit) -> UnitReport | None:
@@ -253,7 +269,10 @@ def sync(
         grace = config.grace_for(unit.endpoint, unit.width)
         try:
             done = sync_unit(warehouse, client, unit, organization, now=now, want_from=want_from, grace=grace,
-                             clock=clock, lock=guard, stopped=stop.is_set)  # fmt: skip
+                             clock=clock, lock=guard, stopped=stop.is_set,
+                             on_chunk=progress.chunk if progress else None)  # fmt: skip
+            if progress is not None:
+                progress.unit_done(done)
         except BaseException as exc:
             stop.set()
             if isinstance(exc, OaiUsageError):
