@@ -262,13 +262,14 @@ def _remove_if_first(path: Path, fresh: list[Path]) -> None:
 def run_sync(args: argparse.Namespace, now: datetime) -> int:
     """Sync the chosen profiles under the database lock; one summary line per profile on stdout."""
     from .. import ENDPOINT_NAMES as ENDPOINTS
+    from .. import one_job
     from ..warehouse import require_duckdb
     from ..warehouse.config import RESERVED_PROFILE as SANDBOX_ORGANIZATION
     from ..warehouse.config import ConfigError
     from ..warehouse.lock import database_lock, lock_path
     from ..warehouse.names import sync_names
     from ..warehouse.store import Warehouse
-    from ..warehouse.sync import one_job, sync
+    from ..warehouse.sync import sync
     from . import fetch
 
     require_duckdb("sync")

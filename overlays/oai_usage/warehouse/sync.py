@@ -29,7 +29,6 @@ from typing import Any, Protocol
 from ..client import UsageClient
 from ..clock import system_now
 from ..errors import APIConnectionError, DecodeError, OaiUsageError, RateLimitError, ServerError
-from ..limiter import one_job as one_job  # re-exported: the CLI's sync shares one pacer per key
 from .config import SyncConfig, Unit, parse_span
 from .store import Warehouse
 
