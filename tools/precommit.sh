@@ -5,7 +5,7 @@
 #   tools/precommit.sh --check  # change nothing: fail if formatting is needed (CI's behaviour)
 #
 # It uses .venv (or $OAI_USAGE_VENV) and never downloads anything; install the pins once with
-#   .venv/bin/pip install -e '.[dev]'     (ruff==0.17.6, mypy==2.4.1, types-python-dateutil, types-PyYAML)
+#   .venv/bin/pip install -e '.[dev]'     (ruff==0.17.6, mypy==2.4.1, types-python-dateutil, types-PyYAML, types-jsonschema)
 # To run it on every commit: ln -s ../../tools/precommit.sh .git/hooks/pre-commit
 set -euo pipefail
 

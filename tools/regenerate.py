@@ -4,11 +4,8 @@
 stale files behind). `python tools/regenerate.py --check` generates into a temporary folder and
 fails on any byte of difference: the golden-record check run in CI.
 
-The generator reads a copy of openapi.yaml in which each schema's `required` is replaced by its
-`x-tolerant-required` list (when it has one). `required` states the wire (every key the server sends,
-dimensions as null); `x-tolerant-required` is what a reader that must survive older data and drift insists
-on. The overlay's readers treat a field the generated model requires as "must be present", so the Python
-models take the tolerant list and keep `UNSET` for the others.
+The generator reads openapi.yaml as it is: its `required` lists are the evidence-backed ones (see
+`x-evidence` on each schema), so the generated models need no tolerant copy of the spec.
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "generated" / "oai_usage_api"
@@ -42,38 +38,11 @@ def _check_pins() -> None:
             sys.exit(f"regenerate: {name} {found} is installed; {wanted} is pinned")
 
 
-def tolerant(node: Any) -> Any:
-    """A copy of a spec node with every `required` replaced by the schema's `x-tolerant-required`, if any."""
-    if isinstance(node, dict):
-        out = {key: tolerant(value) for key, value in node.items()}
-        if "x-tolerant-required" in out:
-            out["required"] = list(out["x-tolerant-required"])
-            if not out["required"]:
-                del out["required"]
-        return out
-    if isinstance(node, list):
-        return [tolerant(item) for item in node]
-    return node
-
-
-def tolerant_spec(folder: Path) -> Path:
-    """Write the generator's input (openapi.yaml with tolerant `required` lists) into `folder`, as JSON."""
-    import json
-
-    import yaml
-
-    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    path = folder / "openapi.tolerant.json"
-    path.write_text(json.dumps(tolerant(spec), indent=1), encoding="utf-8")
-    return path
-
-
 def generate(output: Path) -> None:
     """Run openapi-python-client with the project config into `output`, which must not exist."""
     bindir = str(Path(sys.executable).parent)
     env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
-    with tempfile.TemporaryDirectory() as tmp:
-        _run(output, tolerant_spec(Path(tmp)), bindir, env)
+    _run(output, ROOT / "openapi.yaml", bindir, env)
     # --meta none writes no py.typed; the package ships type hints, so mark it.
     (output / "py.typed").write_text("")
 

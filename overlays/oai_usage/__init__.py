@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         ServerError,
         ValidationError,
     )
+    from .limiter import one_job
     from .lists import AsyncListQuery, ListQuery, SpendLimit
     from .page import Page, UnknownResult
     from .query import AsyncQuery, Query
@@ -86,6 +87,7 @@ _LAZY = {
     "UnknownResult": "page",
     "AsyncQuery": "query",
     "Query": "query",
+    "one_job": "limiter",
     "redact_secrets": "redaction",
     "ResumePoint": "resume",
 }
@@ -139,5 +141,6 @@ __all__ = [
     "ValidationError",
     "__version__",
     "endpoint_info",
+    "one_job",
     "redact_secrets",
 ]

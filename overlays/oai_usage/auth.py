@@ -136,6 +136,14 @@ def resolve_base_url(
         )
     if not parsed.host:
         raise ValidationError(f"base_url {url!r} has no host", param="base_url")
+    if any(char.isspace() or not char.isprintable() for char in url) or "?" in url or "#" in url:
+        # Every request appends its path to the base URL: after a query or a fragment it would be lost, and a
+        # space or control character is no part of a URL.
+        raise ValidationError(
+            f"base_url {_without_userinfo(url)!r} has a query, a fragment, a space or a control character; give "
+            "a plain http(s) URL such as https://api.openai.com/v1",
+            param="base_url",
+        )
     if parsed.port is not None and not 0 < parsed.port < 65536:
         raise ValidationError(f"base_url {url!r} has port {parsed.port}; allowed: 1 to 65535", param="base_url")
     if url.startswith("http://") and not allow_insecure_http:

@@ -18,7 +18,7 @@ import difflib
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from .endpoints import (
     LISTS,
@@ -34,6 +34,7 @@ from .transport import AsyncTransport, Reply, SyncTransport
 from .validation import check_bool
 
 __all__ = [
+    "MAX_LIMIT_CENTS",
     "NO_LIMIT_CODE",
     "AsyncListMethods",
     "AsyncListQuery",
@@ -41,6 +42,7 @@ __all__ = [
     "ListQuery",
     "SpendLimit",
     "parse_spend_limit",
+    "threshold_cents",
     "validate_list",
 ]
 
@@ -54,6 +56,16 @@ def _check_id(lst: str, name: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{name} must be a non-empty string; got {value!r}", param=name, endpoint=lst)
     return value
+
+
+def _check_path_id(lst: str, name: str, value: object) -> str:
+    """An ID that goes into the URL's path: percent-encoded by the generated code (`/` as %2F), and never `.` or
+    `..`, which every URL library resolves into another path (`/projects/../api_keys` is `/api_keys`)."""
+    checked = _check_id(lst, name, value)
+    if checked in (".", "..") or any(ord(char) < 0x20 or ord(char) == 0x7F for char in checked):
+        raise ValidationError(f"{name} {checked!r} is not an ID (dot segments and control characters would change "
+                              "the request's path)", param=name, endpoint=lst)  # fmt: skip
+    return checked
 
 
 def validate_list(endpoint: ListEndpoint, given: Mapping[str, object]) -> dict[str, Any]:
@@ -78,7 +90,7 @@ def validate_list(endpoint: ListEndpoint, given: Mapping[str, object]) -> dict[s
     params: dict[str, Any] = {}
     for name, spec in endpoint.params.items():
         if spec.kind == "path":
-            params[name] = _check_id(endpoint.name, name, supplied.get(name))
+            params[name] = _check_path_id(endpoint.name, name, supplied.get(name))
         elif spec.kind == "limit":
             value = supplied.get(name, endpoint.max_limit)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= endpoint.max_limit:
@@ -202,10 +214,25 @@ class SpendLimit:
     enforcement: str  # "enforcing" or "inactive" (open: the API may add values)
     project_id: str | None = None  # None for the organization's limit
 
+    MAX_CENTS: ClassVar[int] = 10**14
+    """The largest limit or alert threshold read, in cents ($1 trillion): a larger one is a DecodeError, so that
+    every amount is exact and finite (no `Infinity` in JSON, no `$inf` in a table)."""
+
     @property
     def cents(self) -> int:
         """The amount in integer cents, as on the wire."""
         return int(self.amount * 100)
+
+
+MAX_LIMIT_CENTS = SpendLimit.MAX_CENTS
+
+
+def threshold_cents(value: object) -> int | None:
+    """`threshold_amount` as whole cents from 0 to MAX_LIMIT_CENTS, or None when it is anything else (a string, a
+    float, a negative or an absurd number)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LIMIT_CENTS:
+        return None
+    return value
 
 
 def parse_spend_limit(body: object, project_id: str | None, request_id: str | None = None) -> SpendLimit:
@@ -213,10 +240,10 @@ def parse_spend_limit(body: object, project_id: str | None, request_id: str | No
     where = "spend limit" if project_id is None else f"spend limit of {project_id}"
     if not isinstance(body, dict):
         raise DecodeError(f"{where}: expected a JSON object", request_id=request_id)
-    cents = body.get("threshold_amount")
-    if isinstance(cents, bool) or not isinstance(cents, int) or cents < 0:
+    cents = threshold_cents(body.get("threshold_amount"))
+    if cents is None:
         raise DecodeError(
-            f"{where}: threshold_amount must be a whole number of cents >= 0",
+            f"{where}: threshold_amount must be a whole number of cents from 0 to {MAX_LIMIT_CENTS}",
             field="threshold_amount",
             request_id=request_id,
         )
@@ -320,7 +347,7 @@ class ListMethods:
 
     def project_spend_limit(self, project_id: str) -> SpendLimit | None:
         """A project's monthly spend limit in dollars, or None when none is set."""
-        return self._spend_limit(PROJECT_SPEND_LIMIT, _check_id("project_spend_limit", "project_id", project_id))
+        return self._spend_limit(PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id))
 
 
 class AsyncListMethods:
@@ -388,4 +415,6 @@ class AsyncListMethods:
 
     async def project_spend_limit(self, project_id: str) -> SpendLimit | None:
         """A project's monthly spend limit in dollars, or None when none is set."""
-        return await self._spend_limit(PROJECT_SPEND_LIMIT, _check_id("project_spend_limit", "project_id", project_id))
+        return await self._spend_limit(
+            PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id)
+        )

@@ -10,8 +10,9 @@ results with the same group key in one bucket are a `DecodeError`.
 
 "Inside the range with the asked width" (W = the bucket width, S/E = the asked start/end, now = request time):
 
-* the first bucket starts at S (usage; when S is unaligned it is partial, ending at the next W boundary), or,
-  for costs, whose buckets are whole UTC days, at S or at the UTC midnight at or before S;
+* the first bucket starts at S or at S rounded down to the minute (usage, as the live API does; when S is
+  unaligned it is partial, ending at the next W boundary), or, for costs, whose buckets are whole UTC days, at S
+  or at the UTC midnight at or before S;
 * every later bucket starts on the W grid, where the one before ended;
 * a bucket ends after its start and no later than the first W boundary after its start; one that ends before
   that boundary (clipped) ends at E, or, when there is no E or E is not behind the server's now, at most at the
@@ -54,12 +55,14 @@ from .validation import ValidQuery
 __all__ = [
     "CLOCK_SKEW",
     "DEFAULT_LIST_PAGE_CAP",
+    "MAX_CURSOR_CHARS",
     "ListPageLoop",
     "PageDecoder",
     "PageLoop",
     "aiter_list_pages",
     "aiter_pages",
     "automatic_page_cap",
+    "check_cursor",
     "decode_list_page",
     "iter_list_pages",
     "iter_pages",
@@ -91,6 +94,17 @@ def _group_keys(endpoint: Any) -> tuple[Callable[[Any], Any], Callable[[Any], An
     if len(names) == 1:
         return operator.attrgetter(names[0]), operator.itemgetter(names[0])
     return operator.attrgetter(*names), operator.itemgetter(*names)
+
+
+MAX_CURSOR_CHARS = 4096
+"""The longest cursor followed (the live API's are under 100 characters): a longer one would not fit in a URL."""
+
+
+def check_cursor(cursor: str, field_name: str, number: int, fail: Callable[[str], PaginationError]) -> None:
+    """A PaginationError (from `fail`) for a cursor longer than MAX_CURSOR_CHARS, which no request could carry."""
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise fail(f"page {number} gives a {field_name} cursor of {len(cursor)} characters (at most "
+                   f"{MAX_CURSOR_CHARS}); it cannot be followed")  # fmt: skip
 
 
 class PageLoop(Generic[B]):
@@ -157,6 +171,7 @@ class PageLoop(Generic[B]):
         cursor = page.next_page
         if not cursor:
             raise self._fail(f"page {page.number} says has_more but gives no next_page cursor")
+        check_cursor(cursor, "next_page", page.number, self._fail)
         if cursor in self._cursors:
             raise self._fail(f"page {page.number} repeats the cursor {cursor!r}; following it would loop")
         if self.pages >= self.max_pages:
@@ -197,7 +212,8 @@ class PageLoop(Generic[B]):
                     f"{iso(self._last_start)}: buckets repeat or go back in time"
                 )
             if self._covered_to is None:
-                if start != first and not (self.whole_days and start == first - first % width):
+                # usage: the live API rounds the first start down to the minute; costs: to the UTC day
+                if start != first and start != first - first % (width if self.whole_days else 60):
                     late = start > first
                     raise self._fail(
                         f"page {page.number} starts at {iso(start)}, not at the start of the range {iso(first)}: "
@@ -383,6 +399,7 @@ class ListPageLoop:
         cursor = page.last_id
         if not cursor:
             raise self._fail(f"page {page.number} says has_more but gives no {field_name} cursor")
+        check_cursor(cursor, field_name, page.number, self._fail)
         if cursor in self._cursors:
             raise self._fail(f"page {page.number} repeats the cursor {cursor!r}; following it would loop")
         if self.pages >= self.max_pages:

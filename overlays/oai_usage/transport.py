@@ -41,6 +41,7 @@ from .errors import (
     APIError,
     APITimeoutError,
     DecodeError,
+    ValidationError,
     error_class_for,
 )
 from .limiter import Permit, RatePacer, TaskLimiter, ThreadLimiter
@@ -260,13 +261,18 @@ class _TransportBase:
         self.pacer.observe(permit, response.status_code, response.headers, self.policy.requested_wait(response))
 
     def _build(self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec) -> httpx.Request:
-        return http.build_request(
-            spec.method,
-            self.base_url + spec.path,
-            params=dict(spec.params),
-            headers=self.credentials.headers(),
-            timeout=self.timeout,
-        )
+        try:
+            return http.build_request(
+                spec.method,
+                self.base_url + spec.path,
+                params=dict(spec.params),
+                headers=self.credentials.headers(),
+                timeout=self.timeout,
+            )
+        except httpx.InvalidURL as exc:  # e.g. parameters too long for a URL: never an untyped httpx error
+            raise ValidationError(
+                f"{spec.method} {spec.path}: the request URL cannot be built ({str(exc)[:100]})", param="url"
+            ) from None
 
     def _limit(self, response: httpx.Response) -> int:
         """How many body bytes to read: the cap for a success, a short prefix of an error body."""

@@ -27,6 +27,9 @@ ADMIN_OPERATION_IDS: tuple[str, ...] = (
 )  # fmt: skip
 """The Admin read operations (openapi.yaml operationIds) that `forbidden_operations` may name."""
 
+SHAPE_NAMES: tuple[str, ...] = ("current", "legacy")
+"""The response shapes (`--shape`): `current` is every key of openapi.yaml, `legacy` the older real one."""
+
 ADMIN_KEY_PREFIX = "sk-admin-"
 MAX_USAGE_REVISION_MINUTES = 24 * 60
 MAX_COSTS_REVISION_HOURS = 7 * 24
@@ -57,6 +60,9 @@ class SandboxConfig:
     """Costs of the last N hours are still growing toward their final value (0: final at once)."""
     forbidden_operations: tuple[str, ...] = ()
     """Admin operations (operationIds) answered with 403, as for an Admin key without that scope."""
+    shape: str = "current"
+    """`current` (every key of openapi.yaml) or `legacy` (the older shape real captures show: no token breakdowns,
+    `service_tier` or `api_source`; costs with `organization_id` and without the newer keys; see `shapes`)."""
     rate_limit: int = 0
     """Requests a minute per key (or organization, see `rate_limit_scope`); past it, 429. 0: no limit."""
     rate_limit_scope: str = "key"
@@ -78,6 +84,8 @@ class SandboxConfig:
         refused = set(self.forbidden_operations) - set(ADMIN_OPERATION_IDS)
         if refused:
             raise ValueError(f"unknown Admin operations in forbidden_operations: {sorted(refused)}")
+        if self.shape not in SHAPE_NAMES:
+            raise ValueError(f"shape must be one of {', '.join(SHAPE_NAMES)}, got {self.shape!r}")
         if self.rate_limit < 0:
             raise ValueError("rate_limit must be >= 0 (requests a minute; 0: no limit)")
         if self.rate_limit_scope not in ("key", "organization"):

@@ -25,6 +25,7 @@ from .org import Org, build_org
 from .params import Query, parse
 from .ratelimit import RateLimiter
 from .rng import mix
+from .shapes import legacy_admin, legacy_results, organization_id, refuse_legacy_group_by
 from .traffic import DAY, HOUR, MINUTE, Window
 
 _BEARER = re.compile(r"bearer\s+(\S+)", re.IGNORECASE)
@@ -224,8 +225,12 @@ class Sandbox:
         if endpoint is None:
             assert admin is not None
             api = AdminApi(self.directory, self.config.seed, now)
-            return api.answer(admin[0], admin[1], query, self.config.forbidden_operations)
-        return self.page(endpoint, parse(endpoint, query), now=now)
+            answer = api.answer(admin[0], admin[1], query, self.config.forbidden_operations)
+            return legacy_admin(answer) if self.config.shape == "legacy" else answer
+        parsed = parse(endpoint, query)
+        if self.config.shape == "legacy":
+            refuse_legacy_group_by(endpoint, parsed.group_by)
+        return self.page(endpoint, parsed, now=now)
 
     @staticmethod
     def _authorize(headers: Mapping[str, str]) -> None:
@@ -244,7 +249,8 @@ class Sandbox:
     def page(self, endpoint: Endpoint, query: Query, *, now: int | None = None) -> dict[str, Any]:
         """One page of buckets for a validated query.
 
-        Usage buckets start at `start_time` (a partial first bucket when it is unaligned) and the last one ends at
+        Usage buckets start at `start_time` rounded down to the minute, as the live API's do (a partial first bucket
+        when that is unaligned), and the last one ends at
         `min(end_time, now)`; costs buckets are whole UTC days covering the range, the first from the midnight at or
         before `start_time`. A cursor pins the end the first page resolved.
         """
@@ -268,10 +274,15 @@ class Sandbox:
             window = Window.for_now(now, cfg.history_days, cfg.usage_revision_minutes * MINUTE, MINUTE)
         streams = select(self.org.streams[endpoint.name], query.filters)
         data: list[dict[str, Any]] = []
+        org_id = organization_id(cfg.seed)
         s = start
         while s < end and len(data) < query.limit:
             e = min((s // width + 1) * width, end)
             results = bucket_results(endpoint, self.org, streams, window, s, e, query.group_by)
+            if endpoint.is_costs:  # the live API names the organization on every costs result
+                results = [{**row, "organization_id": org_id} for row in results]
+            if cfg.shape == "legacy":
+                results = legacy_results(endpoint, results)
             data.append({"object": "bucket", "start_time": s, "end_time": e, "results": results})
             s = e
         has_more = s < end
@@ -287,7 +298,8 @@ def date_header(now: int) -> tuple[str, str]:
 def _range(endpoint: Endpoint, query: Query, now: int) -> tuple[int, int]:
     """Start of the first bucket and end of the last for a first page; an empty range has end <= start.
 
-    Usage: [start_time, min(end_time, now)). Costs: whole UTC days covering [start_time, end_time or now).
+    Usage: [start_time rounded down to the minute, min(end_time, now)). Costs: whole UTC days covering
+    [start_time, end_time or now).
     """
     if endpoint.is_costs:
         asked_end = query.end if query.end is not None else now
@@ -295,4 +307,6 @@ def _range(endpoint: Endpoint, query: Query, now: int) -> tuple[int, int]:
             return query.start, query.start
         return query.start // DAY * DAY, -(-asked_end // DAY) * DAY
     end = now if query.end is None else min(query.end, now)
-    return query.start, end
+    if query.start >= end:
+        return query.start, end
+    return query.start // MINUTE * MINUTE, end

@@ -12,6 +12,7 @@ from .config import (
     FAULT_NAMES,
     MAX_COSTS_REVISION_HOURS,
     MAX_USAGE_REVISION_MINUTES,
+    SHAPE_NAMES,
     SandboxConfig,
 )
 from .ratelimit import RATE_LIMIT_SCOPES, parse_rate
@@ -96,6 +97,13 @@ def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.
         help="Admin operations (operationIds, e.g. listUsers,listProjectApiKeys) answered 403, as for a restricted key",
     )
     p.add_argument(
+        "--shape",
+        choices=SHAPE_NAMES,
+        default="current",
+        help="response shape: current (every key of openapi.yaml) or legacy (the older shape real captures show: no "
+        "token breakdowns, service_tier or api_source; costs with organization_id) (default current)",
+    )
+    p.add_argument(
         "--rate-limit",
         type=_rate_limit,
         default=0,
@@ -128,6 +136,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         usage_revision_minutes=args.usage_revision_minutes,
         costs_revision_hours=args.costs_revision_hours,
         forbidden_operations=tuple(args.forbidden_operations),
+        shape=args.shape,
         rate_limit=args.rate_limit,
         rate_limit_scope=args.rate_limit_per,
     )

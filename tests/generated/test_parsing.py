@@ -22,9 +22,9 @@ def _first_row(page: dict[str, Any]) -> dict[str, Any]:
 
 
 def _optional_fields(op: Operation) -> list[str]:
-    """Fields the generated models let be absent: all but `x-tolerant-required` (see tools/regenerate.py)."""
+    """Fields the generated models let be absent: all but `required`."""
     schema = op.result_schema()
-    return [name for name in schema["properties"] if name not in schema["x-tolerant-required"]]
+    return [name for name in schema["properties"] if name not in schema["required"]]
 
 
 def _nullable_fields(op: Operation) -> list[str]:
@@ -87,18 +87,15 @@ def test_unknown_fields_are_kept_at_every_level(op: Operation) -> None:
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
-def test_wire_required_fields_beyond_the_tolerant_core_may_be_absent(op: Operation) -> None:
-    # The contract's `required` states the wire; the Python models are generated from `x-tolerant-required`,
-    # so a page from older data or a drifting server still decodes.
-    schema = op.result_schema()
-    wire_only = [n for n in schema["required"] if n not in schema["x-tolerant-required"]]
+def test_optional_scalar_fields_may_be_null(op: Operation) -> None:
     payload = copy.deepcopy(op.example)
     row = _first_row(payload)
-    for name in wire_only:
-        row.pop(name, None)
+    nullable = [name for name in _optional_fields(op) if name in _nullable_fields(op)]
+    for name in nullable:
+        row[name] = None
     result = op.page_class.from_dict(payload).data[0].results[0]
-    assert wire_only
-    assert all(getattr(result, name) is UNSET for name in wire_only)
+    assert nullable
+    assert all(getattr(result, name) is None for name in nullable)
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)

@@ -86,3 +86,19 @@ def test_a_base_url_with_user_info_from_the_environment_is_refused(clean_env: py
     clean_env.setenv("OPENAI_BASE_URL", "https://user:hunter2@api.example.com/v1")
     with pytest.raises(ValidationError, match="user name or password"):
         UsageClient(KEY)
+
+
+# --- Issue 26: every request appends its path to the base URL, so nothing may come after it -----------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://api.example.com/v1?x=1", "https://api.example.com/v1#frag", "https://api.example.com/v 1",
+     "https://api.example.com/v1 ", "https://api.example.com/v1\u00a0", "https://api.example.com/v1?"],
+    ids=["query", "fragment", "space", "trailing space", "no-break space", "empty query"],
+)  # fmt: skip
+def test_a_base_url_with_a_query_a_fragment_or_a_space_is_refused(clean_env: pytest.MonkeyPatch, url: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        UsageClient(KEY, base_url=url)
+    assert caught.value.param == "base_url"
+    assert "has a query, a fragment, a space or a control character" in str(caught.value)

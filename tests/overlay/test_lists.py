@@ -217,3 +217,38 @@ def test_the_cursor_is_the_clients_business() -> None:
     assert error.value.param == "after"
     with pytest.raises(ValidationError, match=r"did you mean include_archived\?"):
         validate_list(LISTS["projects"], {"include_archive": True})
+
+
+# --- Issue 26: what cannot be a URL is a typed error; path IDs stay one path segment ------------------------------
+
+
+def test_a_request_no_url_can_carry_is_a_validation_error_not_an_httpx_error() -> None:
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(500)))
+    with UsageClient("sk-admin-test-url", http_client=http) as client, pytest.raises(ValidationError) as caught:
+        client.project_spend_limit("p" * 70_000)  # past httpx's longest URL
+    assert "the request URL cannot be built" in str(caught.value)
+
+
+@pytest.mark.parametrize("project_id", [".", ".."])
+def test_a_dot_project_id_is_refused_instead_of_reaching_another_admin_path(project_id: str) -> None:
+    sent: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        return httpx.Response(500)
+
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    with UsageClient("sk-admin-test-dots", http_client=http) as client:
+        for call in (client.project_spend_limit, lambda pid: client.project_api_keys(pid).to_list(),
+                     lambda pid: client.project_spend_alerts(pid).to_list()):  # fmt: skip
+            with pytest.raises(ValidationError, match="is not an ID"):
+                call(project_id)
+    assert sent == []
+
+
+def test_a_slash_in_a_project_id_is_percent_encoded_into_one_path_segment(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(status_code=404, json={"error": {"message": "no limit", "code": "spend_limit_not_set"}})
+    with UsageClient("sk-admin-test-dots") as client:
+        assert client.project_spend_limit("../api_keys") is None
+    (request,) = httpx_mock.get_requests()
+    assert request.url.raw_path == b"/v1/organization/projects/..%2Fapi_keys/spend_limit"

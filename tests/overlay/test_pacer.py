@@ -4,8 +4,8 @@ a rate the server throttles without saying, and is shared by the clients of one 
 from __future__ import annotations
 
 import pytest
-from oai_usage import UsageClient
-from oai_usage.limiter import RATE_MARGIN, Permit, RatePacer, one_job, pacer_for
+from oai_usage import UsageClient, one_job
+from oai_usage.limiter import RATE_MARGIN, Permit, RatePacer, pacer_for
 
 from tests.overlay.payloads import KEY
 

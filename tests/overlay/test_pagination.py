@@ -16,6 +16,7 @@ from tests.overlay.payloads import (
     DAY,
     HOUR,
     KEY,
+    MINUTE,
     NOV_1,
     bucket,
     completions_result,
@@ -241,3 +242,36 @@ def test_a_range_ending_in_the_future_may_stop_at_now(
     start = pinned_wall_clock - pinned_wall_clock % DAY - 2 * DAY
     httpx_mock.add_response(json=page(days(start, 3)))  # up to the end of the day in progress, not to 2100
     assert len(list(client.costs(start_time=start, end_time=future).with_concurrency(1))) == 3
+
+
+COMPLETIONS_URL = f"{BASE}/organization/usage/completions"
+
+
+def _usage_from(httpx_mock: HTTPXMock, first_start: int, start: int) -> None:
+    first = {"object": "bucket", "start_time": first_start, "end_time": NOV_1 + DAY, "results": []}
+    httpx_mock.add_response(url=COMPLETIONS_URL, match_params={"start_time": str(start), "end_time": str(END),
+                            "limit": "31"}, json=page([first, *days(NOV_1 + DAY, 8)]))  # fmt: skip
+
+
+def test_a_usage_first_bucket_at_the_start_rounded_down_to_the_minute_is_accepted(
+    client: UsageClient, httpx_mock: HTTPXMock
+) -> None:
+    start = NOV_1 + 5 * HOUR + 59  # the live API starts this bucket at NOV_1 + 5 h (the cookbook's saved output)
+    _usage_from(httpx_mock, NOV_1 + 5 * HOUR, start)
+    assert len(list(client.completions(start_time=start, end_time=END))) == 9
+
+
+def test_a_usage_first_bucket_a_minute_before_the_start_is_refused(client: UsageClient, httpx_mock: HTTPXMock) -> None:
+    start = NOV_1 + 5 * HOUR + 59
+    _usage_from(httpx_mock, NOV_1 + 5 * HOUR - MINUTE, start)
+    with pytest.raises(PaginationError, match="it begins before the range"):
+        list(client.completions(start_time=start, end_time=END))
+
+
+def test_a_usage_first_bucket_before_the_start_off_the_minute_is_refused(
+    client: UsageClient, httpx_mock: HTTPXMock
+) -> None:
+    start = NOV_1 + 5 * HOUR + 59
+    _usage_from(httpx_mock, NOV_1 + 5 * HOUR + 30, start)
+    with pytest.raises(PaginationError, match="it begins before the range"):
+        list(client.completions(start_time=start, end_time=END))

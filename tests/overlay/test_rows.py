@@ -70,6 +70,12 @@ def test_a_costs_row_without_an_amount_has_none_for_both_amount_columns() -> Non
     assert (row["amount_value"], row["amount_currency"]) == (None, None)
 
 
+def test_costs_rows_carry_the_organization_id_as_a_declared_column() -> None:
+    (row,) = _rows(COSTS, [bucket(NOV_1, [costs_result(organization_id="org-Ab12")])])
+    assert row["organization_id"] == "org-Ab12"
+    assert "organization_id" in columns(COSTS)
+
+
 def test_unknown_fields_come_after_the_declared_columns() -> None:
     (row,) = _rows(COMPLETIONS, [bucket(NOV_1, [completions_result(input_cache_write_1h_tokens=512)])])
     assert list(row)[-1] == "input_cache_write_1h_tokens"

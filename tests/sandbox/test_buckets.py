@@ -28,7 +28,7 @@ def test_buckets_align_to_utc_day_boundaries(sandbox: Sandbox) -> None:
 
 
 def test_unaligned_start_gives_partial_first_bucket(sandbox: Sandbox) -> None:
-    start = TODAY - 2 * DAY + 5000
+    start = TODAY - 2 * DAY + 4980  # on a whole minute
     page = ok(sandbox, usage("embeddings"), [("start_time", start), ("end_time", TODAY)])
     assert (page["data"][0]["start_time"], page["data"][0]["end_time"]) == (start, TODAY - DAY)
     assert page["data"][1]["start_time"] == TODAY - DAY
@@ -151,10 +151,21 @@ def test_bucket_edges(sandbox: Sandbox, endpoint: str, width: str, aligned: bool
         assert edges[0][0] == start // DAY * DAY
         assert edges[-1][1] == -(-asked_end // DAY) * DAY
         assert all(t - s == DAY for s, t in edges)
-    else:  # from start_time to min(end_time, now)
-        assert edges[0][0] == start
+    else:  # from start_time rounded down to the minute (as the live API) to min(end_time, now)
+        assert edges[0][0] == start // 60 * 60
         assert edges[-1][1] == min(asked_end, NOW)
         assert all(t - s == step for s, t in edges[1:-1])
+
+
+def test_usage_first_bucket_starts_at_the_start_rounded_down_to_the_minute(sandbox: Sandbox) -> None:
+    # The cookbook's saved output: start_time hh:mm:ss gives a first bucket from hh:mm:00 to the next boundary.
+    page = ok(sandbox, usage("completions"), [("start_time", TODAY - DAY + 3 * 3600 + 60 * 7 + 59)])
+    assert (page["data"][0]["start_time"], page["data"][0]["end_time"]) == (TODAY - DAY + 3 * 3600 + 420, TODAY)
+
+
+def test_usage_first_bucket_keeps_a_start_on_the_minute(sandbox: Sandbox) -> None:
+    page = ok(sandbox, usage("completions"), [("start_time", TODAY - DAY + 420)])
+    assert page["data"][0]["start_time"] == TODAY - DAY + 420
 
 
 def test_bucket_width_defaults_to_one_day(sandbox: Sandbox) -> None:

@@ -58,6 +58,7 @@ def test_revision_windows_are_options() -> None:
         ["--usage-revision-minutes", "-1"],
         ["--costs-revision-hours", "many"],
         ["--costs-revision-hours", "100000"],
+        ["--shape", "newest"],
     ],
 )
 def test_bad_options_are_rejected(argv: list[str]) -> None:

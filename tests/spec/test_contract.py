@@ -43,7 +43,7 @@ FACTS: dict[str, tuple[str, str, set[str], set[str]]] = {
                    {"project_ids", "api_key_ids", "line_items"}),
 }  # fmt: skip
 
-# operationId -> (counters a tolerant reader insists on, every other field) of its result type
+# operationId -> (counters every sample carries and the official spec requires, every other field) of its result type
 COMPLETIONS_COUNTS = {
     "input_cached_tokens", "input_cache_write_tokens", "input_cache_write_30m_tokens", "input_cache_write_12h_tokens",
     "input_uncached_tokens", "input_text_tokens", "input_cached_text_tokens", "input_audio_tokens",
@@ -51,8 +51,6 @@ COMPLETIONS_COUNTS = {
     "output_audio_tokens", "output_image_tokens",
 }  # fmt: skip
 COMPLETIONS_OPTIONAL = COMPLETIONS_COUNTS | COMPLETIONS_GROUPS
-# Cache-write splits by retention are missing on data older than the split: the only keys not always sent.
-LATE = {"input_cache_write_30m_tokens", "input_cache_write_12h_tokens"}
 FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "usageCompletions": ({"input_tokens", "output_tokens", "num_model_requests"}, COMPLETIONS_OPTIONAL),
     "usageDecisions": ({"input_tokens", "output_tokens", "num_model_requests"}, COMPLETIONS_OPTIONAL),
@@ -66,11 +64,8 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "usageFileSearchCalls": ({"num_requests"}, {"project_id", "user_id", "api_key_id", "vector_store_id"}),
     "usageWebSearchCalls": ({"num_model_requests", "num_requests"}, FOUR | {"context_level", "api_source"}),
     "usageCosts": (set(), {"amount", "line_item", "project_id", "api_key_id", "user_id", "quantity",
-                           "quantity_unit", "api_source"}),
+                           "quantity_unit", "api_source", "organization_id"}),
 }  # fmt: skip
-# Dimensions (null when not grouped by) and the costs quantity (null unless grouped by line item).
-NULLABLE = COMPLETIONS_GROUPS | {"size", "source", "vector_store_id", "context_level", "line_item", "quantity",
-                                 "quantity_unit"} | LATE  # fmt: skip
 OPEN_ENUMS = {
     "ApiSource": ["agents_api", "unlabeled"],
     "CostQuantityUnit": ["tokens", "1000_tokens", "duration_seconds", "duration_minutes", "duration_hours",
@@ -149,30 +144,47 @@ def test_result_fields_and_object_const_match_the_facts(op: Operation) -> None:
     core, others = FIELDS[op.operation_id]
     assert schema["properties"]["object"]["const"] == FACTS[op.operation_id][1]
     assert set(schema["properties"]) == {"object"} | core | others
-    assert set(schema["x-tolerant-required"]) == {"object"} | core
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
-def test_required_lists_every_key_the_server_always_sends(op: Operation) -> None:
+def test_required_lists_only_the_keys_every_sample_carries(op: Operation) -> None:
+    # The official spec's own required list, which every real and official sample carries (issue 24).
     schema = op.result_schema()
-    assert set(schema["required"]) == set(schema["properties"]) - LATE
-    assert set(schema["x-tolerant-required"]) <= set(schema["required"])
+    core, _ = FIELDS[op.operation_id]
+    assert set(schema["required"]) == {"object"} | core
 
 
-def test_costs_amount_is_required_with_value_and_currency() -> None:
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+def test_result_schemas_cite_their_evidence(op: Operation) -> None:
+    evidence = op.result_schema()["x-evidence"]
+    assert evidence.startswith("required: ") and ("official spec" in evidence or "official SDK" in evidence)
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+def test_no_schema_keeps_a_second_required_list(op: Operation) -> None:
+    assert "x-tolerant-required" not in op.result_schema()
+
+
+def test_costs_amount_is_optional_and_so_are_its_value_and_currency() -> None:
     costs = next(op for op in OPERATIONS if op.operation_id == "usageCosts").result_schema()
     amount = resolve(costs["properties"]["amount"])
-    assert "amount" in costs["required"]
-    assert amount["required"] == ["value", "currency"]
-    assert amount["x-tolerant-required"] == []
+    assert "amount" not in costs["required"]
+    assert "required" not in amount
+
+
+def test_costs_results_carry_a_nullable_organization_id() -> None:
+    costs = next(op for op in OPERATIONS if op.operation_id == "usageCosts").result_schema()
+    assert costs["properties"]["organization_id"]["type"] == ["string", "null"]
+    assert "organization_id" not in costs["required"]
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
-def test_exactly_the_dimensions_and_late_counters_are_nullable(op: Operation) -> None:
+def test_every_optional_scalar_is_nullable(op: Operation) -> None:
     schema = op.result_schema()
     for name, node in schema["properties"].items():
         types = resolve(node).get("type", [])
-        assert ("null" in types) is (name in NULLABLE), name
+        optional_scalar = name not in schema["required"] and name != "amount"
+        assert ("null" in types) is optional_scalar, name
 
 
 @pytest.mark.parametrize(("name", "known"), OPEN_ENUMS.items(), ids=list(OPEN_ENUMS))
@@ -277,7 +289,7 @@ def test_each_operation_states_its_bucket_edges(op: Operation) -> None:
     if op.operation_id == "usageCosts":
         assert "whole UTC days" in text and "midnight (UTC) at or before `start_time`" in text
     else:
-        assert "first bucket starts at `start_time`" in text
+        assert "first bucket starts at `start_time` rounded down to the minute" in text
         assert "ends at `end_time` or at the time of the request, whichever is earlier" in text
 
 
@@ -291,7 +303,7 @@ def test_info_has_a_contact_and_explains_the_extensions() -> None:
     info = SPEC["info"]
     assert info["contact"]["name"]
     for extension in ("x-pagination", "x-bucket-limits", "x-server-default", "x-known-values", "x-enum-varnames",
-                      "x-tolerant-required"):  # fmt: skip
+                      "x-evidence"):  # fmt: skip
         assert f"`{extension}`" in info["description"], extension
 
 

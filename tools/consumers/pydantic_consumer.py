@@ -6,7 +6,7 @@ required key that is missing, a null where none is allowed or a wrong type fails
 queries.json, follows every page and prints `{operation: {pages, buckets, results, sum}}` as JSON on stdout; then the
 `admin_queries` (following `after=last_id` while `has_more`), printed as `{operation: {pages, items, sum}}`.
 
-    python tools/consumers/pydantic_consumer.py --base-url URL --queries tools/consumers/queries.json
+    python tools/consumers/pydantic_consumer.py --base-url URL --queries tools/consumers/queries.json [--models-dir DIR]
 """
 
 from __future__ import annotations
@@ -65,6 +65,26 @@ def generate_models(folder: Path) -> ModuleType:
     return module
 
 
+def cached_models(folder: Path) -> ModuleType:
+    """The models generated in `folder` by an earlier run on the same spec and options, else generated there now."""
+    import hashlib
+
+    stamp = folder / "spec.sha256"
+    digest = hashlib.sha256(SPEC.read_bytes() + json.dumps([GENERATOR_VERSION, CODEGEN_OPTIONS]).encode()).hexdigest()
+    if not (stamp.is_file() and stamp.read_text() == digest and (folder / "usage_models.py").is_file()):
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp.unlink(missing_ok=True)
+        generate_models(folder)
+        stamp.write_text(digest)
+        return sys.modules["usage_models"]
+    spec = importlib.util.spec_from_file_location("usage_models", folder / "usage_models.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["usage_models"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def page_models(models: ModuleType) -> dict[str, Any]:
     """Path -> generated page model, read from each operation's 200 response in openapi.yaml."""
     contract = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
@@ -84,7 +104,18 @@ def dotted(row: Any, path: str) -> float:
     return float(value) if isinstance(value, float) else int(value)
 
 
-def check_strictness(model: Any, body: bytes, where: str) -> None:
+def result_required(path: str) -> list[str]:
+    """The `required` keys of the result type of a usage or costs path, as openapi.yaml lists them."""
+    contract = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    schemas = contract["components"]["schemas"]
+    ref = contract["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    bucket = schemas[schemas[ref.rsplit("/", 1)[1]]["properties"]["data"]["items"]["$ref"].rsplit("/", 1)[1]]
+    result = schemas[bucket["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
+    required: list[str] = result.get("required", [])
+    return required
+
+
+def check_strictness(model: Any, body: bytes, where: str, required: list[str]) -> None:
     """Controls on a real page: an undeclared key and a missing required key are refused; an unknown open-enum
     value is accepted."""
     from pydantic import ValidationError
@@ -97,9 +128,8 @@ def check_strictness(model: Any, body: bytes, where: str) -> None:
     next(row for bucket in extra["data"] for row in bucket["results"])["undeclared_field"] = 1
     missing = json.loads(body)
     first = next(row for bucket in missing["data"] for row in bucket["results"])
-    # Prefer a dimension sent as null (required, nullable): absent is not the same as null.
-    nulls = [key for key, value in first.items() if value is None]
-    first.pop(nulls[0] if nulls else next(key for key in first if key != "object"))
+    # A required key, a counter every sample carries rather than `object` when there is one: absent must fail.
+    first.pop(([key for key in first if key in required and key != "object"] or ["object"])[0])
     for name, broken in (("an undeclared field", extra), ("a missing required field", missing)):
         try:
             model.model_validate_json(json.dumps(broken), strict=True)
@@ -131,7 +161,7 @@ def run(base_url: str, queries: list[dict[str, Any]], models: ModuleType) -> dic
                 response.raise_for_status()
                 page = model.model_validate_json(response.content, strict=True)
                 if totals["pages"] == 0:
-                    check_strictness(model, response.content, query["operation"])
+                    check_strictness(model, response.content, query["operation"], result_required(query["path"]))
                 totals["pages"] += 1
                 for bucket in page.data:
                     totals["buckets"] += 1
@@ -202,10 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--queries", required=True, type=Path)
+    parser.add_argument(
+        "--models-dir", type=Path, help="generate the models here once, reuse them while the spec is the same"
+    )
     args = parser.parse_args(argv)
     spec = json.loads(args.queries.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        models = generate_models(Path(tmp))
+        models = cached_models(args.models_dir) if args.models_dir else generate_models(Path(tmp))
         totals = run(args.base_url, spec["queries"], models) | run_admin(args.base_url, spec["admin_queries"], models)
     print(json.dumps(totals))
     return 0

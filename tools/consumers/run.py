@@ -16,6 +16,12 @@ tolerance of 1e-9:
 Each consumer prints `{operation: {"pages": n, "buckets": n, "results": n, "sum": x}}` (Admin queries:
 `{"pages": n, "items": n, "sum": x}`) as JSON on stdout.
 
+Every consumer runs against three servers, one after the other (Java builds once, `--reuse-build`):
+
+- `sandbox`: the sandbox as it is, every key of openapi.yaml (queries.json);
+- `legacy`: the sandbox with `--shape legacy`, the older shape real captures show (queries.json);
+- `corpus`: the pages of tests/corpus replayed (tools/consumers/corpus_server.py; queries: tests/corpus/corpus.json).
+
     python tools/consumers/run.py                       # all consumers
     python tools/consumers/run.py --only typescript,pydantic
 """
@@ -23,6 +29,7 @@ Each consumer prints `{operation: {"pages": n, "buckets": n, "results": n, "sum"
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -53,14 +60,25 @@ class Consumer:
     """How to run one consumer: a command line given the base URL."""
 
     name: str
-    command: Callable[[str, Path], list[str]]  # (base URL, a private scratch folder) -> argv
+    # (base URL, the queries file, a private scratch folder, first target?) -> argv
+    command: Callable[[str, Path, Path, bool], list[str]]
     prepare: Callable[[], None] | None = None
     # The README quickstart: prints {"pages": n, "input_tokens": n} for the completions query of queries.json.
     quickstart: Callable[[str], list[str]] | None = None
-    # Extra checks on what the consumer wrote to stderr (one problem per line).
-    check_stderr: Callable[[str], list[str]] | None = None
+    # Extra checks on what the consumer wrote to stderr, given whether it ran the first target (one problem per line).
+    check_stderr: Callable[[str, bool], list[str]] | None = None
     # Which queries it answers: "all" (usage and Admin) or "admin" (Admin queries only).
     scope: str = "all"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server the consumers run against: its name, base URL, queries file and the Python client's totals."""
+
+    name: str
+    base_url: str
+    queries: Path
+    expected: Totals
 
 
 def _npm() -> str:
@@ -81,46 +99,56 @@ def _prepare_typescript() -> None:
 CONSUMERS: Mapping[str, Consumer] = {
     "typescript": Consumer(
         "typescript",
-        lambda url, _: ["node", str(TYPESCRIPT / "build" / "main.js"), "--base-url", url, "--queries", str(QUERIES)],
+        lambda url, queries, _, __: [
+            "node",
+            str(TYPESCRIPT / "build" / "main.js"),
+            "--base-url",
+            url,
+            "--queries",
+            str(queries),
+        ],
         _prepare_typescript,
         lambda url: ["node", str(TYPESCRIPT / "build" / "quickstart.js")],
     ),
     "java": Consumer(
         "java",
         # A private build folder: the Java engineer's own runs use the default one at the same time.
-        lambda url, scratch: [
+        lambda url, queries, scratch, first: [
             sys.executable,
             str(HERE / "java" / "run.py"),
             "--base-url",
             url,
             "--queries",
-            str(QUERIES),
+            str(queries),
             "--build-dir",
             str(scratch / "java-build"),
-            "--kotlin",
+            "--reuse-build",
+            *(["--kotlin"] if first else ["--skip-quickstart"]),
         ],
-        check_stderr=lambda stderr: _kotlin_keeps_open_enums(stderr),
+        check_stderr=lambda stderr, first: _kotlin_keeps_open_enums(stderr) if first else [],
     ),
     "pydantic": Consumer(
         "pydantic",
-        lambda url, _: [
+        lambda url, queries, scratch, _: [
             sys.executable,
             str(HERE / "pydantic_consumer.py"),
             "--base-url",
             url,
             "--queries",
-            str(QUERIES),
+            str(queries),
+            "--models-dir",
+            str(scratch / "pydantic-models"),
         ],
     ),
     "openai-sdk": Consumer(
         "openai-sdk",
-        lambda url, _: [
+        lambda url, queries, _, __: [
             sys.executable,
             str(HERE / "openai_sdk_consumer.py"),
             "--base-url",
             url,
             "--queries",
-            str(QUERIES),
+            str(queries),
         ],
         scope="admin",
     ),
@@ -221,41 +249,52 @@ def compare(expected: Totals, got: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def run_consumer(consumer: Consumer, base_url: str, expected: Totals) -> tuple[str, float, list[str]]:
-    """Prepare and run one consumer; (name, seconds, problems)."""
+def run_consumer(consumer: Consumer, targets: list[Target]) -> tuple[str, float, list[str]]:
+    """Prepare one consumer and run it against every target in turn; (name, seconds, problems: `target: ...`)."""
     started = time.monotonic()
-    env = dict(os.environ, OPENAI_ADMIN_KEY=KEY, OPENAI_BASE_URL=base_url)
     try:
         if consumer.prepare is not None:
             consumer.prepare()
-        with tempfile.TemporaryDirectory(prefix=f"oai-usage-{consumer.name}-") as scratch:
-            done = subprocess.run(
-                consumer.command(base_url, Path(scratch)),
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT,
-                env=env,
-                cwd=ROOT,
-                check=False,
-            )
     except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
         return consumer.name, time.monotonic() - started, [f"could not run: {exc}"]
-    seconds = time.monotonic() - started
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix=f"oai-usage-{consumer.name}-") as scratch:
+        for index, target in enumerate(targets):
+            problems += [f"{target.name}: {p}" for p in _run_target(consumer, target, Path(scratch), index == 0)]
+    return consumer.name, time.monotonic() - started, problems
+
+
+def _run_target(consumer: Consumer, target: Target, scratch: Path, first: bool) -> list[str]:
+    """Run one consumer against one target; the problems found."""
+    env = dict(os.environ, OPENAI_ADMIN_KEY=KEY, OPENAI_BASE_URL=target.base_url)
+    try:
+        done = subprocess.run(
+            consumer.command(target.base_url, target.queries, scratch, first),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=env,
+            cwd=ROOT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return [f"could not run: {exc}"]
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        return consumer.name, seconds, [f"exit {done.returncode}:\n{tail}"]
+        return [f"exit {done.returncode}:\n{tail}"]
     try:
         got = json.loads(done.stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
-        return consumer.name, seconds, [f"no JSON result on stdout: {done.stdout[-500:]!r}"]
+        return [f"no JSON result on stdout: {done.stdout[-500:]!r}"]
+    expected = target.expected
     if consumer.scope == "admin":
         expected = {op: totals for op, totals in expected.items() if "items" in totals}
     problems = compare(expected, got)
     if consumer.check_stderr is not None:
-        problems += consumer.check_stderr(done.stderr)
-    if consumer.quickstart is not None and "completions" in expected:
-        problems += _check_quickstart(consumer.quickstart(base_url), env, expected["completions"])
-    return consumer.name, time.monotonic() - started, problems
+        problems += consumer.check_stderr(done.stderr, first)
+    if first and consumer.quickstart is not None and "completions" in expected:
+        problems += _check_quickstart(consumer.quickstart(target.base_url), env, expected["completions"])
+    return problems
 
 
 def _check_quickstart(command: list[str], env: Mapping[str, str], completions: Mapping[str, float]) -> list[str]:
@@ -280,28 +319,44 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or not names:
         parser.error(f"--only: unknown consumer {', '.join(unknown) or '(none)'}; allowed: {', '.join(CONSUMERS)}")
 
+    from corpus_server import MANIFEST, serve_corpus
     from oai_usage_sandbox import SandboxConfig, serve_in_thread
 
     spec = json.loads(QUERIES.read_text(encoding="utf-8"))
-    queries = spec["queries"]
+    corpus = json.loads(MANIFEST.read_text(encoding="utf-8"))
     started = time.monotonic()
-    with serve_in_thread(SandboxConfig(seed=spec["seed"], now=spec["now"])) as base_url:
-        expected = reference(base_url, queries) | admin_reference(base_url, spec["admin_queries"])
-        print(f"reference (Python client) on {base_url}:")
-        for operation, totals in expected.items():
-            print(f"  {operation:<26} " + " ".join(f"{k} {v!r}" for k, v in totals.items()))
+    with contextlib.ExitStack() as servers:
+        urls = {
+            "sandbox": servers.enter_context(serve_in_thread(SandboxConfig(seed=spec["seed"], now=spec["now"]))),
+            "legacy": servers.enter_context(
+                serve_in_thread(SandboxConfig(seed=spec["seed"], now=spec["now"], shape="legacy"))
+            ),
+            "corpus": servers.enter_context(serve_corpus()),
+        }
+        targets = []
+        for name, url in urls.items():
+            doc, path = (corpus, MANIFEST) if name == "corpus" else (spec, QUERIES)
+            expected = reference(url, doc["queries"]) | admin_reference(url, doc["admin_queries"])
+            targets.append(Target(name, url, path, expected))
+            print(f"reference (Python client) on {name} ({url}):")
+            for operation, totals in expected.items():
+                print(f"  {operation:<26} " + " ".join(f"{k} {v!r}" for k, v in totals.items()))
         with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            outcomes = list(pool.map(lambda n: run_consumer(CONSUMERS[n], base_url, expected), names))
+            outcomes = list(pool.map(lambda n: run_consumer(CONSUMERS[n], targets), names))
     failed = False
     for name, seconds, problems in outcomes:
-        scope = [op for op, totals in expected.items() if CONSUMERS[name].scope == "all" or "items" in totals]
-        matched = len(scope) - len({p.split(":", 1)[0] for p in problems if ":" in p})
         if problems:
             failed = True
             print(f"{name}: FAILED ({seconds:.1f} s)")
             print("\n".join(f"  {p}" for p in problems))
-        else:
-            print(f"{name}: {matched}/{len(scope)} operations match the reference ({seconds:.1f} s)")
+            continue
+        counts = []
+        for target in targets:
+            scope = [
+                op for op, totals in target.expected.items() if CONSUMERS[name].scope == "all" or "items" in totals
+            ]
+            counts.append(f"{len(scope)}/{len(scope)} on {target.name}")
+        print(f"{name}: operations match the reference, {', '.join(counts)} ({seconds:.1f} s)")
     print(f"consumers: {'FAILED' if failed else 'ok'} in {time.monotonic() - started:.1f} s")
     return 1 if failed else 0
 

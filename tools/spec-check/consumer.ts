@@ -1,5 +1,5 @@
-// Proof that a TypeScript client can consume openapi.yaml: the generated types must accept a real
-// page of each shape (every key the server sends, dimensions as null) and reject a wrong one.
+// Proof that a TypeScript client can consume openapi.yaml: the generated types must accept a page of each shape
+// (every key the current server sends, and the older shape real captures show) and reject a wrong one.
 import type { components, operations, paths } from "./out/schema";
 
 type Schemas = components["schemas"];
@@ -64,8 +64,17 @@ const costs: Schemas["CostsPage"] = {
   ],
 };
 
-// Required on the wire, so no `?.` and no `?? 0`.
-const spend: number = costs.data.reduce((sum, b) => sum + b.results.reduce((s, r) => s + r.amount.value, 0), 0);
+// `amount` and its `value` are optional (no official sample requires them: x-evidence), so `?.` and `?? 0`.
+const spend: number = costs.data.reduce((sum, b) => sum + b.results.reduce((s, r) => s + (r.amount?.value ?? 0), 0), 0);
+
+// A costs result as the February 2025 capture shows it: `organization_id`, none of the newer keys.
+const legacyCost: Schemas["CostsResult"] = {
+  object: "organization.costs.result",
+  amount: { value: 0.0123, currency: "usd" },
+  line_item: null,
+  project_id: null,
+  organization_id: "org-example",
+};
 
 // Query parameters are typed per endpoint: group_by values come from each endpoint's own enum.
 type CompletionsQuery = operations["usageCompletions"]["parameters"]["query"];
@@ -83,14 +92,29 @@ const badWidth: CostsQuery = { start_time: 1, bucket_width: "1h" };
 // @ts-expect-error vector_stores cannot be grouped by model
 const badGroup: operations["usageVectorStores"]["parameters"]["query"] = { start_time: 1, group_by: ["model"] };
 
-// @ts-expect-error a completions row carries every counter and dimension
+// @ts-expect-error a completions row carries output_tokens and num_model_requests (every sample has them)
 const badRow: Schemas["UsageCompletionsResult"] = { object: "organization.usage.completions.result", input_tokens: 1 };
 
-const { project_id: _dropped, ...noProject } = completionsRow;
-// @ts-expect-error a dimension is null, never absent, when not grouped by
-const badDimension: Schemas["UsageCompletionsResult"] = noProject;
+// A completions row as the February 2025 capture shows it: no token breakdowns, service_tier or api_source.
+const legacyRow: Schemas["UsageCompletionsResult"] = {
+  object: "organization.usage.completions.result",
+  input_tokens: 1200,
+  output_tokens: 340,
+  num_model_requests: 12,
+  project_id: null,
+  user_id: null,
+  api_key_id: null,
+  model: null,
+  batch: null,
+  input_cached_tokens: 0,
+  input_audio_tokens: 0,
+  output_audio_tokens: 0,
+};
+
+// @ts-expect-error a dimension is a string or null, never a number
+const badDimension: Schemas["UsageCompletionsResult"] = { ...completionsRow, project_id: 7 };
 
 type ErrorBody = operations["usageImages"]["responses"][429]["content"]["application/json"];
 const rateLimited: ErrorBody = { error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" } };
 
-export { completions, costs, spend, query, costsQuery, landscape, badWidth, badGroup, badRow, badDimension, rateLimited };
+export { completions, costs, spend, legacyCost, legacyRow, query, costsQuery, landscape, badWidth, badGroup, badRow, badDimension, rateLimited };

@@ -29,12 +29,12 @@ class AdminApiKey:
     """ When the key was created, Unix seconds. """
     owner: AdminApiKeyOwner
     """ Owner of an admin key; every field is optional and a plain string. """
-    expires_at: int | None
-    """ When the key expires, Unix seconds; null when it never does. """
     name: None | str | Unset = UNSET
     """ Display name. """
     last_used_at: int | None | Unset = UNSET
     """ Last use, Unix seconds. """
+    expires_at: int | None | Unset = UNSET
+    """ When the key expires, Unix seconds; null when it never does. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,9 +48,6 @@ class AdminApiKey:
 
         owner = self.owner.to_dict()
 
-        expires_at: int | None
-        expires_at = self.expires_at
-
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
@@ -63,6 +60,12 @@ class AdminApiKey:
         else:
             last_used_at = self.last_used_at
 
+        expires_at: int | None | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        else:
+            expires_at = self.expires_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -72,13 +75,14 @@ class AdminApiKey:
                 "redacted_value": redacted_value,
                 "created_at": created_at,
                 "owner": owner,
-                "expires_at": expires_at,
             }
         )
         if name is not UNSET:
             field_dict["name"] = name
         if last_used_at is not UNSET:
             field_dict["last_used_at"] = last_used_at
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
 
         return field_dict
 
@@ -99,13 +103,6 @@ class AdminApiKey:
 
         owner = AdminApiKeyOwner.from_dict(d.pop("owner"))
 
-        def _parse_expires_at(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
-
-        expires_at = _parse_expires_at(d.pop("expires_at"))
-
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -124,15 +121,24 @@ class AdminApiKey:
 
         last_used_at = _parse_last_used_at(d.pop("last_used_at", UNSET))
 
+        def _parse_expires_at(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
         admin_api_key = cls(
             id=id,
             object_=object_,
             redacted_value=redacted_value,
             created_at=created_at,
             owner=owner,
-            expires_at=expires_at,
             name=name,
             last_used_at=last_used_at,
+            expires_at=expires_at,
         )
 
         admin_api_key.additional_properties = d

@@ -17,8 +17,8 @@ T = TypeVar("T", bound="CostsResult")
 
 @_attrs_define
 class CostsResult:
-    """One aggregated row of costs: one per combination of the requested `group_by` values. Every key is always sent;
-    dimensions not grouped by are null.
+    """One aggregated row of costs: one per combination of the requested `group_by` values. Dimensions not grouped by are
+    null; the keys beyond `object` vary with the server's version (see `x-evidence`).
 
     """
 
@@ -34,6 +34,9 @@ class CostsResult:
     """ API key ID of this row's usage when grouped by `api_key_id`; null otherwise. """
     user_id: None | str | Unset = UNSET
     """ User ID of this row's usage when grouped by `user_id`; null otherwise. """
+    organization_id: None | str | Unset = UNSET
+    """ The organization the row belongs to (`org-...`). Sent by the live API on every result of the February 2025
+    capture; not in the official spec or SDK, so optional. """
     api_source: None | str | Unset = UNSET
     """ Where traffic came from: `agents_api` for Agents API traffic, `unlabeled` for everything else; null unless
     grouped by `api_source`. An open set: a plain string, so new values pass through every generated client; the
@@ -78,6 +81,12 @@ class CostsResult:
         else:
             user_id = self.user_id
 
+        organization_id: None | str | Unset
+        if isinstance(self.organization_id, Unset):
+            organization_id = UNSET
+        else:
+            organization_id = self.organization_id
+
         api_source: None | str | Unset
         if isinstance(self.api_source, Unset):
             api_source = UNSET
@@ -113,6 +122,8 @@ class CostsResult:
             field_dict["api_key_id"] = api_key_id
         if user_id is not UNSET:
             field_dict["user_id"] = user_id
+        if organization_id is not UNSET:
+            field_dict["organization_id"] = organization_id
         if api_source is not UNSET:
             field_dict["api_source"] = api_source
         if quantity is not UNSET:
@@ -174,6 +185,15 @@ class CostsResult:
 
         user_id = _parse_user_id(d.pop("user_id", UNSET))
 
+        def _parse_organization_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+
         def _parse_api_source(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -208,6 +228,7 @@ class CostsResult:
             project_id=project_id,
             api_key_id=api_key_id,
             user_id=user_id,
+            organization_id=organization_id,
             api_source=api_source,
             quantity=quantity,
             quantity_unit=quantity_unit,

@@ -32,15 +32,15 @@ class OrganizationUser:
     """ E-mail address. """
     role: None | str | Unset = UNSET
     """ Organization role: `owner` or `reader` today (a plain string). """
-    created: int | Unset = UNSET
+    created: int | None | Unset = UNSET
     """ When the account was created, Unix seconds. """
     api_key_last_used_at: int | None | Unset = UNSET
     """ Last use of any of the user's API keys, Unix seconds. """
-    is_default: bool | Unset = UNSET
+    is_default: bool | None | Unset = UNSET
     """ Whether this is the account's default organization. """
-    is_service_account: bool | Unset = UNSET
+    is_service_account: bool | None | Unset = UNSET
     """ Whether the member is a service account. """
-    is_scim_managed: bool | Unset = UNSET
+    is_scim_managed: bool | None | Unset = UNSET
     """ Whether the membership is managed by SCIM. """
     is_scale_tier_authorized_purchaser: bool | None | Unset = UNSET
     """ Whether the user may buy Scale Tier. """
@@ -81,7 +81,11 @@ class OrganizationUser:
         else:
             role = self.role
 
-        created = self.created
+        created: int | None | Unset
+        if isinstance(self.created, Unset):
+            created = UNSET
+        else:
+            created = self.created
 
         api_key_last_used_at: int | None | Unset
         if isinstance(self.api_key_last_used_at, Unset):
@@ -89,11 +93,23 @@ class OrganizationUser:
         else:
             api_key_last_used_at = self.api_key_last_used_at
 
-        is_default = self.is_default
+        is_default: bool | None | Unset
+        if isinstance(self.is_default, Unset):
+            is_default = UNSET
+        else:
+            is_default = self.is_default
 
-        is_service_account = self.is_service_account
+        is_service_account: bool | None | Unset
+        if isinstance(self.is_service_account, Unset):
+            is_service_account = UNSET
+        else:
+            is_service_account = self.is_service_account
 
-        is_scim_managed = self.is_scim_managed
+        is_scim_managed: bool | None | Unset
+        if isinstance(self.is_scim_managed, Unset):
+            is_scim_managed = UNSET
+        else:
+            is_scim_managed = self.is_scim_managed
 
         is_scale_tier_authorized_purchaser: bool | None | Unset
         if isinstance(self.is_scale_tier_authorized_purchaser, Unset):
@@ -204,7 +220,14 @@ class OrganizationUser:
 
         role = _parse_role(d.pop("role", UNSET))
 
-        created = d.pop("created", UNSET)
+        def _parse_created(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        created = _parse_created(d.pop("created", UNSET))
 
         def _parse_api_key_last_used_at(data: object) -> int | None | Unset:
             if data is None:
@@ -215,11 +238,32 @@ class OrganizationUser:
 
         api_key_last_used_at = _parse_api_key_last_used_at(d.pop("api_key_last_used_at", UNSET))
 
-        is_default = d.pop("is_default", UNSET)
+        def _parse_is_default(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
 
-        is_service_account = d.pop("is_service_account", UNSET)
+        is_default = _parse_is_default(d.pop("is_default", UNSET))
 
-        is_scim_managed = d.pop("is_scim_managed", UNSET)
+        def _parse_is_service_account(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        is_service_account = _parse_is_service_account(d.pop("is_service_account", UNSET))
+
+        def _parse_is_scim_managed(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        is_scim_managed = _parse_is_scim_managed(d.pop("is_scim_managed", UNSET))
 
         def _parse_is_scale_tier_authorized_purchaser(data: object) -> bool | None | Unset:
             if data is None:

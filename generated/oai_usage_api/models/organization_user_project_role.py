@@ -15,7 +15,7 @@ T = TypeVar("T", bound="OrganizationUserProjectRole")
 class OrganizationUserProjectRole:
     """A project the user belongs to, with the user's role in it."""
 
-    id: str | Unset = UNSET
+    id: None | str | Unset = UNSET
     """ Project id. """
     name: None | str | Unset = UNSET
     """ Project name. """
@@ -24,7 +24,11 @@ class OrganizationUserProjectRole:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        id: None | str | Unset
+        if isinstance(self.id, Unset):
+            id = UNSET
+        else:
+            id = self.id
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -53,7 +57,15 @@ class OrganizationUserProjectRole:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+
+        def _parse_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        id = _parse_id(d.pop("id", UNSET))
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:

@@ -23,9 +23,9 @@ class UsageDecisionsResult:
     """ Output tokens generated, across text, audio and image. """
     num_model_requests: int
     """ Number of requests made to the model. """
-    input_cached_tokens: int | Unset = UNSET
+    input_cached_tokens: int | None | Unset = UNSET
     """ Input tokens served from the prompt cache, all modalities. """
-    input_cache_write_tokens: int | Unset = UNSET
+    input_cache_write_tokens: int | None | Unset = UNSET
     """ Input tokens written to the prompt cache (30-minute and 12-hour retention together). """
     input_cache_write_30m_tokens: int | None | Unset = UNSET
     """ Input tokens written to the prompt cache with 30-minute retention; absent on data older than the split (so
@@ -33,25 +33,25 @@ class UsageDecisionsResult:
     input_cache_write_12h_tokens: int | None | Unset = UNSET
     """ Input tokens written to the prompt cache with 12-hour retention; absent on data older than the split (so not
     required), null when not known. """
-    input_uncached_tokens: int | Unset = UNSET
+    input_uncached_tokens: int | None | Unset = UNSET
     """ Input tokens neither read from nor written to the cache. """
-    input_text_tokens: int | Unset = UNSET
+    input_text_tokens: int | None | Unset = UNSET
     """ Uncached text input tokens, cache writes excluded. """
-    input_cached_text_tokens: int | Unset = UNSET
+    input_cached_text_tokens: int | None | Unset = UNSET
     """ Cached text input tokens. """
-    input_audio_tokens: int | Unset = UNSET
+    input_audio_tokens: int | None | Unset = UNSET
     """ Uncached audio input tokens. """
-    input_cached_audio_tokens: int | Unset = UNSET
+    input_cached_audio_tokens: int | None | Unset = UNSET
     """ Cached audio input tokens. """
-    input_image_tokens: int | Unset = UNSET
+    input_image_tokens: int | None | Unset = UNSET
     """ Uncached image input tokens. """
-    input_cached_image_tokens: int | Unset = UNSET
+    input_cached_image_tokens: int | None | Unset = UNSET
     """ Cached image input tokens. """
-    output_text_tokens: int | Unset = UNSET
+    output_text_tokens: int | None | Unset = UNSET
     """ Text output tokens. """
-    output_audio_tokens: int | Unset = UNSET
+    output_audio_tokens: int | None | Unset = UNSET
     """ Audio output tokens. """
-    output_image_tokens: int | Unset = UNSET
+    output_image_tokens: int | None | Unset = UNSET
     """ Image output tokens. """
     project_id: None | str | Unset = UNSET
     """ Project ID of this row's usage when grouped by `project_id`; null otherwise. """
@@ -80,9 +80,17 @@ class UsageDecisionsResult:
 
         num_model_requests = self.num_model_requests
 
-        input_cached_tokens = self.input_cached_tokens
+        input_cached_tokens: int | None | Unset
+        if isinstance(self.input_cached_tokens, Unset):
+            input_cached_tokens = UNSET
+        else:
+            input_cached_tokens = self.input_cached_tokens
 
-        input_cache_write_tokens = self.input_cache_write_tokens
+        input_cache_write_tokens: int | None | Unset
+        if isinstance(self.input_cache_write_tokens, Unset):
+            input_cache_write_tokens = UNSET
+        else:
+            input_cache_write_tokens = self.input_cache_write_tokens
 
         input_cache_write_30m_tokens: int | None | Unset
         if isinstance(self.input_cache_write_30m_tokens, Unset):
@@ -96,25 +104,65 @@ class UsageDecisionsResult:
         else:
             input_cache_write_12h_tokens = self.input_cache_write_12h_tokens
 
-        input_uncached_tokens = self.input_uncached_tokens
+        input_uncached_tokens: int | None | Unset
+        if isinstance(self.input_uncached_tokens, Unset):
+            input_uncached_tokens = UNSET
+        else:
+            input_uncached_tokens = self.input_uncached_tokens
 
-        input_text_tokens = self.input_text_tokens
+        input_text_tokens: int | None | Unset
+        if isinstance(self.input_text_tokens, Unset):
+            input_text_tokens = UNSET
+        else:
+            input_text_tokens = self.input_text_tokens
 
-        input_cached_text_tokens = self.input_cached_text_tokens
+        input_cached_text_tokens: int | None | Unset
+        if isinstance(self.input_cached_text_tokens, Unset):
+            input_cached_text_tokens = UNSET
+        else:
+            input_cached_text_tokens = self.input_cached_text_tokens
 
-        input_audio_tokens = self.input_audio_tokens
+        input_audio_tokens: int | None | Unset
+        if isinstance(self.input_audio_tokens, Unset):
+            input_audio_tokens = UNSET
+        else:
+            input_audio_tokens = self.input_audio_tokens
 
-        input_cached_audio_tokens = self.input_cached_audio_tokens
+        input_cached_audio_tokens: int | None | Unset
+        if isinstance(self.input_cached_audio_tokens, Unset):
+            input_cached_audio_tokens = UNSET
+        else:
+            input_cached_audio_tokens = self.input_cached_audio_tokens
 
-        input_image_tokens = self.input_image_tokens
+        input_image_tokens: int | None | Unset
+        if isinstance(self.input_image_tokens, Unset):
+            input_image_tokens = UNSET
+        else:
+            input_image_tokens = self.input_image_tokens
 
-        input_cached_image_tokens = self.input_cached_image_tokens
+        input_cached_image_tokens: int | None | Unset
+        if isinstance(self.input_cached_image_tokens, Unset):
+            input_cached_image_tokens = UNSET
+        else:
+            input_cached_image_tokens = self.input_cached_image_tokens
 
-        output_text_tokens = self.output_text_tokens
+        output_text_tokens: int | None | Unset
+        if isinstance(self.output_text_tokens, Unset):
+            output_text_tokens = UNSET
+        else:
+            output_text_tokens = self.output_text_tokens
 
-        output_audio_tokens = self.output_audio_tokens
+        output_audio_tokens: int | None | Unset
+        if isinstance(self.output_audio_tokens, Unset):
+            output_audio_tokens = UNSET
+        else:
+            output_audio_tokens = self.output_audio_tokens
 
-        output_image_tokens = self.output_image_tokens
+        output_image_tokens: int | None | Unset
+        if isinstance(self.output_image_tokens, Unset):
+            output_image_tokens = UNSET
+        else:
+            output_image_tokens = self.output_image_tokens
 
         project_id: None | str | Unset
         if isinstance(self.project_id, Unset):
@@ -226,9 +274,23 @@ class UsageDecisionsResult:
 
         num_model_requests = d.pop("num_model_requests")
 
-        input_cached_tokens = d.pop("input_cached_tokens", UNSET)
+        def _parse_input_cached_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        input_cache_write_tokens = d.pop("input_cache_write_tokens", UNSET)
+        input_cached_tokens = _parse_input_cached_tokens(d.pop("input_cached_tokens", UNSET))
+
+        def _parse_input_cache_write_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        input_cache_write_tokens = _parse_input_cache_write_tokens(d.pop("input_cache_write_tokens", UNSET))
 
         def _parse_input_cache_write_30m_tokens(data: object) -> int | None | Unset:
             if data is None:
@@ -248,25 +310,95 @@ class UsageDecisionsResult:
 
         input_cache_write_12h_tokens = _parse_input_cache_write_12h_tokens(d.pop("input_cache_write_12h_tokens", UNSET))
 
-        input_uncached_tokens = d.pop("input_uncached_tokens", UNSET)
+        def _parse_input_uncached_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        input_text_tokens = d.pop("input_text_tokens", UNSET)
+        input_uncached_tokens = _parse_input_uncached_tokens(d.pop("input_uncached_tokens", UNSET))
 
-        input_cached_text_tokens = d.pop("input_cached_text_tokens", UNSET)
+        def _parse_input_text_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        input_audio_tokens = d.pop("input_audio_tokens", UNSET)
+        input_text_tokens = _parse_input_text_tokens(d.pop("input_text_tokens", UNSET))
 
-        input_cached_audio_tokens = d.pop("input_cached_audio_tokens", UNSET)
+        def _parse_input_cached_text_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        input_image_tokens = d.pop("input_image_tokens", UNSET)
+        input_cached_text_tokens = _parse_input_cached_text_tokens(d.pop("input_cached_text_tokens", UNSET))
 
-        input_cached_image_tokens = d.pop("input_cached_image_tokens", UNSET)
+        def _parse_input_audio_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        output_text_tokens = d.pop("output_text_tokens", UNSET)
+        input_audio_tokens = _parse_input_audio_tokens(d.pop("input_audio_tokens", UNSET))
 
-        output_audio_tokens = d.pop("output_audio_tokens", UNSET)
+        def _parse_input_cached_audio_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        output_image_tokens = d.pop("output_image_tokens", UNSET)
+        input_cached_audio_tokens = _parse_input_cached_audio_tokens(d.pop("input_cached_audio_tokens", UNSET))
+
+        def _parse_input_image_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        input_image_tokens = _parse_input_image_tokens(d.pop("input_image_tokens", UNSET))
+
+        def _parse_input_cached_image_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        input_cached_image_tokens = _parse_input_cached_image_tokens(d.pop("input_cached_image_tokens", UNSET))
+
+        def _parse_output_text_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        output_text_tokens = _parse_output_text_tokens(d.pop("output_text_tokens", UNSET))
+
+        def _parse_output_audio_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        output_audio_tokens = _parse_output_audio_tokens(d.pop("output_audio_tokens", UNSET))
+
+        def _parse_output_image_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        output_image_tokens = _parse_output_image_tokens(d.pop("output_image_tokens", UNSET))
 
         def _parse_project_id(data: object) -> None | str | Unset:
             if data is None:

@@ -8,9 +8,12 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import ADMIN_KEY_ENV, ENDPOINT_NAMES, MissingAdminKeyError, Query, UsageClient, endpoint_info
+from .. import ADMIN_KEY_ENV, ENDPOINT_NAMES, MissingAdminKeyError, Query, UsageClient, endpoint_info, errors
+
+if TYPE_CHECKING:
+    from ..warehouse.config import Profile
 
 USAGE_ENDPOINTS: tuple[str, ...] = tuple(name for name in ENDPOINT_NAMES if name != "costs")
 KEY_VARIABLE = ADMIN_KEY_ENV
@@ -53,7 +56,17 @@ def columns(name: str) -> tuple[str, ...]:
 
 
 def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
-    """The sandbox in process (no socket, no key) with --sandbox; otherwise the API with OPENAI_ADMIN_KEY."""
+    """The sandbox in process (no socket, no key) with --sandbox; the organization of `--profile` (its key variable,
+    base URL and organization ID from oai-usage.toml); otherwise the API with OPENAI_ADMIN_KEY."""
+    name = getattr(args, "profile", None)
+    if name and args.sandbox:
+        raise errors.ValidationError(
+            "--sandbox runs the synthetic organization: leave out --profile", param="--profile"
+        )
+    if name:
+        from ..warehouse.config import find_config, load_config
+
+        return profile_client(args, load_config(find_config(getattr(args, "config", None))).profile(name))
     if args.sandbox:
         from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
@@ -65,6 +78,17 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
     if not key:
         raise KeyMissing()
     return UsageClient(key, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
+
+
+def profile_client(args: argparse.Namespace, profile: Profile) -> UsageClient:
+    """A client for one profile of oai-usage.toml: its key variable, its base URL (else --base-url) and organization."""
+    key = os.environ.get(profile.key_env, "").strip()
+    if not key:
+        raise MissingAdminKeyError(
+            f"profile {profile.name}: no admin key: set {profile.key_env} to its Admin API key (sk-admin-...)"
+        )
+    return UsageClient(key, base_url=profile.base_url or args.base_url, organization=profile.organization_id,
+                       allow_insecure_http=args.allow_insecure_http)  # fmt: skip
 
 
 def server_now(client: UsageClient, args: argparse.Namespace, now: datetime) -> datetime:

@@ -5,7 +5,10 @@ The basis is the 28 whole UTC days before today (20 weekdays and 8 weekend days)
 per weekend day is the pace. The month-end projection is the spend of the month's whole days so far, plus, for
 today and each remaining day of the month, the mean of its kind of day (today: at least its spend so far). The
 limit is reached on the first day whose cumulative spend (actual, then projected) meets it; None when the month
-ends first. Pure functions of daily figures: the tests check them against hand-computed values.
+ends first. A limit is an exact `Decimal` of dollars (the API's cents / 100); a $0 limit that is enforced is reached
+at the first cent spent, and its shares (`used`, `projected_share`) are None once anything is spent (no finite
+percentage of zero; JSON says null, tables say "over $0"). Pure functions of daily figures: the tests check them
+against hand-computed values.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 BASIS_DAYS = 28
 CLOSE_SHARE = 0.8  # a project whose projection reaches 80 % of its limit is "close" (named in a note)
@@ -76,19 +80,54 @@ class LimitLine:
 
     scope: str  # "organization" or the project id
     name: str  # "organization" or the project's name ("" when unknown)
-    limit: float
+    limit: Decimal  # exact dollars
     month_to_date: float
     projected: float
     reached_on: date | None  # None: not this month at this pace
     pace: Pace
 
     @property
-    def used(self) -> float:
-        return self.month_to_date / self.limit if self.limit else 0.0
+    def used(self) -> float | None:
+        """Month to date as a share of the limit; None for a $0 limit once anything is spent."""
+        return _share(self.month_to_date, self.limit)
 
     @property
-    def projected_share(self) -> float:
-        return self.projected / self.limit if self.limit else 0.0
+    def projected_share(self) -> float | None:
+        """The month-end projection as a share of the limit; None for a $0 limit with any spend projected."""
+        return _share(self.projected, self.limit)
+
+    @property
+    def reached(self) -> bool:
+        """True when the month to date has met the limit (a $0 limit: once a cent is spent)."""
+        return _meets(self.month_to_date, self.limit)
+
+
+def _cents(amount: float) -> Decimal:
+    """A float amount of dollars as exact cents (rounded half-even: the costs' floats are not exact)."""
+    return Decimal(repr(amount)).quantize(Decimal("0.01"))
+
+
+def _meets(amount: float, limit: Decimal) -> bool:
+    """Whether spending `amount` meets `limit`: at the limit or above, and for a $0 limit, at the first cent."""
+    spent = _cents(amount)
+    return spent >= limit and spent > 0 if limit == 0 else spent >= limit
+
+
+def _share(amount: float, limit: Decimal) -> float | None:
+    if limit > 0:
+        return float(_cents(amount) / limit)
+    return None if _cents(amount) > 0 else 0.0
+
+
+def as_limit(amount: Decimal | float | int) -> Decimal:
+    """A limit as exact dollars (a float is read as written: 2000.1 is $2,000.10)."""
+    return (
+        amount
+        if isinstance(amount, Decimal)
+        else Decimal(repr(amount))
+        if isinstance(amount, float)
+        else Decimal(amount)
+    )
 
 
 def running_totals(daily: Mapping[date, float], today: date) -> tuple[dict[date, float], dict[date, float]]:
@@ -114,19 +153,20 @@ def running_totals(daily: Mapping[date, float], today: date) -> tuple[dict[date,
     return actual, projected
 
 
-def limit_line(scope: str, name: str, limit: float, daily: Mapping[date, float], today: date) -> LimitLine:
+def limit_line(scope: str, name: str, limit: Decimal | float, daily: Mapping[date, float], today: date) -> LimitLine:
     """A limit against `daily` spend (UTC date -> spend in the limit's currency, any days; absent days are 0)."""
+    exact = as_limit(limit)
     actual, projected = running_totals(daily, today)
     reached: date | None = None
     for day in sorted(set(actual) | set(projected)):
         running = actual[day] if day < today else projected[day]
-        if limit > 0 and running >= limit:
+        if _meets(running, exact):
             reached = day
             break
     return LimitLine(
         scope=scope,
         name=name,
-        limit=limit,
+        limit=exact,
         month_to_date=actual[today],
         projected=projected[month_end(today)],
         reached_on=reached,
@@ -151,8 +191,8 @@ class LimitStatus:
         return ([self.organization] if self.organization else []) + self.projects
 
     def close_projects(self) -> list[LimitLine]:
-        """Projects projected to reach at least 80 % of their limit this month."""
-        return [p for p in self.projects if p.projected_share >= CLOSE_SHARE]
+        """Projects projected to reach at least 80 % of their limit this month (a $0 limit: any spend)."""
+        return [p for p in self.projects if p.projected_share is None or p.projected_share >= CLOSE_SHARE]
 
     def caveats(self) -> list[str]:
         lines = [METHOD] if self.lines else []
@@ -165,7 +205,7 @@ class LimitStatus:
             )
         close = self.close_projects()
         if close:
-            names = ", ".join(f"{p.name or p.scope} ({p.projected_share:.0%})" for p in close)
+            names = ", ".join(f"{p.name or p.scope} ({share_text(p.projected_share, 0)})" for p in close)
             lines.append(f"Projects projected to reach at least 80% of their limit this month: {names}.")
         return lines + self.notes
 
@@ -174,7 +214,7 @@ class LimitStatus:
             return {
                 "scope": item.scope,
                 "name": item.name,
-                "limit": item.limit,
+                "limit": float(item.limit),  # bounded (lists.MAX_LIMIT_CENTS): always a finite number
                 "month_to_date": item.month_to_date,
                 "used": item.used,
                 "projected_month_end": item.projected,
@@ -193,3 +233,8 @@ class LimitStatus:
             "organization": line(self.organization) if self.organization else None,
             "projects": [line(p) for p in self.projects],
         }
+
+
+def share_text(share: float | None, digits: int = 1) -> str:
+    """A share of a limit for people: `42.0%`, or `over $0` for a $0 limit with spend (no finite share)."""
+    return "over $0" if share is None else f"{share:.{digits}%}"

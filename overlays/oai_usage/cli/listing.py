@@ -11,9 +11,10 @@ import functools
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from .. import BadRequestError, Directory, PermissionDeniedError, ProjectInfo, SpendLimit, UsageClient
+from .. import BadRequestError, DecodeError, Directory, PermissionDeniedError, ProjectInfo, SpendLimit, UsageClient
 from ..timeparse import from_unix_seconds
 from .organization import safe_directory, side_by_side
 
@@ -135,13 +136,19 @@ def _key_row(item: dict[str, Any], kind: str, project_id: str | None, project_na
 
 
 def _alert_row(item: dict[str, Any], scope: str, project_id: str | None, project_name: str | None) -> dict[str, Any]:
+    """One spend alert; its threshold must be whole cents from 0 to SpendLimit.MAX_CENTS, else a DecodeError
+    naming the alert (a negative, string or absurd threshold is never listed as if it were an amount)."""
     cents = item.get("threshold_amount")
+    if isinstance(cents, bool) or not isinstance(cents, int) or not 0 <= cents <= SpendLimit.MAX_CENTS:
+        where = f"spend alert {_text(item.get('id')) or '(no id)'}" + (f" of {project_id}" if project_id else "")
+        raise DecodeError(f"{where}: threshold_amount must be a whole number of cents from 0 to "
+                          f"{SpendLimit.MAX_CENTS}", field="threshold_amount")  # fmt: skip
     return {
         "scope": scope,
         "project_id": project_id,
         "project_name": project_name,
         "kind": "alert",
-        "amount": cents / 100 if isinstance(cents, int) and not isinstance(cents, bool) else None,
+        "amount": float(Decimal(cents) / 100),
         "currency": _text(item.get("currency")),
         "interval": _text(item.get("interval")),
         "status": "",
@@ -217,5 +224,6 @@ def run_listing(args: argparse.Namespace, now: datetime) -> int:
         # Names and e-mails are server text: a server that echoes the admin key in one never gets it printed.
         rows = [output.redacted(row) for row in rows_for(args.command, client)]
         with output.open_output(args.output) as out:
-            output.write_rows(args.format, rows, out, COLUMNS[args.command], title=TITLES[args.command], totals=False)
+            output.write_rows(args.format, rows, out, COLUMNS[args.command], title=TITLES[args.command], totals=False,
+                              csv_raw=args.csv_raw)  # fmt: skip
     return 0

@@ -51,14 +51,23 @@ class CliError(Exception):
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so that partial output files are removed on the way out."""
+    """SIGTERM or SIGHUP, raised like KeyboardInterrupt so that partial output files are removed on the way out
+    (exit 128 + the signal: 143, 129)."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = int(signum)
+
+    @property
+    def said(self) -> str:
+        return "hung up" if self.signum == signal.SIGHUP else "terminated"
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a mistake in one line (no usage dump) and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {output.visible(message)}\n")  # it quotes what the user typed
 
 
 def _csv_list(text: str) -> list[str]:
@@ -101,6 +110,14 @@ def _add_range(parser: argparse.ArgumentParser, default_start: str | None) -> No
                         f"(default: ${dates.TZ_VARIABLE} or UTC); exports add local-time columns")  # fmt: skip
 
 
+def _add_profile(parser: argparse.ArgumentParser) -> None:
+    """--profile and --config on a command that talks to the API (report has them from its --db options)."""
+    parser.add_argument("--profile", metavar="NAME", help="the organization: a profile of oai-usage.toml (its key "
+                        "variable, base URL and organization ID); default: OPENAI_ADMIN_KEY")  # fmt: skip
+    parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (default: ./oai-usage.toml, then "
+                        "$XDG_CONFIG_HOME/oai-usage/oai-usage.toml)")  # fmt: skip
+
+
 def _add_output(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", choices=formats, default="table", help="output format (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout")
@@ -109,6 +126,16 @@ def _add_output(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None
     parser.add_argument("--ids", action="store_true", help="tables show project, key and user IDs, not names")
     parser.add_argument("--names", action="store_true",
                         help="csv/json/jsonl: add project_name, api_key_name, user_email after the IDs")  # fmt: skip
+    add_csv_raw(parser)
+
+
+CSV_RAW_HELP = ("csv: keep text cells that start with =, +, -, @, tab or CR as they are (by default they get a leading "
+                "' so that a spreadsheet never runs them as formulas)")  # fmt: skip
+
+
+def add_csv_raw(parser: argparse.ArgumentParser) -> None:
+    """--csv-raw, for every command that writes CSV."""
+    parser.add_argument("--csv-raw", action="store_true", help=CSV_RAW_HELP)
 
 
 def _add_query_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
@@ -162,6 +189,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             _add_range(sub, "7d")
             _add_query_options(sub, name)
             _add_output(sub, output.FORMATS)
+            _add_profile(sub)
 
     costs = commands.add_parser("costs", help="export daily costs")
     _add_global(costs, suppress=True)
@@ -169,6 +197,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         _add_range(costs, "7d")
         _add_query_options(costs, "costs")
         _add_output(costs, output.FORMATS)
+        _add_profile(costs)
 
     report = commands.add_parser("report", help="spend report: totals, projects, line items, models, trend")
     _add_global(report, suppress=True)
@@ -178,6 +207,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         _add_range(report, None)
         add_report_options(report)
         report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only once complete), not stdout")
+        add_csv_raw(report)
         from .sync import add_report_db_options
 
         add_report_db_options(report)
@@ -189,6 +219,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         listing.add_argument(
             "-o", "--output", metavar="FILE", help="write to FILE (only once complete) instead of stdout"
         )
+        add_csv_raw(listing)
+        _add_profile(listing)
 
     sync = commands.add_parser("sync", help="keep a local history: incremental sync into a DuckDB warehouse")
     _add_global(sync, suppress=True)
@@ -281,6 +313,7 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
         now = fetch.server_now(client, args, now)
         start, end = _range(args, now)  # counted from the server's now
         params = _query_params(args, endpoint, start, end)
+        _ids_for_names(client, params)
         if args.keep_empty:
             from .empty import rows_keeping_empty
 
@@ -295,7 +328,8 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
             rows, columns = dates.with_local_times(rows, tz), (*columns, *dates.LOCAL_COLUMNS)
         with output.open_output(args.output) as out:
             title = "costs" if endpoint == "costs" else f"{endpoint} usage"
-            count = output.write_rows(args.format, rows, out, columns, title=title, group_by=group_by)
+            count = output.write_rows(args.format, rows, out, columns, title=title, group_by=group_by,
+                                      csv_raw=args.csv_raw)  # fmt: skip
     served = min(end, now)
     if end > now:
         print(f"oai-usage: note: the range ends in the future ({iso_datetime(end)}); it is served up to now "
@@ -304,6 +338,18 @@ def _export(args: argparse.Namespace, endpoint: str, now: datetime) -> int:
         print(f"oai-usage: no data for {title} from {iso_datetime(start)} to {iso_datetime(served)}", file=sys.stderr)
     log.info("wrote %d rows", count)
     return 0
+
+
+def _ids_for_names(client: Any, params: dict[str, Any]) -> None:
+    """The ID filters take names too (a project's or key's name, a user's e-mail or name): each becomes its ID, so no
+    name is ever sent as an ID. The directory is read only when a value is not an ID (and kept for --names)."""
+    from .organization import ID_FILTERS, load_directory, resolve_ids
+
+    wanted = [name for name in ID_FILTERS if params.get(name)]
+    names = [v for name in wanted for v in params[name] if not v.startswith(ID_FILTERS[name].prefix)]
+    directory = load_directory(client) if names else None
+    for name in wanted:
+        params[name] = resolve_ids(directory, name, params[name], f"--{name.replace('_', '-')}")
 
 
 def _with_names(
@@ -396,18 +442,35 @@ def _exit_code(exc: BaseException) -> int | None:
 
 
 def _message(exc: BaseException) -> str:
-    """The one line shown for an error, in the CLI's words (the key hint names the variable, not admin_key=)."""
-    return str(exc).replace(errors.ADMIN_KEY_HINT, CLI_KEY_HINT)
+    """The one line shown for an error, in the CLI's words (the key hint names the variable, not admin_key=),
+    through `output.visible`: a server's message, type, code, param or request id never sends a terminal escape
+    (nor a newline: one line)."""
+    return output.visible(str(exc).replace(errors.ADMIN_KEY_HINT, CLI_KEY_HINT))
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Log lines on stderr with their message through `output.visible` (warnings quote server text)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = output.visible(record.message)
+        return super().formatMessage(record)
+
+
+def _log_to_stderr(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
-    """Parse and run one command; returns the exit code (the console script calls sys.exit on it)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv)
-    args = _parse(parser, argv)
-    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    """Parse and run one command; returns the exit code (the console script calls sys.exit on it). A signal or a
+    failure at any moment, the parsing included, is one line and its exit code."""
     try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        parser = build_parser(argv)
+        args = _parse(parser, argv)
+        level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+        _log_to_stderr(level)
         if args.sandbox and args.base_url is not None:
             raise CliError("--sandbox and --base-url cannot be combined: the sandbox runs in process; use one")
         moment = _pinned_now(args, now)
@@ -436,9 +499,9 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
     except KeyboardInterrupt:
         print("oai-usage: interrupted", file=sys.stderr)
         return 130
-    except Terminated:
-        print("oai-usage: terminated", file=sys.stderr)
-        return EXIT_TERMINATED
+    except Terminated as exc:
+        print(f"oai-usage: {exc.said}", file=sys.stderr)
+        return 128 + exc.signum
     except Exception as exc:
         code = _exit_code(exc)
         if code is None:
@@ -448,7 +511,7 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
+    raise Terminated(signum)
 
 
 def _quiet_stdout() -> None:
@@ -462,8 +525,16 @@ def _quiet_stdout() -> None:
 
 
 def main() -> NoReturn:
-    """The console script: SIGTERM cleans up like Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 130, 143."""
+    """The console script: SIGTERM and SIGHUP (a closed terminal; not under nohup, which ignores it) clean up like
+    Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 129, 130, 143."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    code = run()
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, _on_sigterm)
+    try:
+        code = run()
+    except KeyboardInterrupt:  # between the handler's install and run's own (a few instructions)
+        code = 130
+    except Terminated as exc:
+        code = 128 + exc.signum
     _quiet_stdout()
     sys.exit(code)

@@ -8,13 +8,14 @@ the report with a note, never a failed report.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError, redact_secrets
+from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError
 from . import limits as lim
 from .output import visible
 
@@ -29,25 +30,19 @@ SHOWN_NAMES = 20  # the most project names an error line lists
 NAME_COLUMNS = {"project_id": "project_name", "api_key_id": "api_key_name", "user_id": "user_email"}
 
 
-def safe_name(text: str) -> str:
-    """A name or e-mail from the server as the CLI shows it everywhere (tables, report, chart, exports): the admin
-    key masked, control characters and bidi overrides written as escapes, never sent to a terminal."""
-    return visible(redact_secrets(text))
-
-
 def safe_directory(directory: Directory) -> Directory:
-    """The directory with every name, e-mail and owner passed through `safe_name`."""
+    """The directory with every name, e-mail and owner passed through `output.visible` (the CLI's one escaping: the
+    admin key masked, control characters and bidi overrides written as escapes), as the CLI shows them everywhere
+    (tables, report, chart, exports)."""
     return replace(
         directory,
-        projects={k: replace(p, name=safe_name(p.name)) for k, p in directory.projects.items()},
+        projects={k: replace(p, name=visible(p.name)) for k, p in directory.projects.items()},
         api_keys={
-            k: replace(a, name=safe_name(a.name), owner_name=safe_name(a.owner_name))
-            for k, a in directory.api_keys.items()
+            k: replace(a, name=visible(a.name), owner_name=visible(a.owner_name)) for k, a in directory.api_keys.items()
         },
-        users={k: replace(u, email=safe_name(u.email), name=safe_name(u.name)) for k, u in directory.users.items()},
+        users={k: replace(u, email=visible(u.email), name=visible(u.name)) for k, u in directory.users.items()},
         service_accounts={
-            k: replace(u, email=safe_name(u.email), name=safe_name(u.name))
-            for k, u in directory.service_accounts.items()
+            k: replace(u, email=visible(u.email), name=visible(u.name)) for k, u in directory.service_accounts.items()
         },
     )
 
@@ -70,36 +65,57 @@ def load_directory(client: UsageClient) -> Directory | None:
         return None
 
 
-def resolve_project_ids(directory: Directory | None, given: Sequence[str], option: str = "--project-ids") -> list[str]:
-    """Each of `given` as a project ID: an ID as is, a name (case-insensitive) looked up; a ValidationError (exit 2)
-    naming the allowed names for one that is neither."""
+@dataclass(frozen=True)
+class _IdKind:
+    """How one ID filter reads names: what it is called, its ID prefix, and the names of each ID."""
+
+    noun: str
+    prefix: str
+    names: Callable[[Directory], dict[str, tuple[str, ...]]]
+    listing: str
+
+
+ID_FILTERS: dict[str, _IdKind] = {
+    "project_ids": _IdKind("project", "proj_", lambda d: {p.id: (p.name,) for p in d.projects.values()}, "projects"),
+    "api_key_ids": _IdKind("API key", "key_", lambda d: {k.id: (k.name,) for k in d.api_keys.values()}, "keys"),
+    "user_ids": _IdKind("user", "user-", lambda d: {u.id: (u.email, u.name) for u in d.users.values()}, "users"),
+}
+"""The filters that take IDs, and so also names: projects by name, keys by name, users by e-mail or name."""
+
+
+def resolve_ids(directory: Directory | None, param: str, given: Sequence[str], option: str) -> list[str]:
+    """Each of `given` as an ID of `param`'s kind: an ID as is, a name (case-insensitive) looked up; a
+    ValidationError (exit 2) naming the allowed names for one that is neither, or that names two of them."""
+    kind = ID_FILTERS[param]
+    named = kind.names(directory) if directory is not None else {}
     resolved: list[str] = []
     for text in given:
-        found = directory.project_id_for(text) if directory is not None else None
-        if directory is not None and found is not None and found != text:
-            same = sorted(p.id for p in directory.projects.values()
-                          if p.name.strip().casefold() == text.strip().casefold())  # fmt: skip
-            if len(same) > 1:
-                raise ValidationError(f"{option}: {len(same)} projects are named {text!r} ({', '.join(same)}); "
-                                      "give the ID of the one you mean", param=option)  # fmt: skip
-        if found is None and text.startswith("proj_"):
-            found = text  # an ID the lists do not show (or no directory): passed on as it is
-        if found is None:
-            if directory is None:
-                raise ValidationError(
-                    f"{option}: {text!r} is not a project ID and names cannot be looked up "
-                    "(the project list is not readable); give IDs (proj_...)",
-                    param=option,
-                )
-            names = sorted(p.name for p in directory.projects.values() if p.name)
-            allowed = ", ".join(names[:SHOWN_NAMES])  # one line, even for an organization of thousands of projects
-            if len(names) > SHOWN_NAMES:
-                allowed += f", ... ({len(names) - SHOWN_NAMES} more: `oai-usage projects` lists them)"
-            raise ValidationError(
-                f"{option}: no project is named {text!r}; allowed: {allowed} (or an ID)", param=option
-            )
-        resolved.append(found)
+        wanted = text.strip().casefold()
+        if text in named or (text.startswith(kind.prefix) and text.strip() == text):
+            resolved.append(text)  # an ID: as given, also one the lists do not show (a deleted key)
+            continue
+        same = sorted(i for i, names in named.items() if wanted and wanted in (n.strip().casefold() for n in names))
+        if len(same) > 1:
+            raise ValidationError(f"{option}: {len(same)} {kind.noun}s are named {text!r} ({', '.join(same)}); give "
+                                  "the ID of the one you mean", param=option)  # fmt: skip
+        if same:
+            resolved.append(same[0])
+            continue
+        if directory is None:
+            raise ValidationError(f"{option}: {text!r} is not a {kind.noun} ID and names cannot be looked up (the list "
+                                  f"is not readable); give IDs ({kind.prefix}...)", param=option)  # fmt: skip
+        names = sorted({n for ns in named.values() for n in ns[:1] if n})
+        allowed = ", ".join(names[:SHOWN_NAMES])  # one line, even for an organization of thousands
+        if len(names) > SHOWN_NAMES:
+            allowed += f", ... ({len(names) - SHOWN_NAMES} more: `oai-usage {kind.listing}` lists them)"
+        raise ValidationError(f"{option}: no {kind.noun} is named {text!r}; allowed: {allowed or 'none'} (or an ID)",
+                              param=option)  # fmt: skip
     return list(dict.fromkeys(resolved))
+
+
+def resolve_project_ids(directory: Directory | None, given: Sequence[str], option: str = "--project-ids") -> list[str]:
+    """`resolve_ids` for projects (the report's `--project-ids`)."""
+    return resolve_ids(directory, "project_ids", given, option)
 
 
 def named_rows(
@@ -200,7 +216,7 @@ def _fill_limits(
     other = sorted({a.currency for a in [org_limit, *(a for _, a in project_limits)]
                     if a is not None and a.currency.lower() != status.currency})  # fmt: skip
     if other:
-        status.notes.append(f"Spend limits in {', '.join(map(safe_name, other))} are left out: spend is summed in "
+        status.notes.append(f"Spend limits in {', '.join(map(visible, other))} are left out: spend is summed in "
                             f"{status.currency.upper()}.")  # fmt: skip
         if org_limit is not None and org_limit.currency.lower() != status.currency:
             org_limit = None
@@ -215,9 +231,9 @@ def _fill_limits(
                         group_by=["project_id"]).rows()  # fmt: skip
     spend = _spend_by_day(rows, status.currency)
     if org_limit is not None:
-        status.organization = lim.limit_line("organization", "organization", float(org_limit.amount), spend[""], today)
+        status.organization = lim.limit_line("organization", "organization", org_limit.amount, spend[""], today)
         status.cumulative, status.projection = lim.running_totals(spend[""], today)
     for project, found in project_limits:
-        line = lim.limit_line(project.id, project.name, float(found.amount), spend.get(project.id, {}), today)
+        line = lim.limit_line(project.id, project.name, found.amount, spend.get(project.id, {}), today)
         status.projects.append(line)
-    status.projects.sort(key=lambda p: (-p.projected_share, p.scope))
+    status.projects.sort(key=lambda p: (-(math.inf if p.projected_share is None else p.projected_share), p.scope))

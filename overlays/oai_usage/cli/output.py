@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import io
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,9 +23,10 @@ from . import paths
 FORMATS = ("table", "csv", "json", "jsonl")
 
 
-# C0 and C1 controls (ESC starts terminal escape sequences, CR overwrites a line) and the bidirectional overrides that
-# reorder what is shown ("Trojan source"): a table for a terminal shows them as \x1b / \u202e, never sends them.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (ESC starts terminal escape sequences: OSC 52 clipboard writes, OSC 0 titles, OSC 8 links, CSI
+# 2J; CR overwrites a line; a newline would make two lines of one), the line and paragraph separators, and the
+# bidirectional marks and overrides that reorder what is shown ("Trojan source", RLO): shown as \x1b / \u202e.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -31,8 +35,11 @@ def _shown(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
-    """`text` for a terminal: control characters and bidi overrides written as escapes (server text is free text)."""
-    return _CONTROL.sub(_shown, text)
+    """THE escaping of the CLI: every piece of server or user text it prints to a terminal, a Markdown file or an
+    error line goes through here. The admin key is masked (in any encoding a server echoes it in) and control
+    characters, line separators and bidi overrides are written as escapes (`\x1b`, `\u202e`), never sent.
+    Idempotent: text already shown is shown the same."""
+    return _CONTROL.sub(_shown, redact_secrets(text))
 
 
 def redacted(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -41,18 +48,66 @@ def redacted(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def plain(value: Any) -> Any:
-    """A JSON-ready value: datetimes as ISO strings, everything else unchanged."""
-    return iso_datetime(value) if isinstance(value, datetime) else value
+    """A JSON-ready value: datetimes as ISO strings, exact decimals as numbers, a float that is not finite as null
+    (JSON has no NaN or Infinity), everything else unchanged."""
+    if isinstance(value, datetime):
+        return iso_datetime(value)
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
-def csv_cell(value: Any) -> str:
+def json_ready(value: Any) -> Any:
+    """`plain` applied through dicts and lists: what `json.dumps(..., allow_nan=False)` always accepts."""
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return plain(value)
+
+
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): =, +, -, @, and the tab and carriage
+# return that some strip before looking. Such a text cell is written with a leading single quote unless --csv-raw.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any, *, raw: bool = False) -> str:
+    """A value as CSV text; a text value that starts like a formula is neutralised with a leading `'` unless `raw`
+    (numbers are never touched: -5 stays -5)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
         return iso_datetime(value)
+    if isinstance(value, str):
+        return value if raw or not value.startswith(FORMULA_START) else "'" + value
     return str(value)
+
+
+class CsvWriter:
+    """csv.writer for the CLI's CSV: `\n` line ends, and every cell holding `\r` or `\n` quoted (Python's writer
+    quotes only the characters of its line terminator, so a lone `\r` in a name would split the row), so that
+    every CSV parses back to the same rows; cells go through `csv_cell` (formulas neutralised unless `raw`)."""
+
+    def __init__(self, out: IO[str], *, raw: bool = False) -> None:
+        self._out = out
+        self._direct = csv.writer(out, lineterminator="\n")
+        self._buffer = io.StringIO()
+        self._quoting = csv.writer(self._buffer, lineterminator="\r\n")  # quotes \r as well as \n
+        self.raw = raw
+
+    def writerow(self, values: Iterable[Any]) -> None:
+        cells = [csv_cell(value, raw=self.raw) for value in values]
+        if not any("\r" in cell for cell in cells):
+            self._direct.writerow(cells)
+            return
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._quoting.writerow(cells)
+        self._out.write(self._buffer.getvalue()[:-2] + "\n")
 
 
 @contextlib.contextmanager
@@ -84,24 +139,24 @@ def open_output(path: str | None, option: str = "-o") -> Iterator[IO[str]]:
         yield fh
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str]) -> int:
-    """CSV with a header: the known columns, then any extra keys the first row carries."""
-    writer: Any = None
+def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], columns: Sequence[str], *, raw: bool = False) -> int:
+    """CSV with a header: the known columns, then any extra keys the first row carries (see `CsvWriter`)."""
+    writer = CsvWriter(out, raw=raw)
+    header: list[str] | None = None
     count = 0
     for row in rows:
-        if writer is None:
+        if header is None:
             header = list(columns) + [k for k in row if k not in columns]
-            writer = csv.writer(out, lineterminator="\n")
             writer.writerow(header)
-        writer.writerow([csv_cell(row.get(name)) for name in header])
+        writer.writerow(row.get(name) for name in header)
         count += 1
-    if writer is None:
-        csv.writer(out, lineterminator="\n").writerow(columns)
+    if header is None:
+        writer.writerow(columns)
     return count
 
 
 def _json_row(row: Mapping[str, Any]) -> str:
-    return json.dumps({k: plain(v) for k, v in row.items()})
+    return json.dumps(json_ready(dict(row)), allow_nan=False)
 
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
@@ -239,10 +294,11 @@ def write_rows(
     title: str,
     group_by: Sequence[str] | None = None,
     totals: bool = True,
+    csv_raw: bool = False,
 ) -> int:
     """Dispatch on --format; returns how many rows were written."""
     if fmt == "csv":
-        return write_csv(rows, out, columns)
+        return write_csv(rows, out, columns, raw=csv_raw)
     if fmt == "json":
         return write_json(rows, out)
     if fmt == "jsonl":

@@ -3,7 +3,8 @@
 Use `check_target(path, option)` before fetching (a path mistake then costs no API calls), and
 `atomic_write(path, option, mode)` to write. The rule:
 
-- The parent directory must already exist (nothing is created for you): else `OutputPathError`.
+- The parent directory must already exist (nothing is created for you): else `OutputPathError`. A path ending
+  with `/` names a directory, never a file: `-o newdir/` is refused, not written as a file named `newdir`.
 - Only a regular file is ever replaced. A directory, device node, FIFO or socket is refused.
 - A symlink is written through: its final target file is replaced atomically; the link stays.
 - The file appears only when complete: data goes to `.NAME.<random>.part` beside the target and is
@@ -78,6 +79,9 @@ def check_target(path: str | os.PathLike[str], option: str) -> Path:
         info = None
     except OSError as exc:
         raise os_error(exc, option, given) from None
+    if info is None and given.endswith(("/", os.sep)):  # `-o newdir/`: a folder was meant, and there is none
+        raise OutputPathError(f"{option} {given}: directory {given!r} does not exist, and a file name cannot end "
+                              "with /; give a file name in an existing directory")  # fmt: skip
     if info is not None and not stat.S_ISREG(info.st_mode):
         what = _kind(info.st_mode)
         hint = "; for stdout leave out -o or give -o -" if option == "-o" and not stat.S_ISDIR(info.st_mode) else ""

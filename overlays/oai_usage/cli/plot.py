@@ -130,13 +130,14 @@ def _limit_panel(ax: Any, report: Report) -> None:
         ax.plot([index[d] for d, _ in ahead], [v for _, v in ahead], linestyle="--", color="#4c78a8", alpha=0.7,
                 label="projection at the weekday/weekend pace of the last 28 days")  # fmt: skip
     symbol = "$" if cur == "usd" else f"{cur.upper()} "
-    ax.axhline(org.limit, color="#d62728", linewidth=1.5, label=f"organization spend limit {symbol}{org.limit:,.0f}")
+    limit = float(org.limit)
+    ax.axhline(limit, color="#d62728", linewidth=1.5, label=f"organization spend limit {symbol}{org.limit:,.0f}")
     if org.reached_on is not None and org.reached_on in index:
         ax.axvline(index[org.reached_on], color="#d62728", linestyle=":", linewidth=1,
                    label=f"limit reached on {org.reached_on}")  # fmt: skip
     ax.set_title(f"Month to date against the spend limit ({cur.upper()}, UTC days, {status.today:%B %Y})")
     ax.set_ylabel(cur.upper())
-    ax.set_ylim(0, max(org.limit, org.projected) * 1.08)
+    ax.set_ylim(0, max(limit, org.projected, 1.0) * 1.08)  # a $0 limit with no spend still has a scale
     ax.set_xlim(-0.6, max(len(days), 1) - 0.4)
     ticks = _tick_positions(len(days))
     ax.set_xticks(ticks, [f"{days[i]:%m-%d}" for i in ticks], fontsize="small")

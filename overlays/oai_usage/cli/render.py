@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
+from .limits import share_text
+from .output import CsvWriter, visible
 from .report import Report
 
 TOP = 10
 BAR_WIDTH = 30
 
 
-def money(value: float, currency: str) -> str:
+def money(value: float | Decimal, currency: str) -> str:
     """An amount with its currency: `$1,234.50` for USD, `EUR 1,234.50` otherwise."""
     symbol = "$" if currency.lower() == "usd" else f"{currency.upper()} "
     sign = "-" if value < 0 else ""
@@ -140,12 +143,12 @@ def limits_section(report: Report) -> Section:
         who = "organization" if line.scope == "organization" else report.label(line.scope)
         if line.reached_on is None:
             reached = "not this month"
-        elif line.reached_on <= status.today and line.month_to_date >= line.limit:
+        elif line.reached_on <= status.today and line.reached:
             reached = f"{line.reached_on} (reached)"
         else:
             reached = f"{line.reached_on} (pace)"  # projected at this pace (the method is in the notes)
-        section.rows.append([who, money(line.limit, cur), money(line.month_to_date, cur), f"{line.used:.1%}",
-                             money(line.projected, cur), f"{line.projected_share:.1%}", reached])  # fmt: skip
+        section.rows.append([who, money(line.limit, cur), money(line.month_to_date, cur), share_text(line.used),
+                             money(line.projected, cur), share_text(line.projected_share), reached])  # fmt: skip
     return section
 
 
@@ -154,8 +157,6 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
-
-    from .output import visible
 
     console = Console(file=out, width=None if out.isatty() else 110, highlight=False)
     first, second = headline(report)
@@ -182,8 +183,18 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
         console.print(f"Chart written to {escape(chart)}")
 
 
+_MARKDOWN = re.compile(r"([\\`*\[\]<>|])")
+
+
+def md_text(text: str) -> str:
+    """Server or user text for Markdown: `visible` (no terminal escape, no key), then every character that starts
+    a link, an image, HTML, code or emphasis, or ends a table cell, backslash-escaped: `[x](javascript:...)`,
+    `<script>`, `![](...)` and `|` are text. (An underscore inside a word, as in `proj_abc`, is never emphasis.)"""
+    return _MARKDOWN.sub(r"\\\1", visible(text))
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return md_text(text)
 
 
 def markdown(report: Report) -> str:
@@ -227,7 +238,7 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
     if report.limits is not None:
         for limit in report.limits.lines:
             figures: tuple[tuple[str, Any], ...] = (
-                ("limit", limit.limit),
+                ("limit", float(limit.limit)),
                 ("month_to_date", limit.month_to_date),
                 ("projected_month_end", limit.projected),
                 ("reached_on", limit.reached_on.isoformat() if limit.reached_on else ""),
@@ -249,7 +260,7 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
     yield ["source", "volume", "", "", report.volume_source]
 
 
-def write_csv(report: Report, out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+def write_csv(report: Report, out: IO[str], *, raw: bool = False) -> None:
+    writer = CsvWriter(out, raw=raw)
     for record in csv_records(report):
         writer.writerow(record)

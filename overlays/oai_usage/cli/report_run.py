@@ -188,9 +188,9 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
             fh.write(html_page(report, chart))
     with output.open_output(args.output) as out:
         if args.format == "json":
-            out.write(json.dumps(report.as_dict(), indent=2) + "\n")
+            out.write(json.dumps(output.json_ready(report.as_dict()), indent=2, allow_nan=False) + "\n")
         elif args.format == "csv":
-            render.write_csv(report, out)
+            render.write_csv(report, out, raw=getattr(args, "csv_raw", False))
         elif args.format == "markdown":
             out.write(render.markdown(report))
         else:

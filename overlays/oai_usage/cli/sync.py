@@ -6,6 +6,7 @@ DuckDB is imported only here and under `oai_usage.warehouse`, when one of these 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import contextvars
 import math
 import os
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import errors
 from . import dates
+from .output import visible
 
 if TYPE_CHECKING:
     from .. import UsageClient
@@ -113,18 +115,11 @@ def _database(args: argparse.Namespace, config: SyncConfig, *, must_exist: bool)
 
 
 def _client(args: argparse.Namespace, profile: Profile, now: datetime) -> UsageClient:
-    from .. import UsageClient
     from . import fetch
 
     if args.sandbox:
         return fetch.open_client(args, now)
-    key = os.environ.get(profile.key_env, "").strip()
-    if not key:
-        raise errors.MissingAdminKeyError(
-            f"profile {profile.name}: no admin key: set {profile.key_env} to its Admin API key (sk-admin-...)"
-        )
-    return UsageClient(key, base_url=profile.base_url or args.base_url, organization=profile.organization_id,
-                       allow_insecure_http=args.allow_insecure_http)  # fmt: skip
+    return fetch.profile_client(args, profile)
 
 
 def _since(args: argparse.Namespace, now: datetime) -> datetime | None:
@@ -144,7 +139,8 @@ def _database_errors(path: Path) -> Iterator[None]:
 
     DuckDB runs Python's signal handlers inside a query and swallows what they raise: a Ctrl-C or SIGTERM during a
     write comes out as RuntimeError("Query interrupted") (the transaction is rolled back). The signal received is
-    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's handler: exit 143)."""
+    noted here and raised again as itself (KeyboardInterrupt: exit 130; SIGTERM's and SIGHUP's handler: exit 143,
+    129)."""
     import duckdb
 
     from ..warehouse import WarehouseError
@@ -161,7 +157,7 @@ def _database_errors(path: Path) -> Iterator[None]:
             raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
-        for wanted in (signal.SIGINT, signal.SIGTERM):
+        for wanted in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             handler = signal.getsignal(wanted)
             if callable(handler):  # leave an ignored or default (fatal) signal as it is
                 previous[wanted] = handler
@@ -178,8 +174,8 @@ def _database_errors(path: Path) -> Iterator[None]:
         if not received or "interrupted" not in str(exc).lower():
             raise
         last = received[-1]
-        on_term = previous.get(signal.SIGTERM)
-        if last == signal.SIGTERM and callable(on_term):
+        on_term = previous.get(last)
+        if last in (signal.SIGTERM, signal.SIGHUP) and callable(on_term):
             on_term(last, None)  # raises the CLI's Terminated
         raise KeyboardInterrupt from None
     finally:
@@ -201,16 +197,79 @@ def _outcome(future: Future[T]) -> T | Exception:
         return exc
 
 
+class _Progress:
+    """A sync's progress on stderr, one line per organization: units done, the unit and chunk at hand, rows so far.
+    Drawn only on a terminal (and not with -v, whose log lines say the same); thread-safe (rich's Progress is)."""
+
+    def __init__(self, console: Any) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("units"),
+                            TimeElapsedColumn(), console=console, transient=True)  # fmt: skip
+        self._tasks: dict[str, Any] = {}
+        self._rows: dict[str, int] = {}
+        self._seen: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def start(self, organization: str, units: int) -> None:
+        with self._lock:
+            self._rows[organization] = 0
+            self._tasks[organization] = self.bar.add_task(visible(organization), total=units)
+
+    def chunk(self, unit: Any) -> None:
+        """A chunk of `unit` is stored: the organization's rows grow by what the unit stored since its last chunk."""
+        with self._lock:
+            self._rows[unit.organization] += unit.rows - self._seen.get(id(unit), 0)
+            self._seen[id(unit)] = unit.rows
+            rows = self._rows[unit.organization]
+        where = f"{unit.endpoint} {unit.width} {unit.grouping or '-'}"
+        self.bar.update(
+            self._tasks[unit.organization], description=f"{visible(unit.organization)}: {rows} rows, {where}"
+        )
+
+    def unit_done(self, unit: Any) -> None:
+        self.bar.update(self._tasks[unit.organization], advance=1)
+
+
+def _progress(args: argparse.Namespace) -> _Progress | None:
+    if args.verbose or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    return _Progress(Console(file=sys.stderr))
+
+
+def _remove_if_first(path: Path, fresh: list[Path]) -> None:
+    """A first sync that stored nothing leaves nothing: the database, its WAL and its lock file, when this run made
+    them (`fresh`: missing before it) and no chunk was committed. A first sync stopped part way keeps what it
+    committed (the next run resumes from it)."""
+    if path not in fresh:
+        return  # an existing history: whatever failed, what it held stays
+    import duckdb
+
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = con.execute("SELECT count(*) FROM sync_state").fetchone()
+        if found and found[0]:
+            return
+    except duckdb.Error:
+        pass  # not even the tables were made: nothing to keep
+    for made in fresh:
+        with contextlib.suppress(OSError):
+            made.unlink()
+
+
 def run_sync(args: argparse.Namespace, now: datetime) -> int:
     """Sync the chosen profiles under the database lock; one summary line per profile on stdout."""
     from .. import ENDPOINT_NAMES as ENDPOINTS
+    from .. import one_job
     from ..warehouse import require_duckdb
     from ..warehouse.config import RESERVED_PROFILE as SANDBOX_ORGANIZATION
     from ..warehouse.config import ConfigError
-    from ..warehouse.lock import database_lock
+    from ..warehouse.lock import database_lock, lock_path
     from ..warehouse.names import sync_names
     from ..warehouse.store import Warehouse
-    from ..warehouse.sync import one_job, sync
+    from ..warehouse.sync import sync
     from . import fetch
 
     require_duckdb("sync")
@@ -240,39 +299,49 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
             served = fetch.server_now(client, args, now)
             since = _since(args, served)
             done = sync(warehouse, client, config, name, now=served, since=since, endpoints=args.endpoints,
-                        lock=lock, stop=stop)  # fmt: skip
+                        lock=lock, stop=stop, progress=shown)  # fmt: skip
             names = None if args.no_names or not config.names else sync_names(
                 warehouse, client, name, synced_at=served, lock=lock)  # fmt: skip
             return done, names
 
-    # One job: the organizations side by side, and the clients of one key share one pacer (one allowance).
-    with one_job(), database_lock(path, wait=args.wait, what="sync"), _database_errors(path), \
-            Warehouse(path) as warehouse:  # fmt: skip
-        with ThreadPoolExecutor(max_workers=min(len(profiles), PROFILES_AT_ONCE)) as pool:
-            # each in a copy of this context: the job's pacers (`one_job`) reach the clients made in the threads
-            futures = {name: pool.submit(contextvars.copy_context().run, one, name) for name in profiles}
-            try:
-                outcomes: dict[str, tuple[SyncReport, NamesReport | None] | Exception] = {}
-                for name, future in futures.items():
-                    outcome = _outcome(future)
-                    outcomes[name] = outcome
-            except BaseException:  # Ctrl-C or SIGTERM: every unit stops, a write under way rolls back
-                stop.set()
-                warehouse.connection.interrupt()
-                raise
-        for name, outcome in outcomes.items():
-            if isinstance(outcome, BaseException):
-                if len(profiles) == 1:
-                    raise outcome
-                failed += 1
-                said = str(outcome)
-                named = said if said.startswith(f"profile {name}: ") else f"profile {name}: {said}"
-                print(f"oai-usage: error: {named}", file=sys.stderr)
-                continue
-            done, names = outcome
-            named = f", {names.total} names" if names is not None and names.failed is None else ""
-            print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched"
-                  + (f", {done.resumed} resumed" if done.resumed else "") + f"{named} into {path}")  # fmt: skip
+    fresh = [f for f in (path, path.with_name(path.name + ".wal"), lock_path(path)) if not f.exists()]
+    shown = _progress(args)
+    try:
+        # One job: the organizations side by side, and the clients of one key share one pacer (one allowance).
+        with one_job(), database_lock(path, wait=args.wait, what="sync"), _database_errors(path), \
+                Warehouse(path) as warehouse:  # fmt: skip
+            with (shown.bar if shown else contextlib.nullcontext()), \
+                    ThreadPoolExecutor(max_workers=min(len(profiles), PROFILES_AT_ONCE)) as pool:  # fmt: skip
+                # each in a copy of this context: the job's pacers (`one_job`) reach the clients made in the threads
+                futures = {name: pool.submit(contextvars.copy_context().run, one, name) for name in profiles}
+                try:
+                    outcomes: dict[str, tuple[SyncReport, NamesReport | None] | Exception] = {}
+                    for name, future in futures.items():
+                        outcome = _outcome(future)
+                        outcomes[name] = outcome
+                except BaseException:  # Ctrl-C or SIGTERM: every unit stops, a write under way rolls back
+                    stop.set()
+                    warehouse.connection.interrupt()
+                    raise
+            for name, outcome in outcomes.items():
+                if isinstance(outcome, BaseException):
+                    if len(profiles) == 1:
+                        raise outcome
+                    failed += 1
+                    said = str(outcome)
+                    named = said if said.startswith(f"profile {name}: ") else f"profile {name}: {said}"
+                    print(f"oai-usage: error: {visible(named)}", file=sys.stderr)
+                    continue
+                done, names = outcome
+                named = f", {names.total} names" if names is not None and names.failed is None else ""
+                resumed = f", {done.resumed} resumed" if done.resumed else ""
+                print(f"synced {name}: {len(done.units)} units, {done.rows} rows fetched{resumed}{named} into "
+                      f"{visible(str(path))}")  # fmt: skip
+    except BaseException:
+        _remove_if_first(path, fresh)
+        raise
+    if failed == len(profiles):
+        _remove_if_first(path, fresh)
     return 1 if failed else 0
 
 
@@ -286,13 +355,13 @@ def run_export(args: argparse.Namespace, now: datetime) -> int:
     config = _config(args)
     path = _database(args, config, must_exist=True)
     target = Path(args.parquet)
-    lock = database_lock(path, wait=args.wait, what="export")
+    lock = database_lock(path, wait=args.wait, what="export", reader=True)
     with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
         counts = export_parquet(warehouse, target)
     rows = {k: c for k, c in counts.items() if not k.startswith("names_")}
     names = sum(c for k, c in counts.items() if k.startswith("names_"))
     print(f"exported {sum(rows.values())} rows of {sum(1 for c in rows.values() if c)} endpoints"
-          + (f" and {names} names" if names else "") + f" to {target}")  # fmt: skip
+          + (f" and {names} names" if names else "") + f" to {visible(str(target))}")  # fmt: skip
     return 0
 
 
@@ -307,7 +376,7 @@ def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, dat
     require_duckdb("report --db")
     config = _config(args)
     path = _database(args, config, must_exist=True)
-    lock = database_lock(path, wait=args.wait, what="report --db")
+    lock = database_lock(path, wait=args.wait, what="report --db", reader=True)
     with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
         held = warehouse.organizations()
         if args.profile and args.profile not in held:

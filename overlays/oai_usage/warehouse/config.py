@@ -4,12 +4,17 @@ the grace windows of a sync.
 A profile names the ENVIRONMENT VARIABLE that holds its admin key, never the key: a file with anything like an
 API key in it (`sk-...`) is refused, without repeating it. Every mistake is a `ConfigError` naming the setting
 and what is allowed.
+
+A file that sets a `base_url` decides where the admin key is sent, so, as ssh does with its config, it is trusted
+only when it is owned by the user running the command (or root) and not writable by group or others; otherwise
+it is refused in one line (a stray world-writable `./oai-usage.toml` never sends the key elsewhere).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -182,17 +187,45 @@ def find_config(explicit: str | None) -> Path | None:
     return user if user.is_file() else None
 
 
-def load_config(path: Path | None) -> SyncConfig:
-    """Read and check a config file (None: the defaults)."""
+MAX_CONFIG_BYTES = 1 << 20
+"""A config is a few lines; a larger file is refused before it is parsed."""
+
+
+def load_config(path: Path | None, *, uid: int | None = None) -> SyncConfig:
+    """Read and check a config file (None: the defaults). A file that sets a `base_url` must be trusted
+    (`check_trusted`; `uid`: the user running the command, the process's by default)."""
     if path is None:
         return SyncConfig()
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte order mark (Windows editors) is not a mistake
+        with open(path, "rb") as fh:
+            info = os.fstat(fh.fileno())  # the file read is the file checked, even if the name is swapped under us
+            if not stat.S_ISREG(info.st_mode):
+                raise ConfigError(f"--config {path}: not a regular file")
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"--config {path}: cannot read it ({exc.strerror or exc})") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"--config {path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; not a config file")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte order mark (Windows editors) is not a mistake
     except UnicodeDecodeError:
         raise ConfigError(f"--config {path}: not UTF-8 text") from None
-    return parse_config(text, str(path))
+    config = parse_config(text, str(path))
+    if any(p.base_url for p in config.profiles.values()):
+        check_trusted(info, str(path), os.getuid() if uid is None else uid)
+    return config
+
+
+def check_trusted(info: os.stat_result, source: str, uid: int) -> None:
+    """ConfigError unless the file `info` describes is owned by `uid` (or root) and not writable by group or
+    others: such a file decides where the admin key is sent (`base_url`)."""
+    mode = stat.S_IMODE(info.st_mode)
+    if info.st_uid not in (uid, 0):
+        raise ConfigError(f"{source}: sets base_url (where the admin key is sent) but is owned by another user "
+                          f"(uid {info.st_uid}); refusing it: use a config file of your own")  # fmt: skip
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ConfigError(f"{source}: sets base_url (where the admin key is sent) but is writable by group or others "
+                          f"(mode {mode:04o}); refusing it: chmod go-w {source}")  # fmt: skip
 
 
 def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
@@ -207,6 +240,8 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:  # arrays or inline tables nested thousands deep: no config is
+        raise ConfigError(f"{source}: nested too deeply; not a config file") from None
     _no_key_values(data, source, "")
     known = {"profiles", "default_profile", "endpoints", "plan", "grace", "since", "database", "names"}
     _no_unknown(data, known, source)
@@ -235,14 +270,21 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
     return SyncConfig(profiles, default, endpoints, plan, grace, since, database, source, names)
 
 
-def _no_key_values(value: Any, source: str, setting: str) -> None:
-    """Refuse a key that the line scan missed because TOML escapes hid it (`"sk\\u002d..."`), naming the setting."""
+MAX_DEPTH = 16
+"""How deeply a config's tables and arrays may nest (the deepest setting needs 3)."""
+
+
+def _no_key_values(value: Any, source: str, setting: str, depth: int = 0) -> None:
+    """Refuse a key that the line scan missed because TOML escapes hid it (`"sk\\u002d..."`), naming the setting;
+    and nesting deeper than any setting needs."""
+    if depth > MAX_DEPTH and isinstance(value, dict | list):
+        raise ConfigError(f"{source}: {setting or 'the file'}: nested too deeply; not a config file")
     if isinstance(value, dict):
         for name, item in value.items():
-            _no_key_values(item, source, f"{setting}.{name}" if setting else str(name))
+            _no_key_values(item, source, f"{setting}.{name}" if setting else str(name), depth + 1)
     elif isinstance(value, list):
         for item in value:
-            _no_key_values(item, source, setting)
+            _no_key_values(item, source, setting, depth + 1)
     elif isinstance(value, str) and _KEY_LIKE.search(value):
         raise ConfigError(f"{source}: {setting}: this looks like an API key; never put a key in the file: name the "
                           'environment variable that holds it (key_env = "ACME_ADMIN_KEY")')  # fmt: skip

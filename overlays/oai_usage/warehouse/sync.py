@@ -24,12 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from ..client import UsageClient
 from ..clock import system_now
 from ..errors import APIConnectionError, DecodeError, OaiUsageError, RateLimitError, ServerError
-from ..limiter import one_job as one_job  # re-exported: the CLI's sync shares one pacer per key
 from .config import SyncConfig, Unit, parse_span
 from .store import Warehouse
 
@@ -40,6 +39,8 @@ PAGE_BUCKETS = {"1m": 1440, "1h": 168, "1d": 31, "costs": 180}
 CHUNK_PAGES = {"1m": 2, "1h": 8, "1d": 8, "costs": 4}
 """Pages per chunk (one transaction each): bounds the rows held in memory before they are stored."""
 RESUME_ATTEMPTS = 3
+MAX_RESUME_WAIT = 60.0
+"""The longest Retry-After a resume waits (the client's own `max_retry_after`); a longer one stops the sync."""
 _TRANSIENT = (APIConnectionError, ServerError, RateLimitError, DecodeError)
 
 
@@ -119,7 +120,9 @@ def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attemp
               ) -> tuple[list[dict[str, Any]], int, int | None]:  # fmt: skip
     """Every row of a query, resuming from the error's resume point after a transient failure (up to `attempts`
     times); (rows, resumes, the end of the last bucket served: where the server's data stops, None for no bucket).
-    Anything else, or too many failures, raises (nothing is stored then)."""
+    A server's Retry-After holds the resume's requests as it holds every request of the key (the client's pacer);
+    a wait longer than MAX_RESUME_WAIT is not resumed. Anything else, or too many failures, raises (nothing is
+    stored then)."""
     query = client.query(endpoint, **params)
     current = query
     rows: list[dict[str, Any]] = []
@@ -134,8 +137,12 @@ def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attemp
         except _TRANSIENT as exc:
             if exc.resume is None or attempt == attempts:
                 raise
-            log.info("%s: %s; resuming (%d/%d)", endpoint, type(exc).__name__, attempt + 1, attempts)
-            current = query.resume(exc.resume)
+            wait = getattr(exc, "retry_after", None) or 0.0
+            if wait > MAX_RESUME_WAIT:
+                raise
+            log.info("%s: %s; resuming (%d/%d)%s", endpoint, type(exc).__name__, attempt + 1, attempts,
+                     f" in {wait:g} s (Retry-After)" if wait else "")  # fmt: skip
+            current = query.resume(exc.resume)  # its first request waits out the Retry-After in the client's pacer
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -151,6 +158,7 @@ def sync_unit(
     clock: Callable[[], datetime] | None = None,
     lock: AbstractContextManager[Any] | None = None,
     stopped: Callable[[], bool] | None = None,
+    on_chunk: Callable[[UnitReport], None] | None = None,
 ) -> UnitReport:
     """Bring one unit up to `now`: fetch each chunk whole, then store it in one transaction (under `lock`, when
     units run side by side: the fetches overlap, the database is used by one of them at a time)."""
@@ -194,6 +202,8 @@ def sync_unit(
                     end=None if (range_end is None and last) else stop,
                 )  # fmt: skip
                 state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
+            if on_chunk is not None:
+                on_chunk(report)
             if range_end is not None and last:
                 covered = range_start
     return report
@@ -201,6 +211,16 @@ def sync_unit(
 
 def _wall() -> datetime:
     return system_now()
+
+
+class SyncProgress(Protocol):
+    """What a sync tells as it goes (the command line draws it on a terminal); called from the units' threads."""
+
+    def start(self, organization: str, units: int) -> None: ...
+
+    def chunk(self, unit: UnitReport) -> None: ...
+
+    def unit_done(self, unit: UnitReport) -> None: ...
 
 
 UNITS_AT_ONCE = 8
@@ -222,6 +242,7 @@ def sync(
     lock: AbstractContextManager[Any] | None = None,
     units_at_once: int | None = None,
     stop: threading.Event | None = None,
+    progress: SyncProgress | None = None,
 ) -> SyncReport:
     """Sync every unit of the plan for one organization up to `now` (the end of every fetch), `units_at_once` at a
         time. `lock` guards the database when other organizations sync into it at the same time; `stop`, shared with
@@ -236,6 +257,8 @@ def sync(
     guard = lock if lock is not None else threading.Lock()
     client.sync_clock()  # one light request first, unless one was answered: the server's clock and rate limit
     units = config.units(endpoints)
+    if progress is not None:
+        progress.start(organization, len(units))
     stop = stop if stop is not None else threading.Event()  # set: no unit starts or stores another chunk
 
     def run(unit: Unit) -> UnitReport | None:
@@ -245,7 +268,10 @@ def sync(
         grace = config.grace_for(unit.endpoint, unit.width)
         try:
             done = sync_unit(warehouse, client, unit, organization, now=now, want_from=want_from, grace=grace,
-                             clock=clock, lock=guard, stopped=stop.is_set)  # fmt: skip
+                             clock=clock, lock=guard, stopped=stop.is_set,
+                             on_chunk=progress.chunk if progress else None)  # fmt: skip
+            if progress is not None:
+                progress.unit_done(done)
         except BaseException as exc:
             stop.set()
             if isinstance(exc, OaiUsageError):

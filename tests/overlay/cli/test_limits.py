@@ -7,6 +7,7 @@ November 2026 starts on a Sunday; "today" is Tuesday 2026-11-24. The basis (the 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from oai_usage.cli import limits as lim
@@ -60,7 +61,7 @@ def test_a_limit_already_passed_is_reached_on_the_day_it_was_passed() -> None:
     # Nov 1 (Sun) 40, Nov 2-6 100 each: running 140, 240, 340, 440, 540 -> a $500 limit is passed on the 6th.
     line = lim.limit_line("organization", "organization", 500.0, simple_days(), TODAY)
     assert line.reached_on == date(2026, 11, 6)
-    assert line.used > 1
+    assert line.used is not None and line.used > 1
 
 
 def test_the_running_totals_cover_the_whole_month() -> None:
@@ -78,3 +79,28 @@ def test_the_first_day_of_a_month_projects_from_the_previous_28_days() -> None:
     # December 2026: 23 weekdays, 8 weekend days -> 2300 + 320.
     assert line.month_to_date == 0.0 and line.projected == pytest.approx(2620.0)
     assert lim.fetch_start(first) == date(2026, 11, 3)
+
+
+# --- Issue 26: exact limits, and a $0 limit that is enforced -------------------------------------------------------
+
+
+def test_an_enforced_zero_limit_is_reached_on_the_first_day_a_cent_is_spent() -> None:
+    days = simple_days()
+    first_spend = min(d for d, v in days.items() if d >= date(2026, 11, 1) and v > 0)
+    line = lim.limit_line("proj_a", "Alpha", Decimal(0), days, TODAY)
+    assert line.reached_on == first_spend == date(2026, 11, 1)
+    assert line.reached and line.used is None and line.projected_share is None
+    assert lim.share_text(line.used) == "over $0"
+
+
+def test_a_zero_limit_with_nothing_spent_is_not_reached() -> None:
+    quiet = {day: 0.0 for day in simple_days()}
+    line = lim.limit_line("proj_a", "Alpha", Decimal(0), quiet, TODAY)
+    assert (line.reached_on, line.reached, line.used, line.projected_share) == (None, False, 0.0, 0.0)
+
+
+def test_a_limit_is_kept_exact_to_the_cent() -> None:
+    # Nov 1-23: 1880 spent; today 30 so far: 1910.00 month to date, and 1910.01 is one cent beyond it.
+    line = lim.limit_line("organization", "organization", Decimal("1910.01"), simple_days(), TODAY)
+    assert line.limit == Decimal("1910.01") and not line.reached
+    assert lim.limit_line("organization", "organization", Decimal("1910.00"), simple_days(), TODAY).reached

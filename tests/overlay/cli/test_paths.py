@@ -233,7 +233,7 @@ main.main()
 """
 
 
-@pytest.mark.parametrize(("signum", "code"), [(15, 143), (2, 130)], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(("signum", "code"), [(15, 143), (2, 130), (1, 129)], ids=["SIGTERM", "SIGINT", "SIGHUP"])
 def test_a_signal_during_an_export_removes_the_part_file(tmp_path: Path, signum: int, code: int) -> None:
     target = tmp_path / "u.csv"
     child = subprocess.Popen([sys.executable, "-c", SLOW_EXPORT, *EXPORT, "-o", str(target)],
@@ -266,3 +266,51 @@ def test_an_empty_output_path_is_refused_before_any_request(
     assert code == 2 and out == ""
     _one_line(err)
     assert "-o: empty path" in err
+
+
+# --- Issue 26: a signal before the command starts, and a folder meant as a file ------------------------------------
+
+SLOW_START = """
+import sys, time
+from oai_usage.cli import main
+build = main.build_parser
+def slow(*args, **kwargs):
+    print("started", flush=True)
+    time.sleep(60)
+    return build(*args, **kwargs)
+main.build_parser = slow
+sys.argv = ["oai-usage", *sys.argv[1:]]
+main.main()
+"""
+
+
+@pytest.mark.parametrize(("signum", "code", "said"), [(15, 143, "terminated"), (1, 129, "hung up")],
+                         ids=["SIGTERM", "SIGHUP"])  # fmt: skip
+def test_a_signal_while_the_command_line_is_read_is_one_line_and_its_exit_code(
+    tmp_path: Path, signum: int, code: int, said: str
+) -> None:
+    child = subprocess.Popen([sys.executable, "-c", SLOW_START, *EXPORT, "-o", str(tmp_path / "u.csv")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())  # fmt: skip
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "started\n", child.communicate(timeout=30)[1]
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert (child.returncode, err) == (code, f"oai-usage: {said}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["--sandbox", "report"], EXPORT[:-2]])
+def test_output_into_a_missing_folder_with_a_trailing_slash_is_refused_not_written_as_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli(capsys, *command, "-o", "newdir/")
+    assert (code, out) == (2, "")
+    _one_line(err)
+    assert err == ("oai-usage: error: -o newdir/: directory 'newdir/' does not exist, and a file name cannot end "
+                   "with /; give a file name in an existing directory\n")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []

@@ -428,3 +428,31 @@ def test_a_db_under_a_literal_tilde_is_the_home_directory(
     code, _, err = _stdout(capsys, _tiny_sync(Path("~/usage.duckdb")), HOUR_NOW)
     assert (code, err) == (0, "")
     assert (tmp_path / "usage.duckdb").is_file()
+
+
+# --- Issue 26: a stray config never sends the key elsewhere ----------------------------------------------------------
+
+
+def test_a_world_writable_config_in_the_working_directory_never_sends_the_key_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stray = tmp_path / "oai-usage.toml"
+    stray.write_text('[profiles.default]\nbase_url = "https://elsewhere.example/v1"\n', encoding="utf-8")
+    stray.chmod(0o666)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test-stray-config-key")
+    sent: list[str] = []
+    monkeypatch.setattr(httpx.Client, "send", lambda self, request, **kw: sent.append(str(request.url)))
+    code, out, err = _stdout(capsys, ["sync", "--db", str(tmp_path / "u.duckdb")], HOUR_NOW)
+    assert (code, out, sent) == (2, "", [])
+    assert err == ("oai-usage: error: oai-usage.toml: sets base_url (where the admin key is sent) but is writable by "
+                   "group or others (mode 0666); refusing it: chmod go-w oai-usage.toml\n")  # fmt: skip
+    assert not (tmp_path / "u.duckdb").exists()
+
+
+def test_a_deeply_nested_config_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "oai-usage.toml"
+    config.write_text("since = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    code, out, err = _stdout(capsys, ["sync", "--config", str(config), "--db", str(tmp_path / "u.duckdb")], HOUR_NOW)
+    assert (code, out) == (2, "")
+    assert err == f"oai-usage: error: {config}: nested too deeply; not a config file\n"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from oai_usage.warehouse.config import ConfigError, default_database, load_config, parse_config
+from oai_usage.warehouse.config import ConfigError, check_trusted, default_database, load_config, parse_config
 
 GOOD = """
 since = "60d"
@@ -152,3 +154,58 @@ def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
 def test_a_profile_named_like_the_sandbox_organization_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"profiles.sandbox: the name is kept for the synthetic organization"):
         parse_config('[profiles.sandbox]\nkey_env = "SANDBOX_KEY"\n')
+
+
+# --- Issue 26: a config that decides where the key goes must be the user's; deep nesting is one line -------------
+
+ELSEWHERE = '[profiles.acme]\nkey_env = "ACME_ADMIN_KEY"\nbase_url = "https://elsewhere.example/v1"\n'
+
+
+def _as_owned_by(info: os.stat_result, uid: int, mode: int | None = None) -> os.stat_result:
+    """`info` as if the file belonged to `uid` (root may not be refused by the file system: the check reads stat)."""
+    fields = list(info)
+    fields[4] = uid
+    if mode is not None:
+        fields[0] = stat.S_IFREG | mode
+    return os.stat_result(fields)
+
+
+def test_a_config_setting_base_url_writable_by_others_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "oai-usage.toml"
+    path.write_text(ELSEWHERE, encoding="utf-8")
+    path.chmod(0o666)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (f"{path}: sets base_url (where the admin key is sent) but is writable by group or "
+                                 f"others (mode 0666); refusing it: chmod go-w {path}")  # fmt: skip
+
+
+def test_a_config_setting_base_url_owned_by_another_user_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "oai-usage.toml"
+    path.write_text(ELSEWHERE, encoding="utf-8")
+    stranger = _as_owned_by(os.stat(path), 4242, 0o644)
+    with pytest.raises(ConfigError, match=r"owned by another user \(uid 4242\); refusing it"):
+        check_trusted(stranger, str(path), uid=1000)
+
+
+@pytest.mark.parametrize("owner", [1000, 0], ids=["the user", "root"])
+def test_a_config_of_the_user_or_root_not_writable_by_others_is_trusted(tmp_path: Path, owner: int) -> None:
+    path = tmp_path / "oai-usage.toml"
+    path.write_text(ELSEWHERE, encoding="utf-8")
+    check_trusted(_as_owned_by(os.stat(path), owner, 0o644), str(path), uid=1000)  # no error
+    path.chmod(0o600)
+    assert load_config(path, uid=os.stat(path).st_uid).profiles["acme"].base_url == "https://elsewhere.example/v1"
+
+
+def test_a_group_writable_config_without_base_url_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "oai-usage.toml"
+    path.write_text('[profiles.acme]\nkey_env = "ACME_ADMIN_KEY"\n', encoding="utf-8")
+    path.chmod(0o664)  # a shared team file: it cannot send the key anywhere but the API
+    assert load_config(path).profiles["acme"].key_env == "ACME_ADMIN_KEY"
+
+
+@pytest.mark.parametrize("deep", ["since = " + "[" * 5000 + "]" * 5000, "x = " + "{ a = " * 5000 + "1" + " }" * 5000,
+                                  "x = " + "[" * 20 + "]" * 20])  # fmt: skip
+def test_a_deeply_nested_config_is_one_line(deep: str) -> None:
+    with pytest.raises(ConfigError, match=r"nested too deeply; not a config file$"):
+        parse_config(deep)

@@ -67,3 +67,54 @@ def test_a_warehouse_from_a_newer_oai_usage_is_refused(tmp_path: Path, read_only
         warehouse.connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(WarehouseError, match=r"schema version 99, newer than this oai-usage reads \(1\)"):
         Warehouse(path, read_only=read_only)
+
+
+COSTS_ROW = {"bucket_start": DAY, "bucket_end": DAY + timedelta(days=1), "amount_value": 1.5, "amount_currency": "usd",
+             "line_item": None, "project_id": None, "organization_id": "org-Xy12"}  # fmt: skip
+
+
+def _store(warehouse: Warehouse, row: dict[str, Any]) -> None:
+    warehouse.replace_range("acme", "costs", "1d", "", DAY, [row], covered_from=DAY,
+                            watermark=DAY + timedelta(days=1), synced_at=DAY)  # fmt: skip
+
+
+def _rows(warehouse: Warehouse) -> list[dict[str, Any]]:
+    return list(warehouse.rows(["acme"], "costs", "1d", "", DAY, DAY + timedelta(days=1)))
+
+
+def test_costs_rows_keep_the_organization_id_in_its_own_text_column(tmp_path: Path) -> None:
+    with Warehouse(tmp_path / "u.duckdb") as warehouse:
+        _store(warehouse, COSTS_ROW)
+        assert warehouse.connection.execute("SELECT organization_id, extra FROM costs").fetchall() == [
+            ("org-Xy12", None)
+        ]
+        assert _rows(warehouse)[0]["organization_id"] == "org-Xy12"
+
+
+def _made_before_organization_id(path: Path) -> None:
+    """A warehouse as the previous release wrote it: no `organization_id` column; the key went to `extra`."""
+    with Warehouse(path) as warehouse:
+        con = warehouse.connection
+        con.execute("ALTER TABLE costs DROP COLUMN organization_id")
+        con.execute(
+            "INSERT INTO costs (organization, width, grouping, bucket_start, bucket_end, result_index, amount_value, "
+            "amount_currency, extra) VALUES ('acme', '1d', '', ?, ?, 0, 2.5, 'usd', ?)",
+            [DAY.replace(tzinfo=None), (DAY + timedelta(days=1)).replace(tzinfo=None),
+             '{"organization_id": "org-Old1"}'],
+        )  # fmt: skip
+
+
+def test_an_older_warehouse_reads_read_only_with_the_organization_id_from_extra(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    _made_before_organization_id(path)
+    with Warehouse(path, read_only=True) as warehouse:
+        rows = _rows(warehouse)
+    assert [(r["amount_value"], r["organization_id"]) for r in rows] == [(2.5, "org-Old1")]
+
+
+def test_an_older_warehouse_gains_the_column_when_opened_for_writing(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    _made_before_organization_id(path)
+    with Warehouse(path) as warehouse:
+        _store(warehouse, COSTS_ROW)
+        assert warehouse.connection.execute("SELECT organization_id FROM costs").fetchall() == [("org-Xy12",)]

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from oai_usage import OaiUsageError
+from oai_usage import OaiUsageError, RateLimitError, UsageClient
 from oai_usage.warehouse.store import Warehouse, table_name
-from oai_usage.warehouse.sync import floor_to, sync
+from oai_usage.warehouse.sync import fetch_all, floor_to, sync
 
-from .conftest import SMALL, START, Counter, sandbox_client, table_rows
+from .conftest import KEY, SMALL, START, Counter, sandbox_client, table_rows
 
 STEPS = (timedelta(minutes=7), timedelta(minutes=26), timedelta(hours=3, minutes=1), timedelta(days=1, hours=2))
 FINAL = {"usage_revision_minutes": 0, "costs_revision_hours": 0}  # every bucket at its final value
@@ -135,3 +136,55 @@ def test_a_sync_after_the_clock_went_back_drops_the_future_buckets_and_converges
                 f"SELECT count(*) FROM {table_name(endpoint)} WHERE bucket_start >= ?", [START.replace(tzinfo=None)]
             ).fetchone()
             assert later == (0,), (endpoint, width, grouping)
+
+
+# --- Issue 26: the chunk resume waits the server's Retry-After, as the client's retries do --------------------------
+
+
+def _costs_page(request: httpx.Request) -> httpx.Response:
+    start, end = int(request.url.params["start_time"]), int(request.url.params["end_time"])
+    buckets = [{"object": "bucket", "start_time": t, "end_time": min(t + 86400, end),
+                "results": [{"object": "organization.costs.result", "amount": {"value": 12.5, "currency": "usd"},
+                             "line_item": None, "project_id": None}]}
+               for t in range(start, end, 86400)]  # fmt: skip
+    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+
+
+def test_the_chunk_resume_waits_the_retry_after_of_the_429_that_stopped_it() -> None:
+    events: list[tuple[str, float]] = []
+    limited = 3  # three 429s: the first request and the client's two retries
+
+    def server(request: httpx.Request) -> httpx.Response:
+        nonlocal limited
+        events.append(("request", 0.0))
+        if limited:
+            limited -= 1
+            return httpx.Response(429, headers={"Retry-After": "3"},
+                                  json={"error": {"message": "Rate limit reached", "type": "requests"}})  # fmt: skip
+        return _costs_page(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = UsageClient(KEY, base_url="https://api.openai.com/v1", http_client=http, max_retries=2,
+                         sleep=lambda s: events.append(("client sleeps", s)))  # fmt: skip
+    start = floor_to(START - timedelta(days=3), "1d")
+    params = {"start_time": start, "end_time": start + timedelta(days=3), "bucket_width": "1d"}
+    with client:
+        rows, resumed, _covered = fetch_all(client, "costs", params)
+    assert resumed == 1 and len(rows) == 3
+    kinds = [kind for kind, _ in events]
+    assert kinds == ["request", "client sleeps", "request", "client sleeps", "request", "client sleeps", "request"]
+    assert [s for kind, s in events if kind == "client sleeps"] == [3.0, 3.0, pytest.approx(3.0, abs=0.5)]
+    # the last wait is the key's pause, held for the resumed query's first request
+
+
+def test_a_retry_after_longer_than_a_resume_waits_stops_the_sync() -> None:
+    def server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "3600"}, json={"error": {"message": "slow down"}})
+
+    requests: list[httpx.Request] = []
+    http = httpx.Client(transport=httpx.MockTransport(server), event_hooks={"request": [requests.append]})
+    client = UsageClient(KEY, base_url="https://api.openai.com/v1", http_client=http, max_retries=0)
+    params = {"start_time": START - timedelta(days=2), "end_time": START, "bucket_width": "1d"}
+    with client, pytest.raises(RateLimitError):
+        fetch_all(client, "costs", params)
+    assert len(requests) == 1  # no resume: an hour's wait is not a fault to ride out

@@ -230,3 +230,12 @@ def test_fresh_build_dir_empties_its_own_folder(tmp_path: Path) -> None:
 
     assert run.fresh_build_dir(build) == build
     assert [p.name for p in build.iterdir()] == [run.BUILD_MARKER]
+
+
+def test_the_build_digest_follows_the_spec(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\n")
+    first = run.build_digest(spec)
+    assert run.build_digest(spec) == first
+    spec.write_text("openapi: 3.1.0\ninfo: {}\n")
+    assert run.build_digest(spec) != first

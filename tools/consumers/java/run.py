@@ -1,11 +1,12 @@
 """Java consumer of openapi.yaml: generate a Java client, compile it, run every query of queries.json against an API.
 
 python tools/consumers/java/run.py [--base-url URL] --queries tools/consumers/queries.json [--spec openapi.yaml]
-    [--compare] [--build-dir DIR] [--kotlin]
+    [--compare] [--build-dir DIR] [--kotlin] [--reuse-build] [--skip-quickstart]
 
 1. `install-deps.sh` (beside this file) makes sure a JDK and the Debian jars of the generated client are there.
 2. openapi-generator (the jar of the PyPI wheel `openapi-generator-cli`, pinned below: nothing is downloaded at run
-   time) generates a Java client, library `native` (java.net.http + Jackson), into BUILD/java-client, fresh each run.
+   time) generates a Java client, library `native` (java.net.http + Jackson), into BUILD/java-client, fresh each run
+   (`--reuse-build`: a build of the same spec and sources is run again, for another server or other queries).
 3. `javac` compiles it with `src/oai/usage/consumer/Consumer.java`, which runs every query through the generated API
    classes and models, follows every page and prints `{operation: {pages, buckets, results, sum}}` as JSON.
 
@@ -138,8 +139,21 @@ def fresh_build_dir(build: Path) -> Path:
         raise StepError(f"refusing to clear {build}: not empty and not a build folder of this script")
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
-    (build / BUILD_MARKER).write_text("made by tools/consumers/java/run.py; removed and rebuilt on every run\n")
+    (build / BUILD_MARKER).write_text("made by tools/consumers/java/run.py; removed and rebuilt (see --reuse-build)\n")
     return build
+
+
+BUILD_STAMP = ".oai-usage-java-consumer-digest"
+
+
+def build_digest(spec: Path) -> str:
+    """What a build depends on: the spec, the consumer sources, the generator and its options."""
+    digest = hashlib.sha256()
+    for part in (spec.read_bytes(), (CONSUMER_SRC / "Consumer.java").read_bytes(),
+                 (CONSUMER_SRC / "Quickstart.java").read_bytes(),
+                 json.dumps([GENERATOR_VERSION, GENERATOR_OPTIONS], sort_keys=True).encode()):  # fmt: skip
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
 
 
 def generate(jar: Path, spec: Path, out: Path, generator: str, options: Mapping[str, str]) -> None:
@@ -424,6 +438,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=HERE / "build", help="removed and rebuilt (git-ignored)")
     parser.add_argument("--compare", action="store_true", help="check the totals against the Python client's")
     parser.add_argument("--kotlin", action="store_true", help="also generate Kotlin and check its open enums")
+    parser.add_argument(
+        "--reuse-build", action="store_true", help="keep a build in --build-dir made from the same spec and sources"
+    )
+    parser.add_argument("--skip-quickstart", action="store_true", help="do not run the README quickstart")
     args = parser.parse_args(argv)
     try:
         failures = run(args)
@@ -467,22 +485,33 @@ def build_and_run(
     def timed(name: str, started: float) -> None:
         timings[name] = time.monotonic() - started
 
-    fresh_build_dir(build)
     client_dir = build / "java-client"
-    started = time.monotonic()
-    generate(jar, args.spec, client_dir, "java", GENERATOR_OPTIONS)
-    strip_jsr310(client_dir / "src" / "main" / "java", spec)
-    timed("generate", started)
+    digest = build_digest(args.spec)
+    stamp = build / BUILD_STAMP
+    if args.reuse_build and stamp.is_file() and stamp.read_text() == digest:
+        # The same spec and sources as the build in this folder: run it again (another server, other queries).
+        classpath = [build / "classes", *classpath_jars()]
+        quickstart_classpath: list[Path] | None = [build / "quickstart-classes", *classpath]
+        if not (build / "quickstart-classes").is_dir():
+            quickstart_classpath = None
+        log(f"reusing the build in {build}")
+    else:
+        fresh_build_dir(build)
+        started = time.monotonic()
+        generate(jar, args.spec, client_dir, "java", GENERATOR_OPTIONS)
+        strip_jsr310(client_dir / "src" / "main" / "java", spec)
+        timed("generate", started)
 
-    started = time.monotonic()
-    classpath = compile_consumer(client_dir, build / "classes")
-    quickstart_classpath: list[Path] | None = [build / "quickstart-classes", *classpath]
-    try:
-        javac([CONSUMER_SRC / "Quickstart.java"], classpath, build / "quickstart-classes", "quickstart")
-    except StepError as exc:
-        failures.append(f"the README quickstart does not compile against this spec: {exc}")
-        quickstart_classpath = None
-    timed("compile", started)
+        started = time.monotonic()
+        classpath = compile_consumer(client_dir, build / "classes")
+        quickstart_classpath = [build / "quickstart-classes", *classpath]
+        try:
+            javac([CONSUMER_SRC / "Quickstart.java"], classpath, build / "quickstart-classes", "quickstart")
+        except StepError as exc:
+            failures.append(f"the README quickstart does not compile against this spec: {exc}")
+            quickstart_classpath = None
+        timed("compile", started)
+        stamp.write_text(digest)
 
     if args.kotlin:
         started = time.monotonic()
@@ -502,7 +531,7 @@ def build_and_run(
         print(json.dumps(java), flush=True)
         log(f"{len(java)}/{len(queries)} operations ran")
 
-        if quickstart_classpath:
+        if quickstart_classpath and not args.skip_quickstart:
             started = time.monotonic()
             try:
                 quick = run_quickstart(quickstart_classpath, base_url)

@@ -136,10 +136,11 @@ def sync_detailed(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time`
+    rounded down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -190,10 +191,11 @@ def sync(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time`
+    rounded down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -239,10 +241,11 @@ async def asyncio_detailed(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time`
+    rounded down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -291,10 +294,11 @@ async def asyncio(
     """Get code interpreter sessions usage of the organization
 
      Aggregated code interpreter sessions usage of the organization in time buckets of one minute, hour
-    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    or day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time`
+    rounded down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

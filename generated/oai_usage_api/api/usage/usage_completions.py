@@ -162,10 +162,11 @@ def sync_detailed(
     """Get completions usage of the organization
 
      Aggregated completions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
-    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
-    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
-    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded down
+    to the minute, as the live API does (a partial bucket when `start_time` is not on a `bucket_width`
+    boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or at the time of
+    the request, whichever is earlier (so the current bucket is partial). Follow `next_page` while
+    `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -228,10 +229,11 @@ def sync(
     """Get completions usage of the organization
 
      Aggregated completions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
-    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
-    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
-    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded down
+    to the minute, as the live API does (a partial bucket when `start_time` is not on a `bucket_width`
+    boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or at the time of
+    the request, whichever is earlier (so the current bucket is partial). Follow `next_page` while
+    `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -289,10 +291,11 @@ async def asyncio_detailed(
     """Get completions usage of the organization
 
      Aggregated completions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
-    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
-    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
-    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded down
+    to the minute, as the live API does (a partial bucket when `start_time` is not on a `bucket_width`
+    boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or at the time of
+    the request, whichever is earlier (so the current bucket is partial). Follow `next_page` while
+    `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -353,10 +356,11 @@ async def asyncio(
     """Get completions usage of the organization
 
      Aggregated completions usage of the organization in time buckets of one minute, hour or day,
-    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a partial
-    bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries (UTC),
-    and the last one ends at `end_time` or at the time of the request, whichever is earlier (so the
-    current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded down
+    to the minute, as the live API does (a partial bucket when `start_time` is not on a `bucket_width`
+    boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or at the time of
+    the request, whichever is earlier (so the current bucket is partial). Follow `next_page` while
+    `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

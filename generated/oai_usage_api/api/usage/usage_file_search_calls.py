@@ -160,10 +160,11 @@ def sync_detailed(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -223,10 +224,11 @@ def sync(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -281,10 +283,11 @@ async def asyncio_detailed(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -342,10 +345,11 @@ async def asyncio(
     """Get file search tool calls usage of the organization
 
      Aggregated file search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

@@ -170,10 +170,11 @@ def sync_detailed(
     """Get web search tool calls usage of the organization
 
      Aggregated web search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -236,10 +237,11 @@ def sync(
     """Get web search tool calls usage of the organization
 
      Aggregated web search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -297,10 +299,11 @@ async def asyncio_detailed(
     """Get web search tool calls usage of the organization
 
      Aggregated web search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):
@@ -361,10 +364,11 @@ async def asyncio(
     """Get web search tool calls usage of the organization
 
      Aggregated web search tool calls usage of the organization in time buckets of one minute, hour or
-    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` (a
-    partial bucket when `start_time` is not on a `bucket_width` boundary), the next ones on boundaries
-    (UTC), and the last one ends at `end_time` or at the time of the request, whichever is earlier (so
-    the current bucket is partial). Follow `next_page` while `has_more` is true (see `x-pagination`).
+    day, optionally grouped and filtered. Bucket edges: the first bucket starts at `start_time` rounded
+    down to the minute, as the live API does (a partial bucket when `start_time` is not on a
+    `bucket_width` boundary), the next ones on boundaries (UTC), and the last one ends at `end_time` or
+    at the time of the request, whichever is earlier (so the current bucket is partial). Follow
+    `next_page` while `has_more` is true (see `x-pagination`).
 
     Args:
         start_time (int):

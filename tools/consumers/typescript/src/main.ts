@@ -305,7 +305,7 @@ const operations: Record<string, { field: string; run: (params: unknown) => Prom
               params: { query: withCursor(params as QueryOf<"/organization/costs">, cursor) },
             }),
           ),
-        (row) => row.amount.value,
+        (row) => row.amount?.value ?? 0, // optional: no official sample requires it (x-evidence)
       ),
   },
 };

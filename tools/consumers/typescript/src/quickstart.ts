@@ -31,7 +31,7 @@ do {
   pages += 1;
   for (const bucket of data.data) {
     for (const row of bucket.results) {
-      inputTokens += row.input_tokens; // required on the wire: a number, never undefined
+      inputTokens += row.input_tokens; // required (every sample has it): a number, never undefined
     }
   }
   cursor = data.has_more && data.next_page !== null ? data.next_page : undefined;
