@@ -282,15 +282,14 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
 def run_export(args: argparse.Namespace, now: datetime) -> int:
     from ..warehouse import require_duckdb
     from ..warehouse.export import export_parquet
-    from ..warehouse.lock import database_lock
     from ..warehouse.store import Warehouse
 
     require_duckdb("export")
     config = _config(args)
     path = _database(args, config, must_exist=True)
     target = Path(args.parquet)
-    lock = database_lock(path, wait=args.wait, what="export", reader=True)
-    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
+    # A reader takes no lock of its own: it reads the last committed state, beside a sync (see store.Warehouse).
+    with _database_errors(path), Warehouse(path, read_only=True, wait=args.wait) as warehouse:
         counts = export_parquet(warehouse, target)
     rows = {k: c for k, c in counts.items() if not k.startswith("names_")}
     names = sum(c for k, c in counts.items() if k.startswith("names_"))
@@ -301,23 +300,36 @@ def run_export(args: argparse.Namespace, now: datetime) -> int:
 
 @contextmanager
 def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, datetime]]:
-    """The warehouse rows for `report --db`, and the time of their data (the last sync), under the lock."""
-    from ..warehouse import require_duckdb
-    from ..warehouse.lock import database_lock
+    """The warehouse rows of one organization for `report --db`, and the time of their data (the last sync).
+
+    The organization is `--profile`, or the only one the database holds; with several and no `--profile`, a
+    ConfigError naming them (exit 2): figures of two organizations are never added up unasked (`--all-profiles`
+    shows each and their total, see report_sources). No lock is taken: the last committed state is read, also
+    while a sync runs."""
     from ..warehouse.report_rows import CoverageError, WarehouseRows
+
+    with _open_for_report(args) as (warehouse, path):
+        held = warehouse.organizations()
+        if args.profile and args.profile not in held:
+            raise CoverageError(f"--profile {args.profile}: {path} holds no data for it; it holds: "
+                                f"{', '.join(held) or 'nothing yet'}")  # fmt: skip
+        if not args.profile and len(held) > 1:
+            raise CoverageError(f"--db {path} holds {len(held)} organizations ({', '.join(held)}): choose one with "
+                                "--profile NAME, or --all-profiles for each and their total")  # fmt: skip
+        source = WarehouseRows(warehouse, [args.profile] if args.profile else held)
+        yield source, source.data_end()
+
+
+@contextmanager
+def _open_for_report(args: argparse.Namespace) -> Iterator[tuple[Any, Path]]:
+    from ..warehouse import require_duckdb
     from ..warehouse.store import Warehouse
 
     require_duckdb("report --db")
     config = _config(args)
     path = _database(args, config, must_exist=True)
-    lock = database_lock(path, wait=args.wait, what="report --db", reader=True)
-    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
-        held = warehouse.organizations()
-        if args.profile and args.profile not in held:
-            raise CoverageError(f"--profile {args.profile}: {path} holds no data for it; it holds: "
-                                f"{', '.join(held) or 'nothing yet'}")  # fmt: skip
-        source = WarehouseRows(warehouse, [args.profile] if args.profile else held)
-        yield source, source.data_end()
+    with _database_errors(path), Warehouse(path, read_only=True, wait=args.wait) as warehouse:
+        yield warehouse, path
 
 
 def name_report(report: Report, source: WarehouseRows, args: argparse.Namespace) -> None:
