@@ -82,7 +82,10 @@ def add_report_db_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (for --db's default path)")
     parser.add_argument("--wait", type=wait_seconds, default=0.0, metavar="SECONDS",
                         help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
-    parser.add_argument("--profile", metavar="NAME", help="with --db: one organization (default: all it holds)")
+    parser.add_argument("--profile", metavar="NAME", help="with --db: the organization (default: the only one it "
+                        "holds)")  # fmt: skip
+    parser.add_argument("--all-profiles", action="store_true", help="with --db: each organization it holds, and "
+                        "their total")  # fmt: skip
 
 
 def _config(args: argparse.Namespace) -> SyncConfig:
@@ -321,6 +324,23 @@ def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, dat
 
 
 @contextmanager
+def report_sources(args: argparse.Namespace) -> Iterator[tuple[list[WarehouseRows], WarehouseRows, datetime]]:
+    """`report --db --all-profiles`: the rows of each organization the database holds, the rows of all of them
+    (their total), and the time of the data: the last sync common to all, so every part covers the same period."""
+    from ..warehouse.report_rows import WarehouseRows
+
+    if args.profile:
+        from ..warehouse.config import ConfigError
+
+        raise ConfigError("--profile and --all-profiles cannot be combined; use one")
+    with _open_for_report(args) as (warehouse, _path):
+        held = warehouse.organizations()
+        total = WarehouseRows(warehouse, held)
+        data_now = total.data_end()
+        yield [WarehouseRows(warehouse, [org]) for org in held], total, data_now
+
+
+@contextmanager
 def _open_for_report(args: argparse.Namespace) -> Iterator[tuple[Any, Path]]:
     from ..warehouse import require_duckdb
     from ..warehouse.store import Warehouse
@@ -339,3 +359,4 @@ def name_report(report: Report, source: WarehouseRows, args: argparse.Namespace)
 
     report.names = project_names(source.warehouse, source.organizations)
     report.show_names = not getattr(args, "ids", False)
+    report.organizations = list(source.organizations)

@@ -48,6 +48,8 @@ def test_report_from_the_warehouse_equals_the_live_report(
     code, stored_text, err = _stdout(capsys, ["report", "--db", str(synced), "--format", "json", *extra], later)
     assert (code, err) == (0, "")
     live, stored = json.loads(live_text), json.loads(stored_text)
+    # the warehouse says whose figures these are (the only organization it holds)
+    assert (stored.pop("organization"), stored.pop("organizations")) == ("sandbox", ["sandbox"])
     # Spend limits are live data (the limit the API holds now against today's spend): report --db leaves them out,
     # as `report --no-limits` does (README), and says so last. Their caveats come last in the live report; all else
     # is equal.
