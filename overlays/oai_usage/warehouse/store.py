@@ -44,6 +44,10 @@ WRITE_WAIT = 120.0
 READ_WAIT = 60.0
 """Seconds a reader's open retries (besides its --wait) while a writer holds the file (one chunk's transaction)."""
 RETRY_SECONDS = 0.05
+LINGER_SECONDS = 0.05
+"""A writer keeps the file open this long after a write, for the next one (opening costs ~25 ms)..."""
+HOLD_SECONDS = 0.25
+"""...but never longer than this since it opened it: a reader waits at most about this, plus one transaction."""
 
 
 NAME_TABLES: dict[str, str] = {
@@ -129,10 +133,16 @@ class Warehouse:
         self._con: Any = None
         self._depth = 0
         self._pinned = False
+        self._opened_at = 0.0
+        self._timer: threading.Timer | None = None
+        # The writer's copy of sync_state: it is the only writer (the sync lock), so its state reads need not open
+        # the file; None when unknown (a reader, or after a write that failed part way: read from the file then).
+        self._states: dict[tuple[str, str, str, str], UnitState] | None = None
         with self.session():
             self._check_ours()
             if not read_only:
                 self._create()
+                self._states = {(o, e, w, g): s for o, e, w, g, s in self._read_states()}
         if read_only:  # a reader keeps its snapshot for its whole read: one consistent state
             self._open()
             self._pinned = True
@@ -159,16 +169,42 @@ class Warehouse:
         """The open connection for the block: a writer opens the file for the outermost block and closes it after
         (its changes are then in the file, and readers may open it); nested blocks share the connection."""
         with self._guard:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             if self._con is None:
                 self._con = self._open()
+                self._opened_at = time.monotonic()
             self._depth += 1
+            failed = False
             try:
                 yield self._con
+            except BaseException:
+                failed = True
+                raise
             finally:
                 self._depth -= 1
                 if self._depth == 0 and not self._pinned:
-                    con, self._con = self._con, None
-                    con.close()
+                    if failed or time.monotonic() - self._opened_at >= HOLD_SECONDS:
+                        self._release()
+                    else:  # a burst of writes (units finishing together) shares one open, for a moment
+                        self._timer = threading.Timer(LINGER_SECONDS, self._idle)
+                        self._timer.daemon = True
+                        self._timer.start()
+
+    def _idle(self) -> None:
+        with self._guard:
+            if self._depth == 0 and not self._pinned:
+                self._release()
+
+    def _release(self) -> None:
+        """Close the file (a writer's changes are then in it, and readers may open it). Under the guard."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        con, self._con = self._con, None
+        if con is not None:
+            con.close()
 
     def _check_ours(self) -> None:
         """Refuse, before any change, a DuckDB file of something else (it may have a `costs` table of its own) and
@@ -192,9 +228,8 @@ class Warehouse:
     def close(self) -> None:
         with self._guard:
             self._pinned = False
-            if self._con is not None and self._depth == 0:
-                con, self._con = self._con, None
-                con.close()
+            if self._depth == 0:
+                self._release()
 
     def __enter__(self) -> Warehouse:
         return self
@@ -206,13 +241,13 @@ class Warehouse:
     def connection(self) -> Any:
         """The open connection; outside a session, one opened now and kept until close() (tests, ad hoc reads: a
         writer holding it keeps readers out until then)."""
+        self._pinned = True  # first: a lingering connection is then kept, not closed under the caller
         con = self._con
         if con is not None:
-            return con
+            return con  # without the guard: a unit may be writing with it (Ctrl-C interrupts that write)
         with self._guard:
             if self._con is None:
                 self._con = self._open()
-            self._pinned = True
             return self._con
 
     def interrupt(self) -> None:
@@ -244,7 +279,13 @@ class Warehouse:
         create_name_tables(con)
         con.execute("COMMIT")
 
+    def _cached(self) -> dict[tuple[str, str, str, str], UnitState] | None:
+        return None if self._pinned else self._states
+
     def state(self, organization: str, endpoint: str, width: str, grouping: str) -> UnitState | None:
+        cached = self._cached()
+        if cached is not None:
+            return cached.get((organization, endpoint, width, grouping))
         with self.session() as con:
             found = con.execute(
                 "SELECT covered_from, watermark, last_sync FROM sync_state "
@@ -257,6 +298,12 @@ class Warehouse:
 
     def states(self) -> list[tuple[str, str, str, str, UnitState]]:
         """Every unit's state: (organization, endpoint, width, grouping, state)."""
+        cached = self._cached()
+        if cached is not None:
+            return [(*key, cached[key]) for key in sorted(cached)]
+        return self._read_states()
+
+    def _read_states(self) -> list[tuple[str, str, str, str, UnitState]]:
         with self.session() as con:
             rows = con.execute(
                 "SELECT organization, endpoint, width, grouping, covered_from, watermark, last_sync FROM sync_state "
@@ -302,9 +349,15 @@ class Warehouse:
                 columns[name].append(row.get(name))
             undeclared = {k: v for k, v in row.items() if k not in declared}
             extras.append(json.dumps(undeclared, sort_keys=True, default=str) if undeclared else None)
-        with self.session() as con:
-            self._replace(con, table, where, key, columns, extras, (organization, endpoint, width, grouping),
-                          (covered_from, watermark, synced_at))  # fmt: skip
+        unit = (organization, endpoint, width, grouping)
+        try:
+            with self.session() as con:
+                self._replace(con, table, where, key, columns, extras, unit, (covered_from, watermark, synced_at))
+        except BaseException:
+            self._states = None  # a failure after COMMIT may have stored the write: read the state from the file
+            raise
+        if self._states is not None:
+            self._states[unit] = UnitState(*(to_utc(naive_utc(m)) for m in (covered_from, watermark, synced_at)))
 
     @staticmethod
     def _replace(con: Any, table: str, where: str, key: list[Any], columns: dict[str, list[Any]],
@@ -389,6 +442,9 @@ class Warehouse:
         return frozenset(c for (c,) in found)
 
     def organizations(self) -> list[str]:
+        cached = self._cached()
+        if cached is not None:
+            return sorted({key[0] for key in cached})
         with self.session() as con:
             found = con.execute("SELECT DISTINCT organization FROM sync_state ORDER BY 1").fetchall()
         return [o for (o,) in found]
