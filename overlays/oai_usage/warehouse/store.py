@@ -118,12 +118,13 @@ class UnitState:
 class Warehouse:
     """A DuckDB database file holding the history.
 
-    Readers never wait on a writer for longer than one chunk's transaction: a writer (`read_only=False`, one at a
-    time under the sync lock, see lock.py) opens the file only for each write (a chunk, the names) or read of its
-    state, and closes it straight after, so between its writes `report --db` and `export` open the file read-only
-    and read the last committed state; readers (`read_only=True`) share the file with each other. DuckDB's own file
-    lock (exclusive for a writer's open, shared for a reader's) keeps them apart; whoever finds it taken retries
-    until it is free (a writer up to WRITE_WAIT seconds, a reader up to READ_WAIT plus its `wait`)."""
+    Readers never wait on a writer for longer than a moment: a writer (`read_only=False`, one at a time under the
+    sync lock, see lock.py) opens the file only for its writes (a chunk, the names; a burst of writes shares one
+    open, for at most HOLD_SECONDS), keeps its `sync_state` in memory, and closes the file between writes, so
+    `report --db` and `export` open it read-only and read the last committed state; readers (`read_only=True`)
+    share the file with each other and keep it open for their whole read. DuckDB's own file lock (exclusive for a
+    writer's open, shared for a reader's) keeps them apart; whoever finds it taken retries until it is free (a
+    writer up to WRITE_WAIT seconds, a reader up to READ_WAIT plus its `wait`)."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> None:
         self.path = Path(path)
@@ -132,20 +133,21 @@ class Warehouse:
         self._guard = threading.RLock()
         self._con: Any = None
         self._depth = 0
-        self._pinned = False
         self._opened_at = 0.0
         self._timer: threading.Timer | None = None
         # The writer's copy of sync_state: it is the only writer (the sync lock), so its state reads need not open
         # the file; None when unknown (a reader, or after a write that failed part way: read from the file then).
         self._states: dict[tuple[str, str, str, str], UnitState] | None = None
-        with self.session():
-            self._check_ours()
-            if not read_only:
-                self._create()
-                self._states = {(o, e, w, g): s for o, e, w, g, s in self._read_states()}
-        if read_only:  # a reader keeps its snapshot for its whole read: one consistent state
-            self._open()
-            self._pinned = True
+        self._pinned = read_only  # a reader keeps the file open for its whole read: one consistent state
+        try:
+            with self.session():
+                self._check_ours()
+                if not read_only:
+                    self._create()
+                    self._states = {(o, e, w, g): s for o, e, w, g, s in self._read_states()}
+        except BaseException:
+            self.close()
+            raise
 
     def _open(self) -> Any:
         """Connect, retrying while another process holds the file (a writer's chunk, a reader when writing)."""
