@@ -86,6 +86,8 @@ def test_all_profiles_json_has_each_organization_and_their_labelled_total(
 ) -> None:
     view = _json(capsys, "--db", str(both), "--all-profiles")
     assert view["organizations"] == ["acme", "beta"]
+    spends = [view["by_organization"][n]["spend"]["total"]["usd"] for n in SEEDS]
+    assert spends[0] != spends[1]  # two organizations, two sets of figures
     for name in SEEDS:
         assert view["by_organization"][name] == _json(capsys, "--db", str(alone[name]))
     total = view["total"]
@@ -139,3 +141,15 @@ def test_all_profiles_without_db_is_exit_2(capsys: pytest.CaptureFixture[str]) -
 def test_profile_and_all_profiles_together_are_exit_2(both: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _cli(capsys, "report", "--db", str(both), "--all-profiles", "--profile", "acme")
     assert code == 2 and "cannot be combined" in err
+
+
+def test_a_profiles_part_equals_the_live_report_of_that_organization(
+    both: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oai_usage.cli.report import WAREHOUSE_LIMITS_NOTE
+
+    live = _json(capsys, "--sandbox", "--now", HOUR_NOW.isoformat())  # the built-in sandbox is seed 0: acme's
+    stored = _json(capsys, "--db", str(both), "--profile", "acme")
+    assert (stored.pop("organization"), stored.pop("organizations")) == ("acme", ["acme"])
+    kept = len(stored["caveats"]) - 1
+    assert stored == {**live, "limits": None, "caveats": [*live["caveats"][:kept], WAREHOUSE_LIMITS_NOTE]}
