@@ -29,19 +29,43 @@ figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; border: 1p
 
 def html_page(report: Report, chart_png: bytes | None = None) -> str:
     """The whole page as a string; `chart_png` (PNG bytes) is inlined when given."""
-    first, second = headline(report)
-    parts = [
+    first, _ = headline(report)
+    return "\n".join([_head(first), *_body(report, chart_png), "</body></html>"]) + "\n"
+
+
+def html_page_many(parts: list[Report], total: Report, chart_png: bytes | None = None) -> str:
+    """`report --db --all-profiles` as one page: each organization's report in its own article, then the total's
+    (labelled as such; the chart, when given, is the total's)."""
+    first, _ = headline(total)
+    articles: list[str] = []
+    for index, report in enumerate([*parts, total]):
+        whose = "total" if report is total else f"organization-{index}"
+        articles.append(f'<article id="{whose}">')
+        articles += _body(report, chart_png if report is total else None, prefix=f"{whose}-")
+        articles.append("</article>")
+    return "\n".join([_head(first), *articles, "</body></html>"]) + "\n"
+
+
+def _head(title: str) -> str:
+    return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(first)}</title><style>{STYLE}</style></head><body>",
-        f'<h1 id="period">{escape(first)}</h1>',
-        f'<p id="previous-period">{escape(second)}</p>',
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+    ])  # fmt: skip
+
+
+def _body(report: Report, chart_png: bytes | None, prefix: str = "") -> list[str]:
+    """One report's headings, sections, caveats and sources (ids prefixed by `prefix` when a page has several)."""
+    first, second = headline(report)
+    parts = [
+        f'<h1 id="{prefix}period">{escape(first)}</h1>',
+        f'<p id="{prefix}previous-period">{escape(second)}</p>',
     ]
     caveats = report.caveats()
     for section in sections(report):
-        parts.append(f'<section id="{section.key}"><h2>{escape(section.title)}</h2>')
+        parts.append(f'<section id="{prefix}{section.key}"><h2>{escape(section.title)}</h2>')
         parts.append(f'<table data-section="{section.key}"><thead><tr>')
         parts += [
             f"<th{' class=num' if n else ''}>{escape(c)}</th>"
@@ -59,15 +83,15 @@ def html_page(report: Report, chart_png: bytes | None = None) -> str:
             parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</tbody></table></section>")
         if section.key == "summary" and caveats:
-            parts.append('<div class="caveats" id="caveats"><ul>')
+            parts.append(f'<div class="caveats" id="{prefix}caveats"><ul>')
             parts += [f"<li>{escape(line)}</li>" for line in caveats]
             parts.append("</ul></div>")
         if section.key == "summary" and chart_png is not None:
             parts.append(_figure(report, chart_png))
-    parts.append('<ul class="sources" id="sources">')
+    parts.append(f'<ul class="sources" id="{prefix}sources">')
     parts += [f"<li>{escape(line)}</li>" for line in sources(report)]
-    parts.append("</ul></body></html>")
-    return "\n".join(parts) + "\n"
+    parts.append("</ul>")
+    return parts
 
 
 def _figure(report: Report, chart_png: bytes) -> str:

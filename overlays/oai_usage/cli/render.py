@@ -49,8 +49,9 @@ def headline(report: Report) -> list[str]:
     shift = report.previous_length()
     whole = report.previous_stop == report.start
     compared = f"compared with the previous {shift}:" if whole else f"compared with the same span {shift} earlier:"
+    whose = f"  ({report.organization})" if report.organization else ""
     return [
-        f"OpenAI usage report  {_when(report.start, report)} → {_when(report.end, report)} {report.zone}",
+        f"OpenAI usage report  {_when(report.start, report)} → {_when(report.end, report)} {report.zone}{whose}",
         f"{compared} {_when(report.previous_start, report)} → {_when(report.previous_stop, report)} {report.zone}",
     ]
 
@@ -223,6 +224,9 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
     yield ["period", "time_zone", "", "", report.zone]
     yield ["previous_period", "start", "", "", report.previous_start.isoformat()]
     yield ["previous_period", "end", "", "", report.previous_stop.isoformat()]
+    if report.organizations:
+        key = "name" if len(report.organizations) == 1 else "total"
+        yield ["organization", key, "", "", ", ".join(report.organizations)]
     for cur in report.currencies:
         yield ["summary", "spend", cur, "this_period", report.spend.get(cur, 0.0)]
         yield ["summary", "spend", cur, "previous_period", report.previous_spend.get(cur, 0.0)]
@@ -264,3 +268,42 @@ def write_csv(report: Report, out: IO[str], *, raw: bool = False) -> None:
     writer = CsvWriter(out, raw=raw)
     for record in csv_records(report):
         writer.writerow(record)
+
+
+# --- report --db --all-profiles: each organization, then their total (issue 20) -------------------------------------
+
+
+def many_as_dict(parts: list[Report], total: Report) -> dict[str, Any]:
+    """JSON of the all-profiles view: each organization's report under its name, and their total, labelled."""
+    return {
+        "organizations": list(total.organizations),
+        "by_organization": {part.organizations[0]: part.as_dict() for part in parts},
+        "total": total.as_dict(),
+    }
+
+
+def write_csv_many(parts: list[Report], total: Report, out: IO[str], *, raw: bool = False) -> None:
+    """CSV of the all-profiles view: the report's records with `organization` first (an organization's name, or
+    `total` for the records of all of them)."""
+    writer = CsvWriter(out, raw=raw)
+    for index, (name, report) in enumerate([*((p.organizations[0], p) for p in parts), ("total", total)]):
+        records = csv_records(report)
+        header = next(records)
+        if index == 0:
+            writer.writerow(["organization", *header])
+        for record in records:
+            if record[0] != "organization":
+                writer.writerow([name, *record])
+
+
+def markdown_many(parts: list[Report], total: Report) -> str:
+    """Markdown of the all-profiles view: each organization's report, then the total's (each headed by whose)."""
+    return "\n".join(markdown(report) for report in [*parts, total])
+
+
+def print_many(parts: list[Report], total: Report, out: IO[str], chart: str | None = None) -> None:
+    """Tables of the all-profiles view: each organization's report, then the total's (each headed by whose)."""
+    for report in parts:
+        print_report(report, out)
+        out.write("\n")
+    print_report(total, out, chart=chart)

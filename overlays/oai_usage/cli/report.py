@@ -81,6 +81,7 @@ class Report:
     project_filter: list[str] = field(default_factory=list)  # --project-ids, as IDs
     limits: LimitStatus | None = None  # month to date against the spend limits (None: not asked or --db)
     notes: list[str] = field(default_factory=list)  # what the source adds to the caveats (e.g. --db: no limits)
+    organizations: list[str] = field(default_factory=list)  # --db: whose figures (two or more: their total)
 
     def __post_init__(self) -> None:
         if self.previous_end is None:
@@ -96,6 +97,14 @@ class Report:
     @property
     def zone(self) -> str:
         return zone_name(self.tz)
+
+    @property
+    def organization(self) -> str:
+        """Whose figures these are, for a header: '' (the live report's one organization), `acme`, or
+        `total of 2 organizations: acme, beta`."""
+        if len(self.organizations) > 1:
+            return f"total of {len(self.organizations)} organizations: {', '.join(self.organizations)}"
+        return self.organizations[0] if self.organizations else ""
 
     def label(self, project_id: str) -> str:
         """What a person reads for a project: its name (the ID when no list knows it, or with --ids)."""
@@ -270,7 +279,14 @@ class Report:
             "project_filter": self.project_filter,
             "limits": self.limits.as_dict() if self.limits is not None else None,
             "caveats": self.caveats(),
-        }  # fmt: skip
+        } | self._whose()  # fmt: skip
+
+    def _whose(self) -> dict[str, Any]:
+        """`organization` (its name, or `total`) and `organizations` when the report says whose figures it has."""
+        if not self.organizations:
+            return {}
+        one = len(self.organizations) == 1
+        return {"organization": self.organizations[0] if one else "total", "organizations": list(self.organizations)}
 
 
 def _amount(row: Row) -> float:

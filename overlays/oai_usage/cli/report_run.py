@@ -164,11 +164,15 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
 
         if getattr(args, "project_ids", None):
             raise ReportError("--project-ids cannot be combined with --db (the warehouse report covers every project)")
+        if getattr(args, "all_profiles", False):
+            return _run_all_profiles(args)
         with report_source(args) as (source, data_now):
             report = build_report(args, data_now, rows=source)
             name_report(report, source, args)  # names as of the last sync; no limits (live data)
             report.notes.append(WAREHOUSE_LIMITS_NOTE)
     else:
+        if getattr(args, "all_profiles", False):
+            raise ReportError("--all-profiles needs --db (each organization the warehouse holds, and their total)")
         report = build_report(args, now)
     if args.plot:
         from .plot import write_chart
@@ -195,4 +199,47 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
             out.write(render.markdown(report))
         else:
             render.print_report(report, out, chart=args.plot)
+    return 0
+
+
+def _run_all_profiles(args: argparse.Namespace) -> int:
+    """`report --db --all-profiles`: each organization's report, then their total, labelled, in every format (the
+    chart, when asked, is the total's)."""
+    from . import output, render
+    from .sync import name_report, report_sources
+
+    with report_sources(args) as (sources, all_of_them, data_now):
+        reports: list[Report] = []
+        for source in [*sources, all_of_them]:
+            report = build_report(args, data_now, rows=source)
+            name_report(report, source, args)
+            report.notes.append(WAREHOUSE_LIMITS_NOTE)
+            reports.append(report)
+    *parts, total = reports
+    if args.plot:
+        from .plot import write_chart
+
+        write_chart(total, args.plot)
+    if args.html:
+        from ..errors import MissingDependencyError
+        from .html import html_page_many
+        from .paths import atomic_write
+        from .plot import chart_bytes
+
+        try:
+            chart: bytes | None = chart_bytes(total, "png")
+        except MissingDependencyError:
+            chart = None
+        with atomic_write(args.html, "--html", "w") as fh:
+            fh.write(html_page_many(parts, total, chart))
+    with output.open_output(args.output) as out:
+        if args.format == "json":
+            data = output.json_ready(render.many_as_dict(parts, total))
+            out.write(json.dumps(data, indent=2, allow_nan=False) + "\n")
+        elif args.format == "csv":
+            render.write_csv_many(parts, total, out, raw=getattr(args, "csv_raw", False))
+        elif args.format == "markdown":
+            out.write(render.markdown_many(parts, total))
+        else:
+            render.print_many(parts, total, out, chart=args.plot)
     return 0

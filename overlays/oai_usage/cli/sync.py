@@ -83,7 +83,10 @@ def add_report_db_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (for --db's default path)")
     parser.add_argument("--wait", type=wait_seconds, default=0.0, metavar="SECONDS",
                         help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
-    parser.add_argument("--profile", metavar="NAME", help="with --db: one organization (default: all it holds)")
+    parser.add_argument("--profile", metavar="NAME", help="with --db: the organization (default: the only one it "
+                        "holds)")  # fmt: skip
+    parser.add_argument("--all-profiles", action="store_true", help="with --db: each organization it holds, and "
+                        "their total")  # fmt: skip
 
 
 def _config(args: argparse.Namespace) -> SyncConfig:
@@ -348,15 +351,14 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
 def run_export(args: argparse.Namespace, now: datetime) -> int:
     from ..warehouse import require_duckdb
     from ..warehouse.export import export_parquet
-    from ..warehouse.lock import database_lock
     from ..warehouse.store import Warehouse
 
     require_duckdb("export")
     config = _config(args)
     path = _database(args, config, must_exist=True)
     target = Path(args.parquet)
-    lock = database_lock(path, wait=args.wait, what="export", reader=True)
-    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
+    # A reader takes no lock of its own: it reads the last committed state, beside a sync (see store.Warehouse).
+    with _database_errors(path), Warehouse(path, read_only=True, wait=args.wait) as warehouse:
         counts = export_parquet(warehouse, target)
     rows = {k: c for k, c in counts.items() if not k.startswith("names_")}
     names = sum(c for k, c in counts.items() if k.startswith("names_"))
@@ -367,23 +369,53 @@ def run_export(args: argparse.Namespace, now: datetime) -> int:
 
 @contextmanager
 def report_source(args: argparse.Namespace) -> Iterator[tuple[WarehouseRows, datetime]]:
-    """The warehouse rows for `report --db`, and the time of their data (the last sync), under the lock."""
-    from ..warehouse import require_duckdb
-    from ..warehouse.lock import database_lock
+    """The warehouse rows of one organization for `report --db`, and the time of their data (the last sync).
+
+    The organization is `--profile`, or the only one the database holds; with several and no `--profile`, a
+    ConfigError naming them (exit 2): figures of two organizations are never added up unasked (`--all-profiles`
+    shows each and their total, see report_sources). No lock is taken: the last committed state is read, also
+    while a sync runs."""
     from ..warehouse.report_rows import CoverageError, WarehouseRows
+
+    with _open_for_report(args) as (warehouse, path):
+        held = warehouse.organizations()
+        if args.profile and args.profile not in held:
+            raise CoverageError(f"--profile {args.profile}: {path} holds no data for it; it holds: "
+                                f"{', '.join(held) or 'nothing yet'}")  # fmt: skip
+        if not args.profile and len(held) > 1:
+            raise CoverageError(f"--db {path} holds {len(held)} organizations ({', '.join(held)}): choose one with "
+                                "--profile NAME, or --all-profiles for each and their total")  # fmt: skip
+        source = WarehouseRows(warehouse, [args.profile] if args.profile else held)
+        yield source, source.data_end()
+
+
+@contextmanager
+def report_sources(args: argparse.Namespace) -> Iterator[tuple[list[WarehouseRows], WarehouseRows, datetime]]:
+    """`report --db --all-profiles`: the rows of each organization the database holds, the rows of all of them
+    (their total), and the time of the data: the last sync common to all, so every part covers the same period."""
+    from ..warehouse.report_rows import WarehouseRows
+
+    if args.profile:
+        from ..warehouse.config import ConfigError
+
+        raise ConfigError("--profile and --all-profiles cannot be combined; use one")
+    with _open_for_report(args) as (warehouse, _path):
+        held = warehouse.organizations()
+        total = WarehouseRows(warehouse, held)
+        data_now = total.data_end()
+        yield [WarehouseRows(warehouse, [org]) for org in held], total, data_now
+
+
+@contextmanager
+def _open_for_report(args: argparse.Namespace) -> Iterator[tuple[Any, Path]]:
+    from ..warehouse import require_duckdb
     from ..warehouse.store import Warehouse
 
     require_duckdb("report --db")
     config = _config(args)
     path = _database(args, config, must_exist=True)
-    lock = database_lock(path, wait=args.wait, what="report --db", reader=True)
-    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
-        held = warehouse.organizations()
-        if args.profile and args.profile not in held:
-            raise CoverageError(f"--profile {args.profile}: {path} holds no data for it; it holds: "
-                                f"{', '.join(held) or 'nothing yet'}")  # fmt: skip
-        source = WarehouseRows(warehouse, [args.profile] if args.profile else held)
-        yield source, source.data_end()
+    with _database_errors(path), Warehouse(path, read_only=True, wait=args.wait) as warehouse:
+        yield warehouse, path
 
 
 def name_report(report: Report, source: WarehouseRows, args: argparse.Namespace) -> None:
@@ -393,3 +425,4 @@ def name_report(report: Report, source: WarehouseRows, args: argparse.Namespace)
 
     report.names = project_names(source.warehouse, source.organizations)
     report.show_names = not getattr(args, "ids", False)
+    report.organizations = list(source.organizations)

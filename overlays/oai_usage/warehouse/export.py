@@ -1,15 +1,25 @@
-"""The warehouse as a Hive-partitioned Parquet dataset: `DIR/endpoint=<name>/date=<YYYY-MM-DD>/*.parquet`.
+"""The warehouse as Parquet datasets that are safe to sum: one dataset per grouping, each Hive-partitioned by day.
 
-Written by DuckDB's `COPY ... PARTITION_BY (endpoint, date)` into a sibling directory, which then replaces DIR,
-so readers never see half an export. DIR must be new, empty, or an earlier export holding only what it wrote: the
-manifest `_oai_usage_export` lists every file an export wrote, and a file anywhere under DIR that it does not list
-(a user's notes in `endpoint=costs/`, in a `date=.../` folder or in `_names/`) refuses the export. The earlier
-export is then removed file by file from its list, never as a whole tree: nothing of the user's is ever deleted.
+`DIR/<dataset>/date=<YYYY-MM-DD>/part_0.parquet`, one dataset per (endpoint, width, grouping) stored, named
+`costs_by_project_id_and_line_item`, `costs_total`, `completions_1d_by_model`, `completions_1h_total`, ...
+(see dataset_name): each holds every figure exactly once, so `sum(amount_value)` over one dataset's files
+(`read_parquet('DIR/costs_total/**/*.parquet', hive_partitioning = true)`) is the organization's spend; the
+datasets hold the same usage grouped differently, so one is never summed with another. Each file also has a
+`dataset` column (a glob over all datasets, `DIR/*/*/*.parquet` with union_by_name, filters on it).
 
-The name directory goes beside it, unpartitioned (a few thousand rows at most): `DIR/_names/projects.parquet`,
-`api_keys.parquet`, `users.parquet`, each with `organization`; join them on (organization, id). The leading
-underscore keeps them out of the dataset for readers that discover partitions (Spark, Hive, Trino skip `_` paths)
-and out of the `DIR/*/*/*.parquet` glob.
+Standard types, read without casts by DuckDB, Spark, Trino and BigQuery: `bucket_start`, `bucket_end` as Parquet
+TIMESTAMP (isAdjustedToUTC, microseconds), money (`amount_value`) as DOUBLE, counters as INT64, `result_index`
+as INT32, `batch` as BOOLEAN, strings as UTF-8; no unsigned integers. `date` (the partition) is the UTC day.
+
+Written by DuckDB's `COPY ... PARTITION_BY (date)` into a sibling directory, which then replaces DIR, so readers
+never see half an export. DIR must be new, empty, or an earlier export holding only what it wrote: the manifest
+`_oai_usage_export` lists every file an export wrote, and a file anywhere under DIR that it does not list (a
+user's notes in a dataset, in a `date=.../` folder or in `names/`) refuses the export. The earlier export is then
+removed file by file from its list, never as a whole tree: nothing of the user's is ever deleted.
+
+The name directory goes in its own top-level folder, outside every dataset's glob, unpartitioned (a few thousand
+rows at most): `DIR/names/projects.parquet`, `api_keys.parquet`, `users.parquet`, each with `organization`; join
+them on (organization, id).
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..endpoints import ENDPOINTS
 from .config import ConfigError
@@ -28,10 +39,18 @@ from .names import has_names
 from .store import NAME_TABLES, Warehouse, table_name
 
 MARKER = "_oai_usage_export"
-NAMES_DIR = "_names"
+NAMES_DIR = "names"
 MANIFEST_HEADER = "written by oai-usage export --parquet"
 # What an export written before the manifest listed its files holds: only these names are its own.
 _LEGACY_OWN = re.compile(r"^(endpoint=[a-z_]+/date=\d{4}-\d{2}-\d{2}/part_\d+\.parquet|_names/[a-z_]+\.parquet)$")
+_TIMES = ("bucket_start", "bucket_end")
+
+
+def dataset_name(endpoint: str, width: str, grouping: str) -> str:
+    """The dataset of one (endpoint, width, grouping): `costs_by_project_id_and_line_item`, `costs_total` (costs
+    are daily only), `completions_1h_by_model`, `completions_1d_total`."""
+    head = endpoint if endpoint == "costs" else f"{endpoint}_{width}"
+    return f"{head}_by_{'_and_'.join(grouping.split(','))}" if grouping else f"{head}_total"
 
 
 def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
@@ -43,27 +62,17 @@ def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
     staging.mkdir()
     counts: dict[str, int] = {}
     try:
-        con = warehouse.connection
-        for endpoint in ENDPOINTS:
-            table = table_name(endpoint)
-            found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-            count = int(found[0]) if found else 0
-            counts[endpoint] = count
-            if not count:
-                continue
-            path = str(staging).replace("'", "''")
-            con.execute(
-                f"COPY (SELECT *, '{endpoint}' AS endpoint, CAST(bucket_start AS DATE) AS date FROM {table}) "
-                f"TO '{path}' (FORMAT parquet, PARTITION_BY (endpoint, date), OVERWRITE_OR_IGNORE, "
-                "FILENAME_PATTERN 'part_{i}')"
-            )
-        if has_names(con):
-            (staging / NAMES_DIR).mkdir()
-            for table in NAME_TABLES:
-                found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-                counts[table] = int(found[0]) if found else 0
-                path = str(staging / NAMES_DIR / f"{table.removeprefix('names_')}.parquet").replace("'", "''")
-                con.execute(f"COPY (SELECT * FROM {table} ORDER BY organization, id) TO '{path}' (FORMAT parquet)")
+        with warehouse.session() as con:
+            for endpoint in ENDPOINTS:
+                counts[endpoint] = _export_endpoint(con, endpoint, staging)
+            if has_names(con):
+                (staging / NAMES_DIR).mkdir()
+                for table in NAME_TABLES:
+                    found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+                    counts[table] = int(found[0]) if found else 0
+                    path = _quoted(staging / NAMES_DIR / f"{table.removeprefix('names_')}.parquet")
+                    con.execute(f"COPY (SELECT * REPLACE (timezone('UTC', synced_at) AS synced_at) FROM {table} "
+                                f"ORDER BY organization, id) TO '{path}' (FORMAT parquet)")  # fmt: skip
         written = sorted(_files(staging))
         (staging / MARKER).write_text("".join(f"{line}\n" for line in [MANIFEST_HEADER, *written]), encoding="utf-8")
         old = None
@@ -77,6 +86,27 @@ def export_parquet(warehouse: Warehouse, target: Path) -> dict[str, int]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return counts
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _export_endpoint(con: Any, endpoint: str, staging: Path) -> int:
+    """Write one endpoint's table as one dataset per (width, grouping) it holds; the rows written."""
+    table = table_name(endpoint)
+    units = con.execute(f"SELECT width, grouping, count(*) FROM {table} GROUP BY ALL ORDER BY ALL").fetchall()
+    times = ", ".join(f"timezone('UTC', {c}) AS {c}" for c in _TIMES)
+    for width, grouping, _count in units:
+        name = dataset_name(endpoint, width, grouping)
+        con.execute(
+            f"COPY (SELECT '{name}' AS dataset, * REPLACE ({times}), CAST(bucket_start AS DATE) AS date "
+            f"FROM {table} WHERE width = ? AND grouping = ? ORDER BY organization, bucket_start, result_index) "
+            f"TO '{_quoted(staging / name)}' (FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE, "
+            "FILENAME_PATTERN 'part_{i}')",
+            [width, grouping],
+        )
+    return sum(int(count) for *_, count in units)
 
 
 def _real_target(given: Path) -> Path:

@@ -1,13 +1,16 @@
-"""One writer at a time: an fcntl lock on `<database>.lock`, held for a whole sync, export or `report --db`.
+"""One writer at a time: an fcntl lock on `<database>.lock`, held for a whole sync (POSIX only: fcntl).
 
-The holder writes its pid, host and start time into the lock file, so a second command that gives up can say who
+Readers (`report --db`, `export`) take no lock: they read the last committed state beside a running sync, which
+opens the database file only for each chunk's write (see store.Warehouse); DuckDB's own file lock keeps a
+reader's open and a writer's transaction apart for that moment.
+
+The holder writes its pid, host and start time into the lock file, so a second sync that gives up can say who
 holds it. The kernel drops the lock when the holder dies (even by SIGKILL), so a lock is never left stale.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import os
 import socket
@@ -34,25 +37,14 @@ def lock_path(database: Path) -> Path:
     return real.with_name(real.name + ".lock")
 
 
-# A reader (export, report --db) that cannot create or write the lock file (a database on a read-only mount, a
-# directory it may not write) still reads: with a shared lock on the lock file if there is one, else with none (a
-# read-only file system has no writer to wait for; DuckDB itself refuses to open a database a writer holds).
-_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-
-
 @contextmanager
-def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync", reader: bool = False) -> Iterator[None]:
-    """Hold the database's lock for the block; wait up to `wait` seconds for it, else LockBusyError. A `reader`
-    that may not write the lock file falls back to a shared lock, or none (see above)."""
+def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync") -> Iterator[None]:
+    """Hold the database's lock for the block; wait up to `wait` seconds for it, else LockBusyError."""
     path = lock_path(database)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
-        if not (reader and exc.errno in _READ_ONLY_ERRNOS):
-            raise WarehouseError(f"{path}: cannot open the lock file: {exc.strerror or exc}") from None
-        with _read_only_lock(database, path, wait):
-            yield
-        return
+        raise WarehouseError(f"{path}: cannot open the lock file: {exc.strerror or exc}") from None
     try:
         deadline = time.monotonic() + max(wait, 0.0)
         while True:
@@ -78,33 +70,6 @@ def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync", read
         finally:
             with contextlib.suppress(OSError):  # the holder's line is only a courtesy; the lock goes with the fd
                 os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _read_only_lock(database: Path, path: Path, wait: float) -> Iterator[None]:
-    """A shared lock through a read-only descriptor of an existing lock file, or no lock when there is none."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        yield  # no lock file, and none can be made: nothing can be writing here
-        return
-    try:
-        deadline = time.monotonic() + max(wait, 0.0)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockBusyError(f"{database} is in use by {_read_holder(fd)}; try again later or pass --wait "
-                                        "SECONDS") from None  # fmt: skip
-                time.sleep(POLL_SECONDS)
-        try:
-            yield
-        finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

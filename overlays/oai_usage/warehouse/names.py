@@ -92,19 +92,19 @@ def store_directory(warehouse: Warehouse, organization: str, directory: Director
         "names_users": users,
     }
     complete = complete_kinds(directory.refused)
-    con = warehouse.connection
-    con.execute("BEGIN")
-    try:
-        for table, rows in tables.items():
-            _upsert(con, table, organization, synced_at, list(rows.values()))
-        for kind in complete:
-            con.execute(
-                "INSERT OR REPLACE INTO names_state VALUES (?, ?, ?)", [organization, kind, naive_utc(synced_at)]
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        rollback(con)
-        raise
+    with warehouse.session() as con:
+        con.execute("BEGIN")
+        try:
+            for table, rows in tables.items():
+                _upsert(con, table, organization, synced_at, list(rows.values()))
+            for kind in complete:
+                con.execute(
+                    "INSERT OR REPLACE INTO names_state VALUES (?, ?, ?)", [organization, kind, naive_utc(synced_at)]
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            rollback(con)
+            raise
     kept = tuple(kind for kind in KINDS if kind not in complete)
     return NamesReport({t: len(r) for t, r in tables.items()}, kept)
 
@@ -167,13 +167,15 @@ def has_names(con: Any) -> bool:
 
 def project_names(warehouse: Warehouse, organizations: Sequence[str]) -> dict[str, str]:
     """Project ID -> its last known name, over `organizations` (empty names left out)."""
-    con = warehouse.connection
-    if not organizations or not has_names(con):
+    if not organizations:
         return {}
-    marks = ", ".join("?" for _ in organizations)
-    found = con.execute(
-        f"SELECT id, name FROM names_projects WHERE organization IN ({marks}) AND coalesce(name, '') <> '' "
-        "ORDER BY organization, id",
-        list(organizations),
-    ).fetchall()
+    with warehouse.session() as con:
+        if not has_names(con):
+            return {}
+        marks = ", ".join("?" for _ in organizations)
+        found = con.execute(
+            f"SELECT id, name FROM names_projects WHERE organization IN ({marks}) AND coalesce(name, '') <> '' "
+            "ORDER BY organization, id",
+            list(organizations),
+        ).fetchall()
     return {pid: name for pid, name in found}

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,6 +39,15 @@ _STRINGS = frozenset(
      "vector_store_id", "context_level", "line_item", "amount_currency", "quantity_unit", "organization_id"}
 )  # fmt: skip
 _FLOATS = frozenset({"amount_value", "quantity"})
+WRITE_WAIT = 120.0
+"""Seconds a writer's open retries while readers hold the file (each reader holds it for one report or export)."""
+READ_WAIT = 60.0
+"""Seconds a reader's open retries (besides its --wait) while a writer holds the file (one chunk's transaction)."""
+RETRY_SECONDS = 0.05
+LINGER_SECONDS = 0.05
+"""A writer keeps the file open this long after a write, for the next one (opening costs ~25 ms)..."""
+HOLD_SECONDS = 0.25
+"""...but never longer than this since it opened it: a reader waits at most about this, plus one transaction."""
 
 
 NAME_TABLES: dict[str, str] = {
@@ -131,25 +142,97 @@ class UnitState:
 
 
 class Warehouse:
-    """A DuckDB database file holding the history. Open it under the sync lock (see lock.py)."""
+    """A DuckDB database file holding the history.
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
-        duckdb = require_duckdb()
+    Readers never wait on a writer for longer than a moment: a writer (`read_only=False`, one at a time under the
+    sync lock, see lock.py) opens the file only for its writes (a chunk, the names; a burst of writes shares one
+    open, for at most HOLD_SECONDS), keeps its `sync_state` in memory, and closes the file between writes, so
+    `report --db` and `export` open it read-only and read the last committed state; readers (`read_only=True`)
+    share the file with each other and keep it open for their whole read. DuckDB's own file lock (exclusive for a
+    writer's open, shared for a reader's) keeps them apart; whoever finds it taken retries until it is free (a
+    writer up to WRITE_WAIT seconds, a reader up to READ_WAIT plus its `wait`)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        self._wait = max(wait, 0.0) + (READ_WAIT if read_only else WRITE_WAIT)
+        self._guard = threading.RLock()
+        self._con: Any = None
+        self._depth = 0
+        self._opened_at = 0.0
+        self._timer: threading.Timer | None = None
+        # The writer's copy of sync_state: it is the only writer (the sync lock), so its state reads need not open
+        # the file; None when unknown (a reader, or after a write that failed part way: read from the file then).
+        self._states: dict[tuple[str, str, str, str], UnitState] | None = None
+        self._pinned = read_only  # a reader keeps the file open for its whole read: one consistent state
         try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            reason = str(exc).splitlines()[0]
-            if "lock" in reason.lower():
-                raise WarehouseError(f"{self.path} is open in another program: {reason}") from None
-            raise ConfigError(f"--db {self.path}: cannot open it as a DuckDB database: {reason}") from None
-        try:
-            self._check_ours()
+            with self.session():
+                self._check_ours()
+                if not read_only:
+                    self._create()
+                    self._states = {(o, e, w, g): s for o, e, w, g, s in self._read_states()}
         except BaseException:
-            self._con.close()
+            self.close()
             raise
-        if not read_only:
-            self._create()
+
+    def _open(self) -> Any:
+        """Connect, retrying while another process holds the file (a writer's chunk, a reader when writing)."""
+        duckdb = require_duckdb()
+        deadline = time.monotonic() + self._wait
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.Error as exc:
+                reason = str(exc).splitlines()[0]
+                busy = "lock" in reason.lower() or "different configuration" in reason.lower()
+                if busy and time.monotonic() < deadline:
+                    time.sleep(RETRY_SECONDS)
+                    continue
+                if busy:
+                    raise WarehouseError(f"{self.path} is open in another program: {reason}") from None
+                raise ConfigError(f"--db {self.path}: cannot open it as a DuckDB database: {reason}") from None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Any]:
+        """The open connection for the block: a writer opens the file for the outermost block and closes it after
+        (its changes are then in the file, and readers may open it); nested blocks share the connection."""
+        with self._guard:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._con is None:
+                self._con = self._open()
+                self._opened_at = time.monotonic()
+            self._depth += 1
+            failed = False
+            try:
+                yield self._con
+            except BaseException:
+                failed = True
+                raise
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and not self._pinned:
+                    if failed or time.monotonic() - self._opened_at >= HOLD_SECONDS:
+                        self._release()
+                    else:  # a burst of writes (units finishing together) shares one open, for a moment
+                        self._timer = threading.Timer(LINGER_SECONDS, self._idle)
+                        self._timer.daemon = True
+                        self._timer.start()
+
+    def _idle(self) -> None:
+        with self._guard:
+            if self._depth == 0 and not self._pinned:
+                self._release()
+
+    def _release(self) -> None:
+        """Close the file (a writer's changes are then in it, and readers may open it). Under the guard."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        con, self._con = self._con, None
+        if con is not None:
+            con.close()
 
     def _check_ours(self) -> None:
         """Refuse, before any change, a DuckDB file of something else (it may have a `costs` table of its own) and
@@ -171,7 +254,10 @@ class Warehouse:
                                  f"({SCHEMA_VERSION}); upgrade oai-usage")  # fmt: skip
 
     def close(self) -> None:
-        self._con.close()
+        with self._guard:
+            self._pinned = False
+            if self._depth == 0:
+                self._release()
 
     def __enter__(self) -> Warehouse:
         return self
@@ -181,7 +267,22 @@ class Warehouse:
 
     @property
     def connection(self) -> Any:
-        return self._con
+        """The open connection; outside a session, one opened now and kept until close() (tests, ad hoc reads: a
+        writer holding it keeps readers out until then)."""
+        self._pinned = True  # first: a lingering connection is then kept, not closed under the caller
+        con = self._con
+        if con is not None:
+            return con  # without the guard: a unit may be writing with it (Ctrl-C interrupts that write)
+        with self._guard:
+            if self._con is None:
+                self._con = self._open()
+            return self._con
+
+    def interrupt(self) -> None:
+        """Interrupt the query under way, if a connection is open (Ctrl-C, SIGTERM: the write rolls back)."""
+        con = self._con
+        if con is not None:
+            con.interrupt()
 
     def _create(self) -> None:
         con = self._con
@@ -206,22 +307,36 @@ class Warehouse:
         create_name_tables(con)
         con.execute("COMMIT")
 
+    def _cached(self) -> dict[tuple[str, str, str, str], UnitState] | None:
+        return None if self._pinned else self._states
+
     def state(self, organization: str, endpoint: str, width: str, grouping: str) -> UnitState | None:
-        found = self._con.execute(
-            "SELECT covered_from, watermark, last_sync FROM sync_state "
-            "WHERE organization = ? AND endpoint = ? AND width = ? AND grouping = ?",
-            [organization, endpoint, width, grouping],
-        ).fetchone()
+        cached = self._cached()
+        if cached is not None:
+            return cached.get((organization, endpoint, width, grouping))
+        with self.session() as con:
+            found = con.execute(
+                "SELECT covered_from, watermark, last_sync FROM sync_state "
+                "WHERE organization = ? AND endpoint = ? AND width = ? AND grouping = ?",
+                [organization, endpoint, width, grouping],
+            ).fetchone()
         if found is None:
             return None
         return UnitState(to_utc(found[0]), to_utc(found[1]), to_utc(found[2]))
 
     def states(self) -> list[tuple[str, str, str, str, UnitState]]:
         """Every unit's state: (organization, endpoint, width, grouping, state)."""
-        rows = self._con.execute(
-            "SELECT organization, endpoint, width, grouping, covered_from, watermark, last_sync FROM sync_state "
-            "ORDER BY organization, endpoint, width, grouping"
-        ).fetchall()
+        cached = self._cached()
+        if cached is not None:
+            return [(*key, cached[key]) for key in sorted(cached)]
+        return self._read_states()
+
+    def _read_states(self) -> list[tuple[str, str, str, str, UnitState]]:
+        with self.session() as con:
+            rows = con.execute(
+                "SELECT organization, endpoint, width, grouping, covered_from, watermark, last_sync FROM sync_state "
+                "ORDER BY organization, endpoint, width, grouping"
+            ).fetchall()
         return [(o, e, w, g, UnitState(to_utc(c), to_utc(m), to_utc(s))) for o, e, w, g, c, m, s in rows]
 
     def replace_range(
@@ -240,7 +355,6 @@ class Warehouse:
     ) -> None:
         """In ONE transaction: delete the unit's buckets starting in [start, end) (end None: from start on),
         insert `rows` (every bucket fetched for that range) and move the unit's state. All or nothing."""
-        con = self._con
         table = table_name(endpoint)
         fields = field_columns(endpoint)
         key = [organization, width, grouping, naive_utc(start)]
@@ -263,6 +377,22 @@ class Warehouse:
                 columns[name].append(row.get(name))
             undeclared = {k: v for k, v in row.items() if k not in declared}
             extras.append(json.dumps(undeclared, sort_keys=True, default=str) if undeclared else None)
+        unit = (organization, endpoint, width, grouping)
+        try:
+            with self.session() as con:
+                self._replace(con, table, where, key, columns, extras, unit, (covered_from, watermark, synced_at))
+        except BaseException:
+            self._states = None  # a failure after COMMIT may have stored the write: read the state from the file
+            raise
+        if self._states is not None:
+            self._states[unit] = UnitState(*(to_utc(naive_utc(m)) for m in (covered_from, watermark, synced_at)))
+
+    @staticmethod
+    def _replace(con: Any, table: str, where: str, key: list[Any], columns: dict[str, list[Any]],
+                 extras: list[str | None], unit: tuple[str, str, str, str],
+                 marks: tuple[datetime, datetime, datetime]) -> None:  # fmt: skip
+        organization, endpoint, width, grouping = unit
+        covered_from, watermark, synced_at = marks
         con.execute("BEGIN")
         try:
             con.execute(f"DELETE FROM {table} WHERE {where}", key)
@@ -301,36 +431,46 @@ class Warehouse:
         fields = field_columns(endpoint)
         # A database an older oai-usage made, opened read-only, lacks the columns the spec gained since (e.g. the
         # costs `organization_id`): they read as null, and a value kept in `extra` back then still comes through.
-        present = self._columns(table_name(endpoint))
-        selected = ", ".join(c if c in present else f"NULL AS {c}" for c in fields)
-        marks = ", ".join("?" for _ in organizations)
-        cursor = self._con.execute(
-            f"SELECT bucket_start, bucket_end, {selected}, extra FROM {table_name(endpoint)} "
-            f"WHERE organization IN ({marks}) AND width = ? AND grouping = ? AND bucket_start >= ? "
-            "AND bucket_start < ? ORDER BY organization, bucket_start, result_index",
-            [*organizations, width, grouping, naive_utc(start), naive_utc(end)],
-        )
-        names = ("bucket_start", "bucket_end", *fields)
-        aware: dict[datetime, datetime] = {}  # a bucket's times repeat on each of its rows: convert them once
-        while batch := cursor.fetchmany(10000):
-            for record in batch:
-                row = dict(zip(names, record[:-1], strict=True))
-                start, end = row["bucket_start"], row["bucket_end"]
-                row["bucket_start"] = aware.get(start) or aware.setdefault(start, to_utc(start))
-                row["bucket_end"] = aware.get(end) or aware.setdefault(end, to_utc(end))
-                if record[-1]:
-                    row.update(json.loads(record[-1]))
-                yield row
+        with self.session() as con:
+            present = self._columns(table_name(endpoint))
+            selected = ", ".join(c if c in present else f"NULL AS {c}" for c in fields)
+            marks = ", ".join("?" for _ in organizations)
+            cursor = con.cursor()  # its own cursor: other reads on the connection do not end this one
+            cursor.execute(
+                f"SELECT bucket_start, bucket_end, {selected}, extra FROM {table_name(endpoint)} "
+                f"WHERE organization IN ({marks}) AND width = ? AND grouping = ? AND bucket_start >= ? "
+                "AND bucket_start < ? ORDER BY organization, bucket_start, result_index",
+                [*organizations, width, grouping, naive_utc(start), naive_utc(end)],
+            )
+            names = ("bucket_start", "bucket_end", *fields)
+            aware: dict[datetime, datetime] = {}  # a bucket's times repeat on each of its rows: convert them once
+            try:
+                while batch := cursor.fetchmany(10000):
+                    for record in batch:
+                        row = dict(zip(names, record[:-1], strict=True))
+                        start, end = row["bucket_start"], row["bucket_end"]
+                        row["bucket_start"] = aware.get(start) or aware.setdefault(start, to_utc(start))
+                        row["bucket_end"] = aware.get(end) or aware.setdefault(end, to_utc(end))
+                        if record[-1]:
+                            row.update(json.loads(record[-1]))
+                        yield row
+            finally:
+                cursor.close()
 
     def _columns(self, table: str) -> frozenset[str]:
         """The columns `table` has in this database (one made by an older oai-usage may have fewer)."""
-        found = self._con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
-            "AND table_schema = 'main' AND table_name = ?",
-            [table],
-        ).fetchall()
+        with self.session() as con:
+            found = con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+                "AND table_schema = 'main' AND table_name = ?",
+                [table],
+            ).fetchall()
         return frozenset(c for (c,) in found)
 
     def organizations(self) -> list[str]:
-        found = self._con.execute("SELECT DISTINCT organization FROM sync_state ORDER BY 1").fetchall()
+        cached = self._cached()
+        if cached is not None:
+            return sorted({key[0] for key in cached})
+        with self.session() as con:
+            found = con.execute("SELECT DISTINCT organization FROM sync_state ORDER BY 1").fetchall()
         return [o for (o,) in found]

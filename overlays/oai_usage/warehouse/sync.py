@@ -296,7 +296,7 @@ def sync(
                     report.units.append(done)
         except BaseException:  # Ctrl-C or SIGTERM in this thread: no unit goes on, a write under way rolls back
             stop.set()
-            warehouse.connection.interrupt()  # a signal reaches only this thread, not a query run by a unit
+            warehouse.interrupt()  # a signal reaches only this thread, not a query run by a unit
             raise
     if failure is not None:
         raise failure

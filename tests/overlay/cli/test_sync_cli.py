@@ -48,6 +48,8 @@ def test_report_from_the_warehouse_equals_the_live_report(
     code, stored_text, err = _stdout(capsys, ["report", "--db", str(synced), "--format", "json", *extra], later)
     assert (code, err) == (0, "")
     live, stored = json.loads(live_text), json.loads(stored_text)
+    # the warehouse says whose figures these are (the only organization it holds)
+    assert (stored.pop("organization"), stored.pop("organizations")) == ("sandbox", ["sandbox"])
     # Spend limits are live data (the limit the API holds now against today's spend): report --db leaves them out,
     # as `report --no-limits` does (README), and says so last. Their caveats come last in the live report; all else
     # is equal.
@@ -186,28 +188,30 @@ def test_export_writes_a_hive_partitioned_parquet_dataset(
     target = tmp_path / "lake"
     code, out, _ = _stdout(capsys, ["export", "--db", str(synced), "--parquet", str(target)], HOUR_NOW)
     assert code == 0 and out.startswith("exported ")
-    assert (target / "endpoint=costs").is_dir()
-    assert any(p.name.startswith("date=2026-11-24") for p in (target / "endpoint=costs").iterdir())
+    assert (target / "costs_by_project_id_and_line_item").is_dir()
+    assert any(p.name.startswith("date=2026-11-24") for p in (target / "costs_total").iterdir())
     con = duckdb.connect()
     columns = "organization, grouping, bucket_start, project_id, line_item, amount_value, amount_currency"
+    utc = columns.replace("bucket_start", "timezone('UTC', bucket_start)")  # the export's TIMESTAMPTZ, as stored
     read = con.execute(
-        f"SELECT {columns} FROM read_parquet('{target}/*/*/*.parquet', hive_partitioning = true, "
-        "union_by_name = true) WHERE endpoint = 'costs' ORDER BY ALL"
+        f"SELECT {utc} FROM read_parquet("
+        f"'{target}/costs_*/*/*.parquet', hive_partitioning = true, union_by_name = true) ORDER BY ALL"
     ).fetchall()
     with Warehouse(synced, read_only=True) as warehouse:
         held = warehouse.connection.execute(f"SELECT {columns} FROM costs ORDER BY ALL").fetchall()
     assert read == held and len(held) > 1000
-    # the names beside the dataset, joined as the README shows
+    # the names beside the datasets, joined as the README shows
     spend = con.execute(
-        f"SELECT p.name, round(sum(c.amount_value), 2) FROM read_parquet('{target}/endpoint=costs/*/*.parquet', "
-        f"hive_partitioning = true) c JOIN '{target}/_names/projects.parquet' p ON p.organization = c.organization "
-        "AND p.id = c.project_id WHERE c.grouping = 'project_id,line_item' GROUP BY ALL ORDER BY 1"
+        f"SELECT p.name, round(sum(c.amount_value), 2) FROM read_parquet('{target}/costs_by_project_id_and_line_item"
+        f"/*/*.parquet', hive_partitioning = true) c JOIN '{target}/names/projects.parquet' p ON p.organization = "
+        "c.organization AND p.id = c.project_id GROUP BY ALL ORDER BY 1"
     ).fetchall()
     with Warehouse(synced, read_only=True) as warehouse:
-        names = warehouse.connection.execute("SELECT * FROM names_projects ORDER BY ALL").fetchall()
-    assert con.execute(f"SELECT * FROM '{target}/_names/projects.parquet' ORDER BY ALL").fetchall() == names
+        names = warehouse.connection.execute("SELECT * EXCLUDE (synced_at) FROM names_projects ORDER BY ALL").fetchall()
+    exported = con.execute(f"SELECT * EXCLUDE (synced_at) FROM '{target}/names/projects.parquet' ORDER BY ALL")
+    assert exported.fetchall() == names
     assert len(spend) > 1 and all(name for name, _ in spend)
-    assert {"api_keys.parquet", "users.parquet"} <= {p.name for p in (target / "_names").iterdir()}
+    assert {"api_keys.parquet", "users.parquet"} <= {p.name for p in (target / "names").iterdir()}
     assert " names to " in out
     # a second export replaces the first; a directory holding other files is refused
     assert run(["export", "--db", str(synced), "--parquet", str(target)], now=HOUR_NOW) == 0
@@ -324,7 +328,7 @@ def test_export_through_a_symlink_replaces_the_export_it_points_at_and_keeps_the
     link.symlink_to(real)
     code, _, _ = _stdout(capsys, ["export", "--db", str(small), "--parquet", str(link)], HOUR_NOW)
     assert code == 0
-    assert link.is_symlink() and (link / "endpoint=costs").is_dir()
+    assert link.is_symlink() and (link / "costs_total").is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["current", "lake"]  # no stray .old or .part
 
 

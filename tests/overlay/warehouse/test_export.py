@@ -3,6 +3,7 @@ refuses, in one line, a directory holding anything else at any depth; nothing of
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ HOUR_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two days of sandbox costs and the name directory (so that an export has `_names/`)."""
+    """Two days of sandbox costs and the name directory (so that an export has `names/`)."""
     path = tmp_path_factory.mktemp("export") / "usage.duckdb"
     assert run(["--sandbox", "sync", "--db", str(path), "--since", "2d", "--endpoints", "costs"], now=HOUR_NOW) == 0
     return path
@@ -26,17 +27,17 @@ def _export(db: Path, target: Path) -> int:
 
 
 def _a_date_folder(target: Path) -> Path:
-    return sorted((target / "endpoint=costs").iterdir())[0]
+    return sorted((target / "costs_total").iterdir())[0]
 
 
 @pytest.mark.parametrize(
     "where",
     [
-        lambda target: target / "endpoint=costs" / "README.md",
+        lambda target: target / "costs_total" / "README.md",
         lambda target: _a_date_folder(target) / "notes.txt",
-        lambda target: target / "_names" / "my-team-names.csv",
+        lambda target: target / "names" / "my-team-names.csv",
     ],
-    ids=["endpoint folder", "date folder", "names folder"],
+    ids=["dataset folder", "date folder", "names folder"],
 )
 def test_a_users_file_deep_inside_an_earlier_export_refuses_the_export_and_stays(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: object
@@ -60,7 +61,7 @@ def test_the_manifest_lists_every_file_the_export_wrote(db: Path, tmp_path: Path
     lines = (target / MARKER).read_text().splitlines()
     written = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file() and p.name != MARKER)
     assert lines[0] == MANIFEST_HEADER
-    assert lines[1:] == written and any(n.startswith("_names/") for n in written)
+    assert lines[1:] == written and any(n.startswith("names/") for n in written)
 
 
 def test_a_second_export_replaces_its_own_files_and_leaves_nothing_aside(db: Path, tmp_path: Path) -> None:
@@ -76,11 +77,20 @@ def test_an_export_older_than_the_manifest_is_still_replaced_but_a_users_file_in
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "lake"
+    legacy = ["endpoint=costs/date=2026-11-23/part_0.parquet", "_names/projects.parquet"]
+
+    def old_export() -> None:  # as the release before the manifest (and before one dataset per grouping) wrote it
+        for name in legacy:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(b"PAR1")
+        (target / MARKER).write_text(MANIFEST_HEADER + "\n")
+
+    old_export()
     assert _export(db, target) == 0
-    (target / MARKER).write_text(MANIFEST_HEADER + "\n")  # as the release before the manifest wrote it
-    assert _export(db, target) == 0
-    (target / MARKER).write_text(MANIFEST_HEADER + "\n")
-    mine = _a_date_folder(target) / "part_0.csv"
+    assert not (target / "endpoint=costs").exists() and (target / "costs_total").is_dir()
+    shutil.rmtree(target)
+    old_export()
+    mine = target / "endpoint=costs" / "date=2026-11-23" / "part_0.csv"
     mine.write_text("a,b\n")
     assert _export(db, target) == 2
     assert "(endpoint=costs/" in capsys.readouterr().err and mine.exists()

@@ -30,7 +30,7 @@ def test_a_ctrl_c_just_after_commit_raises_itself_and_keeps_the_write(tmp_path: 
     row = {"bucket_start": DAY, "bucket_end": DAY + timedelta(days=1), "amount_value": 1.5, "amount_currency": "usd",
            "line_item": None, "project_id": "proj_a"}  # fmt: skip
     with Warehouse(tmp_path / "u.duckdb") as warehouse:
-        real = warehouse._con
+        real = warehouse.connection  # opened and kept: the write below uses it
         warehouse._con = _InterruptedAfterCommit(real)
         with pytest.raises(KeyboardInterrupt):
             warehouse.replace_range("acme", "costs", "1d", "project_id", DAY, [row], covered_from=DAY,
