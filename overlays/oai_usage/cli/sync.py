@@ -324,7 +324,7 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
                         outcomes[name] = outcome
                 except BaseException:  # Ctrl-C or SIGTERM: every unit stops, a write under way rolls back
                     stop.set()
-                    warehouse.connection.interrupt()
+                    warehouse.interrupt()
                     raise
             for name, outcome in outcomes.items():
                 if isinstance(outcome, BaseException):
