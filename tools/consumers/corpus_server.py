@@ -3,7 +3,9 @@
 Each query of `tests/corpus/corpus.json` answers its path with its pages in order: the first page for a request
 without a cursor, the next one for the cursor the previous page gave (`page` = its `next_page` for usage and costs,
 `after` = its `last_id` for the Admin lists). Other query parameters are not checked: the pages are what one request
-of the corpus's own (`params`) returned. Any other path is a 404; an unknown cursor a 400.
+of the corpus's own (`params`) returned. Any other path is a 404; an unknown cursor a 400. Every answer's `Date` is
+the corpus's `now` (when its requests were made), as the server that produced the pages would have said: a client
+that takes "now" from `Date` then finds the last usage bucket clipped at now, as it was.
 
     with serve_corpus() as base_url:   # e.g. http://127.0.0.1:41234/v1
         ...
@@ -15,6 +17,7 @@ import contextlib
 import json
 import threading
 from collections.abc import Iterator
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -39,8 +42,11 @@ def load(manifest: Path = MANIFEST) -> dict[str, tuple[str, str, list[dict[str, 
     return routes
 
 
-def _handler(routes: dict[str, tuple[str, str, list[dict[str, Any]]]]) -> type[BaseHTTPRequestHandler]:
+def _handler(routes: dict[str, tuple[str, str, list[dict[str, Any]]]], now: int) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return formatdate(now, usegmt=True)  # the capture's now, not this machine's clock
+
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             route = routes.get(url.path.removeprefix("/v1"))
@@ -75,7 +81,8 @@ def _handler(routes: dict[str, tuple[str, str, list[dict[str, Any]]]]) -> type[B
 @contextlib.contextmanager
 def serve_corpus(manifest: Path = MANIFEST) -> Iterator[str]:
     """Serve the corpus on a free loopback port for the duration; yields the base URL (ending in /v1)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(load(manifest)))
+    now = int(json.loads(manifest.read_text(encoding="utf-8"))["now"])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(load(manifest), now))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.corpus import ADMIN_QUERIES, QUERIES, pages
+from tests.corpus import ADMIN_QUERIES, MANIFEST, QUERIES, pages
 
 SERVER_PY = Path(__file__).resolve().parents[3] / "tools" / "consumers" / "corpus_server.py"
 
@@ -64,3 +65,11 @@ def test_the_last_page_cursor_leads_nowhere(base_url: str) -> None:
     (query,) = ADMIN_QUERIES
     last = pages(query)[-1]
     assert httpx.get(f"{base_url}{query['path']}", params={"after": last["last_id"]}).status_code == 400
+
+
+def test_every_answer_is_dated_when_the_corpus_was_captured(base_url: str) -> None:
+    """A client taking "now" from `Date` sees the last usage bucket clipped at now, as the capture did."""
+    now = MANIFEST["now"]
+    for path in ("/organization/usage/completions", "/organization/nowhere"):
+        response = httpx.get(f"{base_url}{path}")
+        assert parsedate_to_datetime(response.headers["date"]).timestamp() == now
