@@ -229,7 +229,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
         add_sync_options(sync)
 
-    export = commands.add_parser("export", help="write the warehouse as a Parquet dataset, or daily costs as FOCUS (--focus)")
+    export = commands.add_parser("export", help="write the warehouse as Parquet, or daily costs as FOCUS (--focus)")
     _add_global(export, suppress=True)
     if needed("export"):
         from .sync import add_export_options
