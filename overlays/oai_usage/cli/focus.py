@@ -31,6 +31,13 @@ def add_focus_options(parser: argparse.ArgumentParser) -> None:
                         "complete day held; with --live, the first day of the current month)")  # fmt: skip
 
 
+def check_parquet_options(args: argparse.Namespace) -> None:
+    """`export --parquet` writes every table whole: --live, --start and --end are refused, not ignored."""
+    given = [name for name, value in (("--live", args.live), ("--start", args.start), ("--end", args.end)) if value]
+    if given:
+        raise ValidationError(f"{given[0]} goes with --focus; --parquet writes the whole warehouse", param=given[0])
+
+
 def _day(text: str | None, option: str, now: datetime) -> datetime | None:
     if text is None:
         return None

@@ -71,15 +71,12 @@ def add_sync_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
-    from .focus import add_focus_options
-
     add_db_options(parser, profiles=False)
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--parquet", metavar="DIR",
                         help="write a Hive-partitioned Parquet dataset (endpoint=, date=) into DIR")  # fmt: skip
     target.add_argument("--focus", metavar="FILE", help="write daily costs as a FOCUS 1.2 dataset: FILE.csv or "
                         "FILE.parquet (see --live, --start, --end)")  # fmt: skip
-    add_focus_options(parser)
 
 
 def add_report_db_options(parser: argparse.ArgumentParser) -> None:
@@ -351,10 +348,6 @@ def run_sync(args: argparse.Namespace, now: datetime) -> int:
 
 
 def run_export(args: argparse.Namespace, now: datetime) -> int:
-    if args.focus is not None:
-        from .focus import run_focus
-
-        return run_focus(args, now)
     from ..warehouse import require_duckdb
     from ..warehouse.export import export_parquet
     from ..warehouse.lock import database_lock

@@ -170,3 +170,13 @@ def test_export_takes_parquet_or_focus(db: Path, tmp_path: Path, capsys: pytest.
     with pytest.raises(SystemExit):
         run(["export", "--db", str(db), "--parquet", str(tmp_path / "p"), "--focus", str(tmp_path / "f.csv")])
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_the_focus_options_are_refused_with_parquet(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["export", "--db", str(db), "--parquet", str(tmp_path / "p"), "--start", "2026-10-01"]) == 2
+    assert (
+        capsys.readouterr().err == "oai-usage: error: --start goes with --focus; --parquet writes the whole warehouse\n"
+    )
+    assert list(tmp_path.iterdir()) == []
