@@ -13,10 +13,13 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tox.config.sets import ConfigSet
 from tox.plugin import impl
-from tox.session.state import State
+
+if TYPE_CHECKING:
+    from tox.config.sets import ConfigSet
+    from tox.session.state import State
 
 VARIABLE = "OAI_USAGE_PYTHON312"
 
