@@ -2,8 +2,8 @@
 
 Writes the export as `oai-usage export --focus` does (the same functions), as CSV and as Parquet, runs the
 validator on each with the rule set of FOCUS_VERSION (offline: `--block-download`), reads its JUnit XML and fails
-on any failed or errored rule. One reading of the validator's own logic is applied: a rule that is one alternative
-of an OR rule (e.g. InvoiceId "null when not invoiced" OR "not null when invoiced") counts as met when that OR rule
+on any failed or errored rule; a copy with lower-case currency codes must fail (the check can fail). One reading
+of the validator's own logic is applied: a rule that is one alternative of an OR rule (e.g. InvoiceId "null when not invoiced" OR "not null when invoiced") counts as met when that OR rule
 passed; the validator reports the other alternative's failure too. Every such case is printed.
 
 The validator opens its rules' CSV files relative to the working directory, so it runs from the folder that holds
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from oai_usage import UsageClient
-from oai_usage.warehouse.focus import FOCUS_VERSION, FocusAccount, focus_rows, write_focus
+from oai_usage.warehouse.focus import COLUMNS, FOCUS_VERSION, FocusAccount, focus_rows, write_focus
 from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
@@ -44,6 +44,9 @@ def export(folder: Path) -> list[Path]:
         costs = list(client.query("costs", start_time=START, end_time=END, group_by=["project_id", "line_item"]).rows())
         names = {pid: info.name for pid, info in client.directory().projects.items()}
     rows = focus_rows(costs, FocusAccount(None, None), names)
+    currency = [name for name, _ in COLUMNS].index("BillingCurrency")
+    broken = [(*r[:currency], str(r[currency]).lower(), *r[currency + 1 :]) for r in rows[:200]]
+    write_focus(broken, folder / "broken.csv")  # the check must be able to fail: lower-case currency codes
     days = sorted({c["bucket_start"] for c in costs})
     print(f"focus: {len(rows)} FOCUS {FOCUS_VERSION} rows on {len(days)} days from {days[0]:%Y-%m-%d} to "
           f"{days[-1]:%Y-%m-%d}")  # fmt: skip
@@ -126,7 +129,7 @@ def main() -> int:
         folder = Path(args.keep or temp)
         folder.mkdir(parents=True, exist_ok=True)
         bad = 0
-        for path in export(folder):
+        for path in [*export(folder), folder / "broken.csv"]:
             xml = path.with_suffix(path.suffix + ".junit.xml")
             done = validator("--data-file", str(path), "--validate-version", version, "--output-type", "unittest",
                              "--output-destination", str(xml),
@@ -135,6 +138,12 @@ def main() -> int:
                 print(f"focus: the validator failed on {path.name} (exit {done.returncode}):\n{done.stderr[-4000:]}")
                 return 1
             failed, tolerated, counts = verdict(xml, alternatives)
+            if path.name == "broken.csv":
+                caught = [line for line in failed if line.startswith("BillingCurrency")]
+                print(f"focus: broken.csv (lower-case currency codes): {len(failed)} failed rules, "
+                      f"{len(caught)} on BillingCurrency, as it must")  # fmt: skip
+                bad += 0 if caught else 1
+                continue
             print(f"focus: {path.name}: rule set {version}, " + ", ".join(f"{k} {v}" for k, v in counts.items()))
             for line in tolerated:
                 print(f"  tolerated: {line}")
