@@ -3,8 +3,9 @@
 Writes the export as `oai-usage export --focus` does (the same functions), as CSV and as Parquet, runs the
 validator on each with the rule set of FOCUS_VERSION (offline: `--block-download`), reads its JUnit XML and fails
 on any failed or errored rule; a copy with lower-case currency codes must fail (the check can fail). One reading
-of the validator's own logic is applied: a rule that is one alternative of an OR rule (e.g. InvoiceId "null when not invoiced" OR "not null when invoiced") counts as met when that OR rule
-passed; the validator reports the other alternative's failure too. Every such case is printed.
+of the validator's own logic is applied: a rule that is one alternative of an OR rule (e.g. InvoiceId "null when
+not invoiced" OR "not null when invoiced") counts as met when that OR rule passed; the validator reports the other
+alternative's failure too. Every such case is printed.
 
 The validator opens its rules' CSV files relative to the working directory, so it runs from the folder that holds
 the installed `focus_validator` package.
