@@ -229,12 +229,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
         add_sync_options(sync)
 
-    export = commands.add_parser("export", help="write the warehouse as a Hive-partitioned Parquet dataset")
+    export = commands.add_parser("export", help="write the warehouse as Parquet, or daily costs as FOCUS (--focus)")
     _add_global(export, suppress=True)
     if needed("export"):
+        from .focus import add_focus_options
         from .sync import add_export_options
 
         add_export_options(export)
+        add_focus_options(export)
 
     sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)")
     if needed("sandbox"):
@@ -484,6 +486,12 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
             from .listing import run_listing
 
             return run_listing(args, moment)
+        if args.command == "export":
+            from .focus import check_parquet_options, run_focus
+
+            if args.focus is not None:
+                return run_focus(args, moment)
+            check_parquet_options(args)
         if args.command in ("sync", "export"):
             from .sync import run_export, run_sync
 

@@ -77,6 +77,18 @@ def _ranked(key: str, title: str, label: str, data: dict[str, dict[str, float]],
     return section
 
 
+def _by_model(report: Report) -> Section:
+    """Spend by model (from line items: report.MODEL_RULE), with share and change against the previous period."""
+    section = Section("models_spend", "Spend by model", ["model", "currency", "spend", "share", "change"],
+                      [False, False, True, True, True])  # fmt: skip
+    for currency in report.currencies:
+        for name, figures in report.model_breakdown(currency).items():
+            share = f"{figures['share']:.1%}" if figures["share"] is not None else ""
+            spend = money(figures["spend"] or 0.0, currency)
+            section.rows.append([name, currency.upper(), spend, share, change_text(figures["change"])])
+    return section
+
+
 def _day_label(day: date, notes: dict[date, str]) -> str:
     return f"{day.isoformat()} ({notes[day]})" if day in notes else day.isoformat()
 
@@ -99,6 +111,7 @@ def sections(report: Report) -> list[Section]:
     result += [
         _ranked("projects", "Spend by project", "project", report.spend_by_project, report),
         _ranked("line_items", "Spend by line item", "line item", report.spend_by_line_item, report),
+        _by_model(report),
     ]
     models = Section("models", "Top models by tokens", ["model", "tokens", "input", "output", "requests"],
                      [False, True, True, True, True])  # fmt: skip
@@ -239,6 +252,10 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
         for cur, values in data.items():
             for name, value in values.items():
                 yield [section, name, cur, "spend", value]
+    for cur in report.currencies:
+        for name, model in report.model_breakdown(cur).items():
+            for metric in ("spend", "previous", "change"):
+                yield ["model_spend", name, cur, "previous_spend" if metric == "previous" else metric, model[metric]]
     if report.limits is not None:
         for limit in report.limits.lines:
             figures: tuple[tuple[str, Any], ...] = (

@@ -18,6 +18,7 @@ from .limits import LimitStatus
 
 Row = Mapping[str, Any]
 UNATTRIBUTED = "(none)"
+NO_MODEL = "(no model)"
 DEFAULT_CURRENCY = "usd"
 
 MONEY_SOURCE = "GET /v1/organization/costs (bucket_width=1d, group_by=project_id,line_item)"
@@ -65,6 +66,8 @@ class Report:
     previous_spend: dict[str, float] = field(default_factory=_money_dict)
     spend_by_project: dict[str, dict[str, float]] = field(default_factory=dict)
     spend_by_line_item: dict[str, dict[str, float]] = field(default_factory=dict)
+    spend_by_model: dict[str, dict[str, float]] = field(default_factory=dict)  # model_of(line_item), per currency
+    previous_spend_by_model: dict[str, dict[str, float]] = field(default_factory=dict)
     daily_spend_by_project: dict[str, dict[date, dict[str, float]]] = field(default_factory=dict)
     previous_daily_spend: dict[str, dict[date, float]] = field(default_factory=dict)
     total_tokens: int = 0
@@ -236,6 +239,16 @@ class Report:
             lines += self.limits.caveats()
         return lines + self.notes
 
+    def model_breakdown(self, currency: str) -> dict[str, dict[str, float | None]]:
+        """Spend by model in one currency: spend, share of the period's spend, previous period's spend, change."""
+        total = self.spend.get(currency, 0.0)
+        before = self.previous_spend_by_model.get(currency, {})
+        return {
+            model: {"spend": value, "share": value / total if total else None, "previous": before.get(model, 0.0),
+                    "change": self.change(value, before.get(model, 0.0))}
+            for model, value in self.spend_by_model.get(currency, {}).items()
+        }  # fmt: skip
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (dates as ISO strings, money per currency)."""
         currencies = self.currencies
@@ -254,6 +267,8 @@ class Report:
                 "change": {c: self.spend_change(c) for c in currencies},
                 "by_project": {c: self.spend_by_project.get(c, {}) for c in currencies},
                 "by_line_item": {c: self.spend_by_line_item.get(c, {}) for c in currencies},
+                "by_model": {c: self.model_breakdown(c) for c in currencies},
+                "model_rule": MODEL_RULE,
                 "daily": {c: {d.isoformat(): v for d, v in self.daily_spend(c).items()} for c in currencies},
                 "days": "UTC",
                 "source": self.money_source,
@@ -289,6 +304,19 @@ class Report:
         return {"organization": self.organizations[0] if one else "total", "organizations": list(self.organizations)}
 
 
+MODEL_RULE = ("a line item's model is its text before the first comma ('gpt-4o-2024-08-06, input (batch)' -> "
+              "'gpt-4o-2024-08-06'); a line item without a comma (tools, storage) names no model: "
+              f"'{NO_MODEL}'")  # fmt: skip
+
+
+def model_of(line_item: str | None) -> str:
+    """The model a costs line item is for (MODEL_RULE)."""
+    if not line_item:
+        return UNATTRIBUTED
+    model, comma, _ = line_item.partition(",")
+    return model.strip() if comma and model.strip() else NO_MODEL
+
+
 def _amount(row: Row) -> float:
     value = row.get("amount_value")
     return float(value) if value is not None else 0.0
@@ -316,16 +344,19 @@ def add_costs(report: Report, rows: Iterable[Row]) -> None:
     """Fold costs rows of the current period into totals per currency, by project, line item and UTC day."""
     by_project: dict[str, dict[str, float]] = defaultdict(_money_dict)
     by_item: dict[str, dict[str, float]] = defaultdict(_money_dict)
+    by_model: dict[str, dict[str, float]] = defaultdict(_money_dict)
     for row in rows:
         amount, currency, day = _amount(row), _currency(row), _utc_day(row)
         project = row.get("project_id") or UNATTRIBUTED
         report.spend[currency] = report.spend.get(currency, 0.0) + amount
         by_project[currency][project] += amount
         by_item[currency][row.get("line_item") or UNATTRIBUTED] += amount
+        by_model[currency][model_of(row.get("line_item"))] += amount
         per_day = report.daily_spend_by_project.setdefault(currency, {}).setdefault(day, {})
         per_day[project] = per_day.get(project, 0.0) + amount
     report.spend_by_project = {c: _sorted_desc(v) for c, v in sorted(by_project.items())}
     report.spend_by_line_item = {c: _sorted_desc(v) for c, v in sorted(by_item.items())}
+    report.spend_by_model = {c: _sorted_desc(v) for c, v in sorted(by_model.items())}
 
 
 def add_usage(report: Report, rows: Iterable[Row]) -> None:
@@ -355,6 +386,9 @@ def add_previous_spend(report: Report, cost_rows: Iterable[Row]) -> None:
     for row in cost_rows:
         amount, currency, day = _amount(row), _currency(row), _utc_day(row)
         report.previous_spend[currency] = report.previous_spend.get(currency, 0.0) + amount
+        models = report.previous_spend_by_model.setdefault(currency, {})
+        model = model_of(row.get("line_item"))
+        models[model] = models.get(model, 0.0) + amount
         per_day = report.previous_daily_spend.setdefault(currency, {})
         per_day[day] = per_day.get(day, 0.0) + amount
         _note_previous_day(report, day)

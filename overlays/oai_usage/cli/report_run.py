@@ -145,8 +145,8 @@ def _fold(report: Report, rows: RowSource, width: str, previous_money: tuple[dat
     costs = {"bucket_width": "1d", "group_by": ["project_id", "line_item"]}
     add_costs(report, rows("costs", {**costs, "start_time": report.money_start, "end_time": report.money_end}))
     add_previous_spend(
-        report, rows("costs", {"bucket_width": "1d", "start_time": previous_money[0], "end_time": previous_money[1]})
-    )
+        report, rows("costs", {**costs, "start_time": previous_money[0], "end_time": previous_money[1]})
+    )  # by line item too: the previous period's spend by model
     for endpoint in VOLUME_ENDPOINTS:
         volume = {"bucket_width": width, "group_by": ["model"]}
         add_usage(report, rows(endpoint, {**volume, "start_time": report.start, "end_time": report.end}))

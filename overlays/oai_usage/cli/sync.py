@@ -72,8 +72,11 @@ def add_sync_options(parser: argparse.ArgumentParser) -> None:
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
     add_db_options(parser, profiles=False)
-    parser.add_argument("--parquet", metavar="DIR", required=True,
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--parquet", metavar="DIR",
                         help="write a Hive-partitioned Parquet dataset (endpoint=, date=) into DIR")  # fmt: skip
+    target.add_argument("--focus", metavar="FILE", help="write daily costs as a FOCUS 1.2 dataset: FILE.csv or "
+                        "FILE.parquet (see --live, --start, --end)")  # fmt: skip
 
 
 def add_report_db_options(parser: argparse.ArgumentParser) -> None:

@@ -94,8 +94,10 @@ def test_the_dom_holds_the_reports_tables_with_its_numbers(rendered: tuple[Path,
     parsed = _Tables()
     parsed.feed(dom)
     assert list(parsed.tables) == [
-        "summary", "limits", "projects", "line_items", "models", "daily_spend", "daily_tokens",
+        "summary", "limits", "projects", "line_items", "models_spend", "models", "daily_spend", "daily_tokens",
     ]  # fmt: skip
+    by_model = {row[0]: row[2] for row in parsed.tables["models_spend"][1:]}  # model -> spend as shown
+    assert list(by_model) == list(report["spend"]["by_model"]["usd"])
     spend, volume = report["spend"], report["volume"]
     summary = {row[0]: row[1:] for row in parsed.tables["summary"][1:]}
     assert summary["spend (USD)"][:2] == [money(spend["total"]["usd"], "usd"), money(spend["previous"]["usd"], "usd")]

@@ -241,7 +241,7 @@ def test_html_page_is_self_contained(capsys: pytest.CaptureFixture[str], tmp_pat
     assert not re.search(r"<(script|link|iframe|object)\b", html)
     assert "default-src 'none'" in html
     assert html.count('<img alt="Daily spend') == 1 and 'src="data:image/png;base64,' in html
-    assert html.count("<table") == 7  # with the spend limits
+    assert html.count("<table") == 8  # with the spend limits and the spend by model
     assert "Money: GET /v1/organization/costs" in html
 
 

@@ -1,0 +1,126 @@
+"""`oai-usage export --focus FILE`: daily costs as a FOCUS 1.2 dataset (CSV or Parquet by the file's extension).
+
+From the warehouse (`--db`, the default database, or the sandbox's with `--sandbox`), which keeps costs daily by
+project and line item: every complete UTC day it holds, or `--start`/`--end`. With `--live`, from the Costs API
+instead (OPENAI_ADMIN_KEY, or the in-process sandbox with `--sandbox`): `--start`/`--end`, by default the last
+complete calendar month. Both give the same rows for the same days.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..errors import ValidationError
+from . import dates
+from .output import visible
+
+GROUPING = ("project_id", "line_item")
+"""The costs grouping a FOCUS row stands for: one project's line item on one day (kept by the default sync plan)."""
+
+
+def add_focus_options(parser: argparse.ArgumentParser) -> None:
+    """--live, --start and --end, which only --focus reads."""
+    parser.add_argument("--live", action="store_true", help="with --focus: read the Costs API (OPENAI_ADMIN_KEY, or "
+                        "the built-in sandbox with --sandbox), not the warehouse")  # fmt: skip
+    parser.add_argument("--start", help="with --focus: the first UTC day (default: the first day the warehouse "
+                        "holds; with --live, the first day of the last complete month)")  # fmt: skip
+    parser.add_argument("--end", help="with --focus: the UTC day after the last one, exclusive (default: the last "
+                        "complete day held; with --live, the first day of the current month)")  # fmt: skip
+
+
+def check_parquet_options(args: argparse.Namespace) -> None:
+    """`export --parquet` writes every table whole: --live, --start and --end are refused, not ignored."""
+    given = [name for name, value in (("--live", args.live), ("--start", args.start), ("--end", args.end)) if value]
+    if given:
+        raise ValidationError(f"{given[0]} goes with --focus; --parquet writes the whole warehouse", param=given[0])
+
+
+def _day(text: str | None, option: str, now: datetime) -> datetime | None:
+    if text is None:
+        return None
+    moment = dates.parse_when(text, now=now, option=option)
+    if not dates.is_midnight(moment, UTC):
+        raise ValidationError(f"{option} {text}: costs are daily UTC buckets; give a date (YYYY-MM-DD)", param=option)
+    return moment.astimezone(UTC)
+
+
+def _check(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise ValidationError(f"--end ({end:%Y-%m-%d}) must be after --start ({start:%Y-%m-%d})", param="--end")
+
+
+def run_focus(args: argparse.Namespace, now: datetime) -> int:
+    from ..warehouse.focus import FOCUS_VERSION, focus_format, write_focus
+
+    target = Path(args.focus)
+    focus_format(target)  # a wrong extension costs no API call and opens no database
+    start = _day(args.start, "--start", now)
+    end = _day(args.end, "--end", now)
+    if args.live:
+        rows, start, end = _live(args, now, start, end)
+    else:
+        rows, start, end = _stored(args, start, end)
+    count = write_focus(rows, target)
+    print(f"exported {count} FOCUS {FOCUS_VERSION} rows ({start:%Y-%m-%d} to {end:%Y-%m-%d}, end exclusive) to "
+          f"{visible(str(target))}")  # fmt: skip
+    return 0
+
+
+def _live(
+    args: argparse.Namespace, now: datetime, start: datetime | None, end: datetime | None
+) -> tuple[list[tuple[Any, ...]], datetime, datetime]:
+    from ..warehouse.focus import FocusAccount, focus_rows
+    from . import fetch
+    from .organization import load_directory
+
+    with fetch.open_client(args, now) as client:
+        now = fetch.server_now(client, args, now)
+        this_month = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = end or this_month
+        start = start or (this_month - timedelta(days=1)).replace(day=1)
+        _check(start, end)
+        dates.check_not_future(start, end, now)
+        params = {"start_time": start, "end_time": end, "bucket_width": "1d", "group_by": list(GROUPING)}
+        costs = list(fetch.rows_with_progress(client, "costs", params))
+        directory = load_directory(client)
+        names = {pid: info.name for pid, info in directory.projects.items()} if directory is not None else {}
+    return focus_rows(costs, FocusAccount(None, None), names), start, end
+
+
+def _stored(
+    args: argparse.Namespace, start: datetime | None, end: datetime | None
+) -> tuple[list[tuple[Any, ...]], datetime, datetime]:
+    from ..warehouse import require_duckdb
+    from ..warehouse.focus import FocusAccount, focus_rows, row_order
+    from ..warehouse.lock import database_lock
+    from ..warehouse.names import project_names
+    from ..warehouse.report_rows import CoverageError, WarehouseRows
+    from ..warehouse.store import Warehouse
+    from ..warehouse.sync import floor_to
+    from .sync import _config, _database, _database_errors
+
+    require_duckdb("export --focus")
+    config = _config(args)
+    path = _database(args, config, must_exist=True)
+    grouping = ",".join(GROUPING)
+    rows: list[tuple[Any, ...]] = []
+    lock = database_lock(path, wait=args.wait, what="export", reader=True)
+    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
+        held = warehouse.organizations()
+        states = {org: warehouse.state(org, "costs", "1d", grouping) for org in held}
+        kept = {org: s for org, s in states.items() if s is not None}
+        if not kept:
+            raise CoverageError(f"--db {path} holds no costs 1d by {grouping}; keep it in the plan (the default "
+                                "plan does) and run oai-usage sync")  # fmt: skip
+        first = start or min(s.covered_from for s in kept.values())
+        last = end or min(floor_to(s.watermark, "1d") for s in kept.values())
+        _check(first, last)
+        for org in sorted(kept):
+            source = WarehouseRows(warehouse, [org])
+            costs = source("costs", {"start_time": first, "end_time": last, "group_by": list(GROUPING)})
+            rows += focus_rows(costs, FocusAccount(org, None), project_names(warehouse, [org]))
+    rows.sort(key=row_order)
+    return rows, first, last
