@@ -95,7 +95,6 @@ def _stored(
 ) -> tuple[list[tuple[Any, ...]], datetime, datetime]:
     from ..warehouse import require_duckdb
     from ..warehouse.focus import FocusAccount, focus_rows, row_order
-    from ..warehouse.lock import database_lock
     from ..warehouse.names import project_names
     from ..warehouse.report_rows import CoverageError, WarehouseRows
     from ..warehouse.store import Warehouse
@@ -107,8 +106,8 @@ def _stored(
     path = _database(args, config, must_exist=True)
     grouping = ",".join(GROUPING)
     rows: list[tuple[Any, ...]] = []
-    lock = database_lock(path, wait=args.wait, what="export", reader=True)
-    with lock, _database_errors(path), Warehouse(path, read_only=True) as warehouse:
+    # A reader takes no lock of its own: it reads the last committed state, beside a sync (see store.Warehouse).
+    with _database_errors(path), Warehouse(path, read_only=True, wait=args.wait) as warehouse:
         held = warehouse.organizations()
         states = {org: warehouse.state(org, "costs", "1d", grouping) for org in held}
         kept = {org: s for org, s in states.items() if s is not None}
