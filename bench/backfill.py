@@ -114,8 +114,14 @@ def main() -> None:
         total = r["served"] + r["refused"]
         print(
             f"| {r['label']} | {r['wall']:.1f} | {r['wall'] / floor:.2f}x | {r['served']} | {r['refused']} | "
-            f"{100 * r['refused'] / max(total, 1):.1f} % | {r['faults']} | {'yes' if r['equal'] else '**no**'} |"
+            f"{100 * r['refused'] / max(total, 1):.1f} % | {r['faults']} | {_verdict(r)} |"
         )
+
+
+def _verdict(result: dict[str, Any]) -> str:
+    if result["failure"]:
+        return f"**no**: the sync failed ({result['failure'].removeprefix('oai-usage: error: ')[:60]}...)"
+    return "yes" if result["equal"] else "**no**"
 
 
 def child(argv: list[str]) -> int:
