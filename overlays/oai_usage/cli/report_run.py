@@ -174,22 +174,9 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
         if getattr(args, "all_profiles", False):
             raise ReportError("--all-profiles needs --db (each organization the warehouse holds, and their total)")
         report = build_report(args, now)
-    if args.plot:
-        from .plot import write_chart
+    from .html import html_page
 
-        write_chart(report, args.plot)
-    if args.html:
-        from ..errors import MissingDependencyError
-        from .html import html_page
-        from .paths import atomic_write
-        from .plot import chart_bytes
-
-        try:
-            chart: bytes | None = chart_bytes(report, "png")
-        except MissingDependencyError:
-            chart = None  # the page is still whole without the chart
-        with atomic_write(args.html, "--html", "w") as fh:
-            fh.write(html_page(report, chart))
+    _chart_and_page(args, report, lambda chart: html_page(report, chart))
     with output.open_output(args.output) as out:
         if args.format == "json":
             out.write(json.dumps(output.json_ready(report.as_dict()), indent=2, allow_nan=False) + "\n")
@@ -200,6 +187,26 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
         else:
             render.print_report(report, out, chart=args.plot)
     return 0
+
+
+def _chart_and_page(args: argparse.Namespace, charted: Report, page: Callable[[bytes | None], str]) -> None:
+    """--plot (the chart of `charted`) and --html (`page`, given that chart as a PNG, or None without matplotlib:
+    the page is still whole without it)."""
+    if args.plot:
+        from .plot import write_chart
+
+        write_chart(charted, args.plot)
+    if args.html:
+        from ..errors import MissingDependencyError
+        from .paths import atomic_write
+        from .plot import chart_bytes
+
+        try:
+            chart: bytes | None = chart_bytes(charted, "png")
+        except MissingDependencyError:
+            chart = None
+        with atomic_write(args.html, "--html", "w") as fh:
+            fh.write(page(chart))
 
 
 def _run_all_profiles(args: argparse.Namespace) -> int:
@@ -216,22 +223,9 @@ def _run_all_profiles(args: argparse.Namespace) -> int:
             report.notes.append(WAREHOUSE_LIMITS_NOTE)
             reports.append(report)
     *parts, total = reports
-    if args.plot:
-        from .plot import write_chart
+    from .html import html_page_many
 
-        write_chart(total, args.plot)
-    if args.html:
-        from ..errors import MissingDependencyError
-        from .html import html_page_many
-        from .paths import atomic_write
-        from .plot import chart_bytes
-
-        try:
-            chart: bytes | None = chart_bytes(total, "png")
-        except MissingDependencyError:
-            chart = None
-        with atomic_write(args.html, "--html", "w") as fh:
-            fh.write(html_page_many(parts, total, chart))
+    _chart_and_page(args, total, lambda chart: html_page_many(parts, total, chart))
     with output.open_output(args.output) as out:
         if args.format == "json":
             data = output.json_ready(render.many_as_dict(parts, total))

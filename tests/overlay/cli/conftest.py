@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -27,3 +28,17 @@ def sandbox_client() -> Iterator[UsageClient]:
     with UsageClient(fetch.SANDBOX_KEY, base_url=fetch.SANDBOX_BASE_URL, http_client=http) as client:
         yield client
     http.close()
+
+
+def tiled_page(request: httpx.Request, results: Callable[[int, int], list[dict[str, Any]]]) -> httpx.Response:
+    """A usage or costs page that tiles the asked window with daily or hourly buckets, up to NOW when no end is
+    asked (the client's clock probe), each bucket holding `results(bucket_start, width)`."""
+    params = request.url.params
+    start, end = int(params["start_time"]), int(params.get("end_time", int(NOW.timestamp())))
+    step = 3600 if params.get("bucket_width") == "1h" else 86400
+    buckets, moment = [], start
+    while moment < end:
+        stop = min((moment // step + 1) * step, end)
+        buckets.append({"object": "bucket", "start_time": moment, "end_time": stop, "results": results(moment, step)})
+        moment = stop
+    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})

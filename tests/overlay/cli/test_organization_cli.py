@@ -18,7 +18,7 @@ from oai_usage.cli.main import run
 from oai_usage_sandbox import SandboxConfig, serve_in_thread
 from pytest_httpx import HTTPXMock
 
-from tests.overlay.cli.conftest import NOW
+from tests.overlay.cli.conftest import NOW, tiled_page
 
 BASE = "https://api.openai.com/v1"
 TODAY = NOW.date()  # Tuesday 2026-11-24, 15:30 UTC
@@ -72,20 +72,15 @@ def _pinned(request: httpx.Request) -> httpx.Response:
         return _listing(PROJECTS)
     if "/usage/" not in path and not path.endswith("/costs"):
         return _listing([])
-    params = request.url.params
-    start, end = int(params["start_time"]), int(params.get("end_time", int(NOW.timestamp())))  # open: up to now
-    step = 3600 if params.get("bucket_width") == "1h" else 86400
-    buckets, moment = [], start
-    while moment < end:
-        stop = min((moment // step + 1) * step, end)
+
+    def results(moment: int, step: int) -> list[dict[str, Any]]:
+        if not path.endswith("/costs") or step != 86400:
+            return []
         day = datetime.fromtimestamp(moment, UTC).date()
-        results = []
-        if path.endswith("/costs") and step == 86400:
-            results = [{"object": "organization.costs.result", "amount": {"value": _day_amount(day), "currency": "usd"},
-                        "line_item": "gpt-4o, input", "project_id": "proj_a"}]  # fmt: skip
-        buckets.append({"object": "bucket", "start_time": moment, "end_time": stop, "results": results})
-        moment = stop
-    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+        return [{"object": "organization.costs.result", "amount": {"value": _day_amount(day), "currency": "usd"},
+                 "line_item": "gpt-4o, input", "project_id": "proj_a"}]  # fmt: skip
+
+    return tiled_page(request, results)
 
 
 @pytest.fixture
@@ -655,21 +650,15 @@ def _tricky(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, json={"error": {"message": "no limit", "code": "spend_limit_not_set"}})
     if "/usage/" not in path and not path.endswith("/costs"):
         return _listing([])
-    params = request.url.params
-    start = int(params["start_time"])
-    end = int(params["end_time"]) if "end_time" in params else start + 86400  # the clock probe sends no end
-    step = 3600 if params.get("bucket_width") == "1h" else 86400
-    buckets, moment = [], start
-    while moment < end:
-        stop = min((moment // step + 1) * step, end)
-        results = []
-        if path.endswith("/costs") and step == 86400:
-            results = [{"object": "organization.costs.result", "amount": {"value": 10.0, "currency": "usd"},
-                        "line_item": "=cmd|'/C calc'!A0" if "line_item" in params.get_list("group_by") else None,
-                        "project_id": pid} for pid in TRICKS]  # fmt: skip
-        buckets.append({"object": "bucket", "start_time": moment, "end_time": stop, "results": results})
-        moment = stop
-    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+    line_item = "=cmd|'/C calc'!A0" if "line_item" in request.url.params.get_list("group_by") else None
+
+    def results(moment: int, step: int) -> list[dict[str, Any]]:
+        if not path.endswith("/costs") or step != 86400:
+            return []
+        return [{"object": "organization.costs.result", "amount": {"value": 10.0, "currency": "usd"},
+                 "line_item": line_item, "project_id": pid} for pid in TRICKS]  # fmt: skip
+
+    return tiled_page(request, results)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from oai_usage import UsageClient
 from oai_usage.cli.main import run
 from pytest_httpx import HTTPXMock
 
-from tests.overlay.cli.conftest import NOW
+from tests.overlay.cli.conftest import NOW, tiled_page
 
 VOLUME = ("completions", "embeddings")
 
@@ -265,30 +265,24 @@ BASE = "https://api.example.test/v1"
 def _page(request: httpx.Request) -> httpx.Response:
     """One page that tiles the asked window: daily or hourly buckets; costs in two currencies, no usage. The
     Admin lists are empty and no spend limit is set."""
-    params = request.url.params
     if request.url.path.endswith("/spend_limit"):
         return httpx.Response(404, json={"error": {"message": "no limit", "code": "spend_limit_not_set"}})
     if "/usage/" not in request.url.path and not request.url.path.endswith("/costs"):
         return httpx.Response(200, json={"object": "list", "data": [], "first_id": None, "last_id": None,
                                          "has_more": False})  # fmt: skip
-    start, end = int(params["start_time"]), int(params.get("end_time", int(NOW.timestamp())))  # open: up to now
-    step = 3600 if params.get("bucket_width") == "1h" else 86400
     costs = request.url.path.endswith("/costs")
-    buckets = []
-    moment = start
-    while moment < end:
-        stop = min((moment // step + 1) * step, end)
-        results = []
-        if costs and datetime.fromtimestamp(moment, UTC).day % 2 == 0:  # odd days stay empty
-            results = [
-                {"object": "organization.costs.result", "amount": {"value": 10.0, "currency": "usd"},
-                 "line_item": "gpt-4o, input", "project_id": "proj_us"},
-                {"object": "organization.costs.result", "amount": {"value": 7.5, "currency": "eur"},
-                 "line_item": "gpt-4o, input", "project_id": "proj_eu"},
-            ]  # fmt: skip
-        buckets.append({"object": "bucket", "start_time": moment, "end_time": stop, "results": results})
-        moment = stop
-    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+
+    def results(moment: int, step: int) -> list[dict[str, Any]]:
+        if not costs or datetime.fromtimestamp(moment, UTC).day % 2:  # odd days stay empty
+            return []
+        return [
+            {"object": "organization.costs.result", "amount": {"value": 10.0, "currency": "usd"},
+             "line_item": "gpt-4o, input", "project_id": "proj_us"},
+            {"object": "organization.costs.result", "amount": {"value": 7.5, "currency": "eur"},
+             "line_item": "gpt-4o, input", "project_id": "proj_eu"},
+        ]  # fmt: skip
+
+    return tiled_page(request, results)
 
 
 @pytest.fixture

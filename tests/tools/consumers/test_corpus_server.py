@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.corpus import ADMIN_QUERIES, MANIFEST, QUERIES, pages
+from tests.tools.consumers import load
 
-SERVER_PY = Path(__file__).resolve().parents[3] / "tools" / "consumers" / "corpus_server.py"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corpus_server", SERVER_PY)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-server = _load()
+server = load("tools/consumers/corpus_server.py", "corpus_server")
 
 
 @pytest.fixture(scope="module")

@@ -6,29 +6,15 @@ the edit it makes to the generated sources, the plan it hands to Consumer.java, 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-RUN_PY = REPO / "tools" / "consumers" / "java" / "run.py"
+from tests.tools.consumers import REPO, load
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("java_consumer_run", RUN_PY)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-run = _load()
+run = load("tools/consumers/java/run.py", "java_consumer_run")
 
 # What openapi-generator 7.26.0 (`native`, Jackson 2) writes; trimmed to the lines around the jsr310 use.
 API_CLIENT = """package oai.usage.client;
