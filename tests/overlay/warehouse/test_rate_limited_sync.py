@@ -12,8 +12,6 @@ from oai_usage.cli.main import run
 from oai_usage.warehouse.store import Warehouse, table_name
 from oai_usage_sandbox import Sandbox, SandboxConfig, serve_in_thread
 
-pytest.importorskip("duckdb")
-
 NOW = datetime(2026, 11, 20, 9, 17, 23, tzinfo=UTC)
 KEY = "sk-admin-rate-limited"
 PLAN = """

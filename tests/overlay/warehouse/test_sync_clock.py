@@ -6,13 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from oai_usage.warehouse.store import Warehouse
 from oai_usage.warehouse.sync import floor_to, sync
 
 from .conftest import SMALL, START, sandbox_client
-
-pytest.importorskip("duckdb")
 
 
 def test_the_watermark_is_the_end_the_server_served_not_our_clock(db: Path) -> None:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from oai_usage.warehouse.store import Warehouse
 from oai_usage.warehouse.sync import UnitReport, sync
 
 from .conftest import SMALL, START, sandbox_client
-
-pytest.importorskip("duckdb")
 
 
 class Told:
