@@ -66,10 +66,14 @@ class AIMD:
         """Halve the allowance, unless a halving since `permit` was taken already covers it. True if halved."""
         if permit.epoch != self.epoch:
             return False
+        self.halve()
+        return True
+
+    def halve(self) -> None:
+        """Halve the allowance now (a new round begins)."""
         self.limit = max(float(self.minimum), self.limit / 2.0)
         self.epoch += 1
         log.info("throttled: at most %d %s from now", self.allowed, self.unit)
-        return True
 
     def report(self, permit: Permit, status_code: int | None) -> None:
         if status_code in THROTTLE_STATUSES:
@@ -208,7 +212,7 @@ class RatePacer:
             span = max(1.0, now - recent[0]) if recent else 1.0
             self._rate = AIMD(1000, unit="requests a second")
             self._rate.limit = max(1.0, len(recent) / span)
-        self._rate.throttled(Permit(self._rate.epoch))
+        self._rate.halve()  # once per round: `observe` counts a round's throttles once
         self.interval = 1.0 / self._rate.limit
 
 

@@ -251,12 +251,6 @@ class _TransportBase:
         self.server_clock = server_clock if server_clock is not None else ServerClock()  # "now": learns from Date
         self.pacer = pacer if pacer is not None else RatePacer()  # the key's request rate (shared: `pacer_for`)
 
-    def _pace(self, retry: bool) -> tuple[float, Permit]:
-        """The wait before this attempt: the key's rate spacing, and a pause a 429 asked for (a retry has already
-        waited out its own Retry-After in the retry loop, so it skips the pause)."""
-        wait, permit = self.pacer.reserve(skip_pause=retry)
-        return wait, permit
-
     def _learn(self, permit: Permit, response: httpx.Response) -> None:
         self.pacer.observe(permit, response.status_code, response.headers, self.policy.requested_wait(response))
 
@@ -448,7 +442,8 @@ class SyncTransport(_TransportBase):
             response.close()
 
     def _attempt(self, spec: RequestSpec, limiter: ThreadLimiter | None, retry: bool = False) -> _Answer:
-        wait, paced = self._pace(retry)
+        # The key's rate spacing, and a pause a 429 asked for (a retry has waited out its own Retry-After already).
+        wait, paced = self.pacer.reserve(skip_pause=retry)
         if wait > 0:
             self.sleep(wait)
         if limiter is None:
@@ -550,7 +545,7 @@ class AsyncTransport(_TransportBase):
             ) from None
 
     async def _attempt(self, spec: RequestSpec, limiter: TaskLimiter | None, retry: bool = False) -> _Answer:
-        wait, paced = self._pace(retry)
+        wait, paced = self.pacer.reserve(skip_pause=retry)  # as the sync twin
         if wait > 0:
             await self.sleep(wait)
         if limiter is None:

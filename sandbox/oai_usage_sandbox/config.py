@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from .ratelimit import RATE_LIMIT_SCOPES
+
 FAULT_NAMES: tuple[str, ...] = (
     "rate_limit",
     "server_error_json",
@@ -88,8 +90,8 @@ class SandboxConfig:
             raise ValueError(f"shape must be one of {', '.join(SHAPE_NAMES)}, got {self.shape!r}")
         if self.rate_limit < 0:
             raise ValueError("rate_limit must be >= 0 (requests a minute; 0: no limit)")
-        if self.rate_limit_scope not in ("key", "organization"):
-            raise ValueError("rate_limit_scope must be 'key' or 'organization'")
+        if self.rate_limit_scope not in RATE_LIMIT_SCOPES:
+            raise ValueError(f"rate_limit_scope must be one of {', '.join(RATE_LIMIT_SCOPES)}")
         unknown = set(self.faults) - set(FAULT_NAMES)
         if unknown:
             raise ValueError(f"unknown faults: {sorted(unknown)}")

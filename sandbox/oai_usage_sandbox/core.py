@@ -154,9 +154,7 @@ class Sandbox:
         (429), a status fault replaces the answer, a wire fault tags it."""
         verdict = self.rates.take(headers) if self.rates is not None else None
         if verdict is not None and not verdict.allowed:
-            now = self.config.current_time()
-            hdrs = [("content-type", "application/json"), *verdict.headers, ("x-request-id", self._request_id())]
-            return SandboxResponse(429, [*hdrs, date_header(now)], verdict.body)
+            return self._refusal(429, [("content-type", "application/json"), *verdict.headers], verdict.body)
         limits = verdict.headers if verdict is not None else ()
         fault = self._faults.next()
         if fault is not None:
@@ -164,12 +162,17 @@ class Sandbox:
                 self.faults_served[fault] += 1
         if fault in STATUS_FAULTS:
             status, hdrs, body = fault_response(fault, self.config.retry_after_seconds)
-            now = self.config.current_time()
-            return SandboxResponse(status, [*hdrs, ("x-request-id", self._request_id()), date_header(now)], body)
+            return self._refusal(status, hdrs, body)
         response = self.handle(method, path, query, headers)
         response.headers.extend(limits)
         response.fault = fault
         return response
+
+    def _refusal(self, status: int, headers: list[tuple[str, str]], body: bytes) -> SandboxResponse:
+        """An answer made before the request is looked at (past the rate limit, an injected fault): with its
+        request id and the sandbox's `Date`, as every answer has."""
+        stamp = ("x-request-id", self._request_id()), date_header(self.config.current_time())
+        return SandboxResponse(status, [*headers, *stamp], body)
 
     def handle(
         self, method: str, path: str, query: Sequence[tuple[str, str]], headers: Mapping[str, str]

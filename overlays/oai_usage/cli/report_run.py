@@ -106,9 +106,7 @@ def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None
     report = new_report(args, now, tz)  # a mistake in the range costs no API call
     width = "1d" if tz is UTC else "1h"  # local days are built from hourly buckets
     if rows is not None:
-        previous_money = previous_money_range(report)
-        if width == "1h":
-            report.volume_source = VOLUME_SOURCE_HOURLY
+        previous_money = _previous_money(report, width)
         expect = getattr(rows, "expect", None)  # the warehouse: name one sync for both periods when one is missing
         if expect is not None:
             expect(min(report.previous_start, previous_money[0]))
@@ -122,9 +120,7 @@ def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None
     with fetch.open_client(args, now) as client:
         now = fetch.server_now(client, args, now)
         report = new_report(args, now, tz)  # counted from the server's now
-        previous_money = previous_money_range(report)
-        if width == "1h":
-            report.volume_source = VOLUME_SOURCE_HOURLY
+        previous_money = _previous_money(report, width)
         # The directory (names; the projects whose limits to read) is fetched once, only when something needs it.
         directory = load_directory(client) if (not ids or chosen_names or limits) else None
         if chosen_names:
@@ -138,6 +134,13 @@ def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None
         if limits:
             report.limits = limit_status(client, now, directory, report.project_filter or None)
     return report
+
+
+def _previous_money(report: Report, width: str) -> tuple[datetime, datetime]:
+    """The previous period's costs range; the report notes that its volume comes from hourly buckets when it does."""
+    if width == "1h":
+        report.volume_source = VOLUME_SOURCE_HOURLY
+    return previous_money_range(report)
 
 
 def _fold(report: Report, rows: RowSource, width: str, previous_money: tuple[datetime, datetime]) -> None:

@@ -245,12 +245,12 @@ def sync(
     progress: SyncProgress | None = None,
 ) -> SyncReport:
     """Sync every unit of the plan for one organization up to `now` (the end of every fetch), `units_at_once` at a
-        time. `lock` guards the database when other organizations sync into it at the same time; `stop`, shared with
-    them, stops every unit between chunks.
+    time (default UNITS_AT_ONCE). `lock` guards the database when other organizations sync into it at the same time;
+    `stop`, shared with them, stops every unit between chunks; `progress` hears of each chunk and unit.
 
-        `since` (an aware datetime) overrides the plan's history lengths for a first run or an earlier backfill.
-        Raises the first error (in plan order) a unit cannot get past (after retries and resumes); no unit starts
-        after an error, the units already running finish, and every unit's committed chunks stay stored.
+    `since` (an aware datetime) overrides the plan's history lengths for a first run or an earlier backfill.
+    Raises the first error (in plan order) a unit cannot get past (after retries and resumes); no unit starts
+    after an error, the units already running finish, and every unit's committed chunks stay stored.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
