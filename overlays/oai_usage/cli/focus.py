@@ -54,6 +54,7 @@ def _check(start: datetime, end: datetime) -> None:
 
 def run_focus(args: argparse.Namespace, now: datetime) -> int:
     from ..warehouse.focus import FOCUS_VERSION, focus_format, write_focus
+    from .output import CsvWriter
 
     target = Path(args.focus)
     focus_format(target)  # a wrong extension costs no API call and opens no database
@@ -63,7 +64,7 @@ def run_focus(args: argparse.Namespace, now: datetime) -> int:
         rows, start, end = _live(args, now, start, end)
     else:
         rows, start, end = _stored(args, start, end)
-    count = write_focus(rows, target)
+    count = write_focus(rows, target, lambda out: CsvWriter(out, raw=args.csv_raw))  # as every CSV of the CLI
     print(f"exported {count} FOCUS {FOCUS_VERSION} rows ({start:%Y-%m-%d} to {end:%Y-%m-%d}, end exclusive) to "
           f"{visible(str(target))}")  # fmt: skip
     return 0

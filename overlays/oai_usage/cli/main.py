@@ -237,6 +237,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
         add_export_options(export)
         add_focus_options(export)
+        add_csv_raw(export)
 
     sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)")
     if needed("sandbox"):

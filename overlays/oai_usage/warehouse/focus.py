@@ -19,12 +19,12 @@ import csv
 import io
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
 from ..errors import ValidationError
 from . import require_duckdb
@@ -198,41 +198,64 @@ def row_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((row[i] is not None, row[i] if row[i] is not None else "") for i in _SORT)
 
 
-def _cell(value: Any) -> str:
+@dataclass(frozen=True)
+class _Figure:
+    """A number or a time as its FOCUS text: not text from a server, so a CSV writer never neutralises it (-5)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _Figure(value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     if isinstance(value, float):
         text = format(Decimal(repr(value)), "f")
-        return text.removesuffix(".0") if text.endswith(".0") else text
-    return str(value)
+        return _Figure(text.removesuffix(".0") if text.endswith(".0") else text)
+    return value if isinstance(value, str) else _Figure(str(value))
 
 
-def focus_csv(rows: Iterable[tuple[Any, ...]]) -> bytes:
-    """The CSV text of FOCUS rows: a header, then one line per row (empty cell = null), UTF-8, `\\n` line ends."""
+class RowWriter(Protocol):
+    """What writes CSV lines: `csv.writer`, or the command line's CSV writer."""
+
+    def writerow(self, values: Iterable[Any], /) -> Any: ...
+
+
+def _exact(out: IO[str]) -> RowWriter:
+    return csv.writer(out, lineterminator="\r\n")  # quotes a text holding \r or \n: every row stays one row
+
+
+def focus_csv(rows: Iterable[tuple[Any, ...]], make_writer: Callable[[IO[str]], RowWriter] = _exact) -> bytes:
+    """The CSV text of FOCUS rows: a header, then one line per row (empty cell = null), UTF-8.
+    `make_writer` writes the lines: by default every text exactly as it is (what DuckDB reads back for Parquet);
+    the command line passes its CSV writer (`\\n` line ends), which neutralises formula-like text and quotes a lone
+    `\\r`, as in every CSV it writes."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = make_writer(buffer)
     writer.writerow(_KEYS)
     for row in rows:
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
-def write_focus(rows: list[tuple[Any, ...]], target: Path) -> int:
-    """Write FOCUS rows to `target` (CSV or Parquet by its extension), replacing it whole; returns the rows written."""
+def write_focus(rows: list[tuple[Any, ...]], target: Path, make_writer: Callable[[IO[str]], RowWriter] = _exact) -> int:
+    """Write FOCUS rows to `target` (CSV or Parquet by its extension), replacing it whole; returns the rows written.
+    `make_writer` writes a CSV target's lines (see `focus_csv`); Parquet always holds the exact values."""
     kind = focus_format(target)
     if target.is_dir():
         raise ValidationError(f"--focus {target}: a directory; give a file name", param="--focus")
     if not target.resolve().parent.is_dir():
         raise ValidationError(f"--focus {target}: the directory {target.parent} does not exist", param="--focus")
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    text = focus_csv(rows)
     try:
         if kind == "csv":
-            temp.write_bytes(text)
+            temp.write_bytes(focus_csv(rows, make_writer))
         else:
-            _parquet(text, temp)
+            _parquet(focus_csv(rows), temp)
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ cannot: the totals, byte-identical re-exports, a month's rows independent of the
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -180,3 +181,23 @@ def test_the_focus_options_are_refused_with_parquet(
         capsys.readouterr().err == "oai-usage: error: --start goes with --focus; --parquet writes the whole warehouse\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_focus_csv_neutralises_server_text_as_every_csv_does_and_leaves_numbers() -> None:
+    """A project name like a formula, or holding a carriage return, is server text: the command line's CSV writer
+    neutralises and quotes it (numbers, negative ones included, stay numbers); Parquet's source keeps it exact."""
+    from oai_usage.cli.output import CsvWriter
+    from oai_usage.warehouse.focus import focus_csv
+
+    names = [name for name, _ in COLUMNS]
+    row = tuple(
+        "=HYPERLINK(\"x\")" if n == "SubAccountName" else "a\rb" if n == "ChargeDescription" else
+        -1.5 if n == "BilledCost" else None for n in names
+    )  # fmt: skip
+    written = list(csv.DictReader(io.StringIO(focus_csv([row], lambda out: CsvWriter(out)).decode(), newline="")))
+    assert len(written) == 1
+    assert written[0]["SubAccountName"] == '\'=HYPERLINK("x")'
+    assert written[0]["ChargeDescription"] == "a\rb"
+    assert written[0]["BilledCost"] == "-1.5"
+    exact = list(csv.DictReader(io.StringIO(focus_csv([row]).decode(), newline="")))
+    assert exact[0]["SubAccountName"] == '=HYPERLINK("x")'
