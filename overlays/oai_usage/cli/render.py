@@ -49,7 +49,7 @@ def headline(report: Report) -> list[str]:
     shift = report.previous_length()
     whole = report.previous_stop == report.start
     compared = f"compared with the previous {shift}:" if whole else f"compared with the same span {shift} earlier:"
-    whose = f"  ({report.organization})" if report.organization else ""
+    whose = f"  ({visible(report.organization)})" if report.organization else ""
     return [
         f"OpenAI usage report  {_when(report.start, report)} → {_when(report.end, report)} {report.zone}{whose}",
         f"{compared} {_when(report.previous_start, report)} → {_when(report.previous_stop, report)} {report.zone}",
