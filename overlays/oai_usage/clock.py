@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-__all__ = ["SKEW_WARNING", "LocalClock", "ServerClock", "parse_http_date", "system_now", "system_time"]
+__all__ = ["MAX_SKEW", "SKEW_WARNING", "LocalClock", "ServerClock", "parse_http_date", "system_now", "system_time"]
 
 log = logging.getLogger("oai_usage")
 
@@ -38,6 +38,10 @@ def system_now() -> datetime:
 
 SKEW_WARNING = 300.0
 """A server clock this many seconds away from ours is worth one warning line (never a failure)."""
+
+MAX_SKEW = 366 * 86400.0
+"""A `Date` further than this from our clock is not believed (one warning): a server that says it is the year 9999
+would otherwise make an open range span millennia of windows, each a request."""
 
 _RESOLUTION = 1.0  # a Date header has whole seconds: a difference under this says nothing about skew
 
@@ -70,6 +74,7 @@ class ServerClock:
         self._offset = 0.0
         self._observed = False
         self._warned = False
+        self._doubted = False
         self._lock = threading.Lock()
 
     @property
@@ -91,13 +96,20 @@ class ServerClock:
         return self._observed
 
     def observe(self, headers: Mapping[str, str]) -> float | None:
-        """Learn from a response's headers; returns the server's time it states (None without a usable Date)."""
+        """Learn from a response's headers; returns the server's time it states (None without a usable Date, or with
+        one more than MAX_SKEW from our clock)."""
         server = parse_http_date(headers.get("date"))
         if server is None:
             return None
         local = self.local()
         # The header is floored to the second: the server's clock read somewhere in [server, server + 1).
         difference = server + _RESOLUTION / 2 - local
+        if abs(difference) > MAX_SKEW:
+            with self._lock:
+                warn, self._doubted = not self._doubted, True
+            if warn:
+                log.warning("the server's Date (%s) is more than a year from our clock; it is ignored", headers["date"])
+            return None
         offset = 0.0 if abs(difference) <= _RESOLUTION else difference
         with self._lock:
             self._offset = offset

@@ -196,3 +196,22 @@ def test_the_transport_error_path_keeps_the_local_clock(clean_env: pytest.Monkey
         with pytest.raises(Exception, match="refused"):
             client.sync_clock()
         assert client.now().timestamp() == NOV_24 and not client.clock.observed
+
+
+def test_a_date_more_than_a_year_away_is_not_believed(caplog: pytest.LogCaptureFixture) -> None:
+    """A hostile `Date` (the year 9999) would stretch an open range over millennia of windows: it is ignored."""
+    caplog.set_level(logging.WARNING, logger="oai_usage")
+    clock = ServerClock(lambda: float(NOV_24))
+    for _ in range(2):
+        assert clock.observe({"date": "Fri, 31 Dec 9998 23:59:59 GMT"}) is None
+    assert clock.now() == NOV_24 and not clock.observed
+    assert [r.getMessage() for r in caplog.records] == [
+        "the server's Date (Fri, 31 Dec 9998 23:59:59 GMT) is more than a year from our clock; it is ignored"
+    ]
+
+
+def test_an_open_range_is_not_stretched_by_a_hostile_date(clean_env: pytest.MonkeyPatch, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=_page([(NOV_24 - DAY, NOV_24)]), headers={"date": "Fri, 31 Dec 9998 23:59:59 GMT"})
+    with UsageClient(KEY, clock=lambda: float(NOV_24 + 60)) as client:
+        client.sync_clock()
+        assert client.completions(start_time=NOV_1).planned_pages == 1
