@@ -31,7 +31,7 @@ from .deadline import DeadlineTransport
 from .directory import Directory, abuild, build
 from .errors import APIError, AuthenticationError, PermissionDeniedError, ValidationError
 from .limiter import pacer_for
-from .lists import AsyncListMethods, ListMethods
+from .list_methods import AsyncListMethods, ListMethods
 from .methods import AsyncMethods, SyncMethods
 from .query import AsyncQuery, Query, check_concurrency
 from .redaction import install_log_filter

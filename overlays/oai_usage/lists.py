@@ -9,36 +9,33 @@ pages with `after=<last_id>` until `has_more` is false (`pagination.ListPageLoop
 without `last_id`, an item listed twice and the page cap are `PaginationError`s) through the same transport as
 the usage queries (retries, typed errors, redaction). Items are the API's JSON objects as dicts, every field kept.
 
+The typed methods (`client.projects(...)`, `client.spend_limit()`, sync and async) are generated from the registry
+into `list_methods.py` by tools/gen_methods.py; they call `ListCalls`/`AsyncListCalls` here.
+
 Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .endpoints import (
-    LISTS,
-    ORGANIZATION_SPEND_LIMIT,
-    PROJECT_SPEND_LIMIT,
-    ListEndpoint,
-    SpendLimitEndpoint,
-)
+from .endpoints import LISTS, ListEndpoint, SpendLimitEndpoint
 from .errors import DecodeError, NotFoundError, ValidationError, import_extra
 from .page import ListPage
 from .pagination import aiter_list_pages, iter_list_pages
-from .transport import AsyncTransport, Reply, SyncTransport
+from .transport import AsyncTransport, Reply, RequestSpec, SyncTransport
 from .validation import check_bool
 
 __all__ = [
     "MAX_LIMIT_CENTS",
     "NO_LIMIT_CODE",
-    "AsyncListMethods",
+    "AsyncListCalls",
     "AsyncListQuery",
-    "ListMethods",
+    "ListCalls",
     "ListQuery",
     "SpendLimit",
     "parse_spend_limit",
@@ -259,8 +256,12 @@ def parse_spend_limit(body: object, project_id: str | None, request_id: str | No
 
 
 def _limit_or_none(
-    endpoint: SpendLimitEndpoint, project_id: str | None
-) -> tuple[Any, Any]:  # (request, a function turning a reply or a NotFoundError into the answer)
+    endpoint: SpendLimitEndpoint, path: Mapping[str, object]
+) -> tuple[RequestSpec, Callable[[Reply | None, NotFoundError | None], SpendLimit | None]]:
+    """The request for a spend limit (its path IDs checked) and a function turning its reply, or the NotFoundError
+    it raised, into the answer."""
+    ids = {name: _check_path_id(endpoint.name, name, value) for name, value in path.items()}
+    project_id = ids.get("project_id")
     request = endpoint.request(project_id)
 
     def answer(reply: Reply | None, error: NotFoundError | None) -> SpendLimit | None:
@@ -284,8 +285,8 @@ def _list_params(name: str, given: Mapping[str, object]) -> tuple[ListEndpoint, 
     return endpoint, validate_list(endpoint, given)
 
 
-class ListMethods:
-    """The Admin reads of `UsageClient`: lazy list queries and the spend limits."""
+class ListCalls:
+    """What the generated `list_methods.ListMethods` of `UsageClient` call: a checked lazy list, a spend limit."""
 
     _transport: SyncTransport
     _settings: Any
@@ -294,64 +295,17 @@ class ListMethods:
         endpoint, params = _list_params(name, given)
         return ListQuery(endpoint, params, self._transport, max_pages=self._settings.max_pages)
 
-    def projects(self, *, include_archived: bool | None = None, limit: int | None = None) -> ListQuery:
-        """Projects (`GET /organization/projects`); archived ones only with `include_archived=True`."""
-        return self._list("projects", {"include_archived": include_archived, "limit": limit})
-
-    def users(self, *, emails: list[str] | None = None, limit: int | None = None) -> ListQuery:
-        """The organization's users (`GET /organization/users`), optionally only these e-mails."""
-        return self._list("users", {"emails": emails, "limit": limit})
-
-    def project_api_keys(
-        self, project_id: str, *, owner_project_access: str | None = None, limit: int | None = None
-    ) -> ListQuery:
-        """A project's API keys (user- and service-account-owned); `owner_project_access="any"` lists them all."""
-        return self._list(
-            "project_api_keys",
-            {"project_id": project_id, "owner_project_access": owner_project_access, "limit": limit},
-        )
-
-    def project_service_accounts(self, project_id: str, *, limit: int | None = None) -> ListQuery:
-        """A project's service accounts (an archived project answers 400)."""
-        return self._list("project_service_accounts", {"project_id": project_id, "limit": limit})
-
-    def project_users(self, project_id: str, *, limit: int | None = None) -> ListQuery:
-        """A project's members (an archived project answers 400)."""
-        return self._list("project_users", {"project_id": project_id, "limit": limit})
-
-    def admin_api_keys(self, *, order: str | None = None, limit: int | None = None) -> ListQuery:
-        """The organization's admin API keys."""
-        return self._list("admin_api_keys", {"order": order, "limit": limit})
-
-    def spend_alerts(self, *, order: str | None = None, limit: int | None = None) -> ListQuery:
-        """The organization's spend alerts (`threshold_amount` in cents, as sent)."""
-        return self._list("spend_alerts", {"order": order, "limit": limit})
-
-    def project_spend_alerts(self, project_id: str, *, order: str | None = None, limit: int | None = None) -> ListQuery:
-        """A project's spend alerts (`threshold_amount` in cents, as sent)."""
-        return self._list("project_spend_alerts", {"project_id": project_id, "order": order, "limit": limit})
-
-    def _spend_limit(self, endpoint: SpendLimitEndpoint, project_id: str | None) -> SpendLimit | None:
-        request, answer = _limit_or_none(endpoint, project_id)
+    def _spend_limit(self, endpoint: SpendLimitEndpoint, path: Mapping[str, object]) -> SpendLimit | None:
+        request, answer = _limit_or_none(endpoint, path)
         try:
             reply = self._transport.send(request)
         except NotFoundError as error:
-            result: SpendLimit | None = answer(None, error)
-            return result
-        limit: SpendLimit | None = answer(reply, None)
-        return limit
-
-    def spend_limit(self) -> SpendLimit | None:
-        """The organization's monthly spend limit in dollars, or None when none is set."""
-        return self._spend_limit(ORGANIZATION_SPEND_LIMIT, None)
-
-    def project_spend_limit(self, project_id: str) -> SpendLimit | None:
-        """A project's monthly spend limit in dollars, or None when none is set."""
-        return self._spend_limit(PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id))
+            return answer(None, error)
+        return answer(reply, None)
 
 
-class AsyncListMethods:
-    """The Admin reads of `AsyncUsageClient`: as `ListMethods`, with `async for` and awaited limits."""
+class AsyncListCalls:
+    """`ListCalls` for `AsyncUsageClient` (`list_methods.AsyncListMethods`): the spend limit awaited."""
 
     _transport: AsyncTransport
     _settings: Any
@@ -360,61 +314,10 @@ class AsyncListMethods:
         endpoint, params = _list_params(name, given)
         return AsyncListQuery(endpoint, params, self._transport, max_pages=self._settings.max_pages)
 
-    def projects(self, *, include_archived: bool | None = None, limit: int | None = None) -> AsyncListQuery:
-        """Projects; archived ones only with `include_archived=True`."""
-        return self._list("projects", {"include_archived": include_archived, "limit": limit})
-
-    def users(self, *, emails: list[str] | None = None, limit: int | None = None) -> AsyncListQuery:
-        """The organization's users, optionally only these e-mails."""
-        return self._list("users", {"emails": emails, "limit": limit})
-
-    def project_api_keys(
-        self, project_id: str, *, owner_project_access: str | None = None, limit: int | None = None
-    ) -> AsyncListQuery:
-        """A project's API keys (user- and service-account-owned)."""
-        return self._list(
-            "project_api_keys",
-            {"project_id": project_id, "owner_project_access": owner_project_access, "limit": limit},
-        )
-
-    def project_service_accounts(self, project_id: str, *, limit: int | None = None) -> AsyncListQuery:
-        """A project's service accounts."""
-        return self._list("project_service_accounts", {"project_id": project_id, "limit": limit})
-
-    def project_users(self, project_id: str, *, limit: int | None = None) -> AsyncListQuery:
-        """A project's members."""
-        return self._list("project_users", {"project_id": project_id, "limit": limit})
-
-    def admin_api_keys(self, *, order: str | None = None, limit: int | None = None) -> AsyncListQuery:
-        """The organization's admin API keys."""
-        return self._list("admin_api_keys", {"order": order, "limit": limit})
-
-    def spend_alerts(self, *, order: str | None = None, limit: int | None = None) -> AsyncListQuery:
-        """The organization's spend alerts."""
-        return self._list("spend_alerts", {"order": order, "limit": limit})
-
-    def project_spend_alerts(
-        self, project_id: str, *, order: str | None = None, limit: int | None = None
-    ) -> AsyncListQuery:
-        """A project's spend alerts."""
-        return self._list("project_spend_alerts", {"project_id": project_id, "order": order, "limit": limit})
-
-    async def _spend_limit(self, endpoint: SpendLimitEndpoint, project_id: str | None) -> SpendLimit | None:
-        request, answer = _limit_or_none(endpoint, project_id)
+    async def _spend_limit(self, endpoint: SpendLimitEndpoint, path: Mapping[str, object]) -> SpendLimit | None:
+        request, answer = _limit_or_none(endpoint, path)
         try:
             reply = await self._transport.send(request)
         except NotFoundError as error:
-            result: SpendLimit | None = answer(None, error)
-            return result
-        limit: SpendLimit | None = answer(reply, None)
-        return limit
-
-    async def spend_limit(self) -> SpendLimit | None:
-        """The organization's monthly spend limit in dollars, or None when none is set."""
-        return await self._spend_limit(ORGANIZATION_SPEND_LIMIT, None)
-
-    async def project_spend_limit(self, project_id: str) -> SpendLimit | None:
-        """A project's monthly spend limit in dollars, or None when none is set."""
-        return await self._spend_limit(
-            PROJECT_SPEND_LIMIT, _check_path_id("project_spend_limit", "project_id", project_id)
-        )
+            return answer(None, error)
+        return answer(reply, None)
