@@ -4,7 +4,7 @@ httpx's timeouts are per operation: a server that sends its status line and head
 trips a read timeout. The async client wraps each attempt in `asyncio.timeout`; threads cannot be cancelled, so
 the sync client's own connections go through `DeadlineTransport`, whose sockets shorten every read and write to
 what is left of the attempt's deadline (set per thread with `within`). A transport the caller injects is theirs:
-it gets the body-phase check in `transport.py` only.
+it gets the body-phase check in `body.py` only.
 """
 
 from __future__ import annotations
