@@ -14,7 +14,7 @@ The rest of the library reaches the generated code only through this interface:
 * `Endpoint.page_style`: how pages chain (see `PageStyle`).
 
 The Admin reads have their own small registry at the end: `LISTS` (projects, users, keys, service accounts,
-alerts; `ListEndpoint`, paged by `LIST_PAGES`: `after`/`last_id`/`has_more`, driven by `pagination.ListPageLoop`)
+alerts; `ListEndpoint`, paged by `LIST_PAGES`: `after`/`last_id`/`has_more`, driven by `list_pages.ListPageLoop`)
 and the two spend limits (`SpendLimitEndpoint`). Operations neither registry lists (the retrieve-by-id reads) are
 ignored. Not part of the public API: `oai_usage.endpoint_info` is the public view.
 """
@@ -133,7 +133,7 @@ class PageStyle:
     cursor from `next_page`, stop when `has_more` is false; `pagination.PageLoop` also checks that the buckets
     tile the range. The Admin lists (projects, users, keys: `after`/`last_id`/`has_more`) use `LIST_PAGES`,
     `PageStyle("list", cursor_param="after", next_cursor_field="last_id", buckets=False)`: `ListEndpoint.request`
-    puts the cursor under `after`, `pagination.ListPageLoop` reads the next one from `last_id` with the
+    puts the cursor under `after`, `list_pages.ListPageLoop` reads the next one from `last_id` with the
     cursor-repeat and page-cap guards and no bucket checks. The time-window planning (`windows`) applies to bucket
     styles only.
     """

@@ -5,7 +5,7 @@
     client.spend_limit()                                          # a SpendLimit in dollars, or None
 
 A list query is lazy like a usage query: checked when made, sent when iterated, run afresh on each iteration. It
-pages with `after=<last_id>` until `has_more` is false (`pagination.ListPageLoop`: a repeated cursor, `has_more`
+pages with `after=<last_id>` until `has_more` is false (`list_pages.ListPageLoop`: a repeated cursor, `has_more`
 without `last_id`, an item listed twice and the page cap are `PaginationError`s) through the same transport as
 the usage queries (retries, typed errors, redaction). Items are the API's JSON objects as dicts, every field kept.
 
@@ -25,8 +25,8 @@ from typing import Any, ClassVar
 
 from .endpoints import LISTS, ListEndpoint, SpendLimitEndpoint
 from .errors import DecodeError, NotFoundError, ValidationError, import_extra
+from .list_pages import aiter_list_pages, iter_list_pages
 from .page import ListPage
-from .pagination import aiter_list_pages, iter_list_pages
 from .transport import AsyncTransport, Reply, RequestSpec, SyncTransport
 from .validation import check_bool
 

@@ -27,6 +27,7 @@ starts after the server's now has nothing to serve: a ValidationError naming the
 the server's now keeps every guard: its last page must reach E.
 
 `iter_pages`/`aiter_pages` drive the loop for one window of parameters; `fetch` runs several windows side by side.
+The Admin lists (`after`/`last_id`, no buckets) page in `list_pages`, with the cursor check of this module.
 
 The default page cap needs no tuning: a page holds at least one bucket, so a range cannot take more pages
 than it has buckets. The cap is that count (plus one for a partial first bucket, plus one spare).
@@ -45,26 +46,21 @@ from typing import Any, Generic, TypeVar
 
 from .clock import system_time
 from .decode import decode_page
-from .endpoints import KNOWN_RESULT_OBJECTS, WIDTH_SECONDS, ListEndpoint
+from .endpoints import KNOWN_RESULT_OBJECTS, WIDTH_SECONDS
 from .errors import DecodeError, PaginationError, ValidationError
-from .page import ListPage, Page, RowBucket
+from .page import Page, RowBucket
 from .timeparse import iso
 from .transport import Reply, RequestSpec
 from .validation import ValidQuery
 
 __all__ = [
     "CLOCK_SKEW",
-    "DEFAULT_LIST_PAGE_CAP",
     "MAX_CURSOR_CHARS",
-    "ListPageLoop",
     "PageDecoder",
     "PageLoop",
-    "aiter_list_pages",
     "aiter_pages",
     "automatic_page_cap",
     "check_cursor",
-    "decode_list_page",
-    "iter_list_pages",
     "iter_pages",
 ]
 
@@ -326,109 +322,6 @@ async def aiter_pages(
 ) -> AsyncIterator[Page[B]]:
     """Every page of one query window, fetched one after the other with the awaitable `send`."""
     loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported, clock=clock)
-    request: RequestSpec | None = loop.first()
-    while request is not None:
-        page, request = loop.accept(await send(request))
-        yield page
-
-
-# --- Admin lists: `after`/`last_id`/`has_more` (PageStyle "list"), no buckets ---------------------------------------
-
-DEFAULT_LIST_PAGE_CAP = 1000
-"""Pages of one Admin list before a PaginationError (100,000 items at the largest page): a list has no range to
-bound it, so the cap is a generous constant; `max_pages` on the client lowers it."""
-
-
-def decode_list_page(endpoint: ListEndpoint, body: object, *, number: int, request_id: str | None) -> ListPage:
-    """A list page: `data` (a list of objects), `has_more` (a bool) and the cursor field; else a DecodeError."""
-    where = f"{endpoint.name} page {number}"
-    if not isinstance(body, dict):
-        raise DecodeError(f"{where}: expected a JSON object, got {type(body).__name__}", request_id=request_id)
-    data = body.get("data")
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise DecodeError(f"{where}: `data` must be a list of objects", field="data", request_id=request_id)
-    has_more = body.get("has_more", False)  # the SDK treats a missing has_more as false
-    if not isinstance(has_more, bool):
-        raise DecodeError(f"{where}: `has_more` must be true or false", field="has_more", request_id=request_id)
-    field_name = endpoint.page_style.next_cursor_field
-    cursor = body.get(field_name)
-    if cursor is not None and not isinstance(cursor, str):
-        raise DecodeError(f"{where}: `{field_name}` must be a string or null", field=field_name, request_id=request_id)
-    return ListPage(data=data, has_more=has_more, last_id=cursor, number=number, request_id=request_id)
-
-
-class ListPageLoop:
-    """The page chain of one Admin list, without I/O: the list-appropriate guards of `PageLoop`.
-
-    The cursor goes in `page_style.cursor_param` (`after`) and comes from `page_style.next_cursor_field`
-    (`last_id`). PaginationError when `has_more` comes without a cursor, a cursor repeats, an item id comes back
-    on a later page (a rewound cursor would list it twice), a page holds more items than `limit`, or the page
-    cap is passed. No bucket checks: lists have no time range.
-    """
-
-    def __init__(self, endpoint: ListEndpoint, params: dict[str, Any], *, max_pages: int | None = None) -> None:
-        self.endpoint = endpoint
-        self.params = params
-        self.limit: int = params["limit"]
-        self.max_pages = max_pages if max_pages is not None else DEFAULT_LIST_PAGE_CAP
-        self.pages = 0
-        self._cursors: set[str] = set()
-        self._ids: set[str] = set()
-
-    def first(self) -> RequestSpec:
-        return self.endpoint.request(self.params, None)
-
-    def _fail(self, message: str) -> PaginationError:
-        return PaginationError(message, endpoint=self.endpoint.name, pages=self.pages)
-
-    def accept(self, reply: Reply) -> tuple[ListPage, RequestSpec | None]:
-        """The page in `reply`, and the request for the next one (None when this was the last)."""
-        self.pages += 1
-        page = decode_list_page(self.endpoint, reply.body, number=self.pages, request_id=reply.request_id)
-        if len(page.data) > self.limit:
-            raise self._fail(f"page {page.number} has {len(page.data)} items, more than the limit {self.limit}")
-        for item in page.data:
-            ident = item.get("id")
-            if isinstance(ident, str):
-                if ident in self._ids:
-                    raise self._fail(f"page {page.number} lists {ident!r} a second time: the cursor went back")
-                self._ids.add(ident)
-        if not page.has_more:
-            return page, None
-        field_name = self.endpoint.page_style.next_cursor_field
-        cursor = page.last_id
-        if not cursor:
-            raise self._fail(f"page {page.number} says has_more but gives no {field_name} cursor")
-        check_cursor(cursor, field_name, page.number, self._fail)
-        if cursor in self._cursors:
-            raise self._fail(f"page {page.number} repeats the cursor {cursor!r}; following it would loop")
-        if self.pages >= self.max_pages:
-            raise self._fail(f"more than {self.max_pages} pages (the cap)")
-        self._cursors.add(cursor)
-        log.debug("%s: page %d has %d items; following %s", self.endpoint.name, page.number, len(page.data), field_name)
-        return page, self.endpoint.request(self.params, cursor)
-
-
-def iter_list_pages(
-    send: Callable[[RequestSpec], Reply], endpoint: ListEndpoint, params: dict[str, Any], *, max_pages: int | None
-) -> Iterator[ListPage]:
-    """Every page of one Admin list, one after the other."""
-    loop = ListPageLoop(endpoint, params, max_pages=max_pages)
-    request: RequestSpec | None = loop.first()
-    while request is not None:
-        page, request = loop.accept(send(request))
-        yield page
-
-
-async def aiter_list_pages(
-    send: Callable[[RequestSpec], Awaitable[Reply]],
-    endpoint: ListEndpoint,
-    params: dict[str, Any],
-    *,
-    max_pages: int | None,
-) -> AsyncIterator[ListPage]:
-    """Every page of one Admin list, one after the other (async)."""
-    loop = ListPageLoop(endpoint, params, max_pages=max_pages)
     request: RequestSpec | None = loop.first()
     while request is not None:
         page, request = loop.accept(await send(request))
