@@ -1,10 +1,11 @@
 """`UsageClient` and `AsyncUsageClient`: one method per endpoint, each returning a lazy query.
 
 The per-endpoint methods are generated from the registry (`methods.py`, by tools/gen_methods.py); this module
-holds what is written by hand: settings, the transports, `query(name, ...)` and `_query`.
+holds what is written by hand: the transports, `query(name, ...)` and `_query`.
 
-Both resolve their settings the same way (`_Settings.resolve`), check arguments the same way (`validation`)
-and page the same way (`pagination.PageLoop`); they differ only in the httpx client and the query type.
+Both resolve their settings the same way (`settings.Settings.resolve`), check arguments the same way
+(`validation`) and page the same way (`pagination.PageLoop`); they differ only in the httpx client and the query
+type.
 
 Internal module: not part of the public API (that is `oai_usage.__all__`); its names may change.
 """
@@ -16,7 +17,6 @@ import dataclasses
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
@@ -25,25 +25,16 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import endpoints as ep
-from .auth import ENV_ORGANIZATION, ENV_PROJECT, Credentials, resolve_base_url, resolve_key, resolve_optional
 from .clock import LocalClock, ServerClock
 from .deadline import DeadlineTransport
 from .directory import Directory, abuild, build
-from .errors import APIError, AuthenticationError, PermissionDeniedError, ValidationError
+from .errors import APIError, AuthenticationError, PermissionDeniedError
 from .limiter import pacer_for
 from .list_methods import AsyncListMethods, ListMethods
 from .methods import AsyncMethods, SyncMethods
-from .query import AsyncQuery, Query, check_concurrency
-from .redaction import install_log_filter
-from .retry import RetryPolicy
-from .transport import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT,
-    AsyncTransport,
-    RequestSpec,
-    SyncTransport,
-    default_ssl_context,
-)
+from .query import AsyncQuery, Query
+from .settings import Settings, check_http
+from .transport import DEFAULT_MAX_RESPONSE_BYTES, AsyncTransport, RequestSpec, SyncTransport, default_ssl_context
 from .validation import validate
 
 __all__ = ["DEFAULT_CONCURRENCY", "AsyncUsageClient", "UsageClient", "no_cookies"]
@@ -58,90 +49,8 @@ def no_cookies() -> CookieJar:
     return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
-def _check_http(http_client: object, transport: object, client_type: type[Any], transport_type: type[Any]) -> None:
-    """An injected http client and a transport exclude each other, and each must be of the right httpx type."""
-    if http_client is not None and transport is not None:
-        raise ValidationError(
-            "give http_client or transport, not both (a transport goes inside the client the library builds)",
-            param="transport",
-        )
-    if http_client is not None and not isinstance(http_client, client_type):
-        raise TypeError(f"http_client must be an httpx.{client_type.__name__}, got {type(http_client).__name__}")
-    if transport is not None and not isinstance(transport, transport_type):
-        raise TypeError(f"transport must be an httpx.{transport_type.__name__}, got {type(transport).__name__}")
-
-
-def _timeout(
-    timeout: float | httpx.Timeout | None, http_client: httpx.Client | httpx.AsyncClient | None
-) -> httpx.Timeout:
-    """The given timeout; else an injected client's own, if it has one; else the default. Never none at all."""
-    if timeout is None:
-        if http_client is not None and any(value is not None for value in http_client.timeout.as_dict().values()):
-            return http_client.timeout
-        return DEFAULT_TIMEOUT
-    if isinstance(timeout, httpx.Timeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ValidationError(
-            f"timeout must be a positive number of seconds or an httpx.Timeout, got {timeout!r}", param="timeout"
-        )
-    return httpx.Timeout(float(timeout))
-
-
-@dataclass(frozen=True)
-class _Settings:
-    credentials: Credentials
-    base_url: str
-    timeout: httpx.Timeout
-    policy: RetryPolicy
-    max_pages: int | None
-    max_concurrency: int
-    max_response_bytes: int
-
-    @classmethod
-    def resolve(
-        cls,
-        admin_key: str | None,
-        *,
-        base_url: str | None,
-        organization: str | None,
-        project: str | None,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int,
-        max_pages: int | None,
-        max_concurrency: int,
-        http_client: httpx.Client | httpx.AsyncClient | None,
-        allow_insecure_http: bool = False,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> _Settings:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValidationError(f"max_retries must be an int >= 0, got {max_retries!r}", param="max_retries")
-        if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
-            raise ValidationError(f"max_pages must be an int >= 1 or None, got {max_pages!r}", param="max_pages")
-        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
-            raise ValidationError(
-                f"max_response_bytes must be an int >= 1 (bytes of decompressed body), got {max_response_bytes!r}",
-                param="max_response_bytes",
-            )
-        install_log_filter()
-        credentials = Credentials(
-            resolve_key(admin_key),
-            organization=resolve_optional(organization, ENV_ORGANIZATION),
-            project=resolve_optional(project, ENV_PROJECT),
-        )
-        return cls(
-            credentials=credentials,
-            base_url=resolve_base_url(base_url, allow_insecure_http=allow_insecure_http),
-            timeout=_timeout(timeout, http_client),
-            policy=RetryPolicy(max_retries=max_retries),
-            max_pages=max_pages,
-            max_concurrency=check_concurrency(max_concurrency),
-            max_response_bytes=max_response_bytes,
-        )
-
-
 class _ClientBase:
-    _settings: _Settings
+    _settings: Settings
     _clock: ServerClock
 
     @property
@@ -239,8 +148,8 @@ class UsageClient(SyncMethods, ListMethods, _ClientBase):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: LocalClock | None = None,
     ) -> None:
-        _check_http(http_client, transport, httpx.Client, httpx.BaseTransport)
-        self._settings = _Settings.resolve(
+        check_http(http_client, transport, httpx.Client, httpx.BaseTransport)
+        self._settings = Settings.resolve(
             admin_key,
             base_url=base_url,
             organization=organization,
@@ -350,8 +259,8 @@ class AsyncUsageClient(AsyncMethods, AsyncListMethods, _ClientBase):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: LocalClock | None = None,
     ) -> None:
-        _check_http(http_client, transport, httpx.AsyncClient, httpx.AsyncBaseTransport)
-        self._settings = _Settings.resolve(
+        check_http(http_client, transport, httpx.AsyncClient, httpx.AsyncBaseTransport)
+        self._settings = Settings.resolve(
             admin_key,
             base_url=base_url,
             organization=organization,
