@@ -112,8 +112,10 @@ def examples(path: Path) -> list[Example]:
             starts = [k for k, line in enumerate(block.body) if line.startswith("$ ")]
             for k, following_start in zip(starts, [*starts[1:], len(block.body)], strict=True):
                 at = block.line + k  # 0-based index of the command's line in the page
-                expected = block.body[k + 1 : following_start]
-                found.append(Example(path, at + 1, "console", block.body[k][2:], expected, (at + 1, block.line + following_start)))
+                shown = block.body[k + 1 : following_start]
+                found.append(
+                    Example(path, at + 1, "console", block.body[k][2:], shown, (at + 1, block.line + following_start))
+                )
         elif block.lang == "python":
             expected: list[str] = []
             span: tuple[int, int] | None = None
@@ -155,13 +157,13 @@ def _page_environment(folder: Path) -> Iterator[None]:
         os.environ.update(HOME=str(folder), XDG_DATA_HOME=str(folder / ".local" / "share"),
                           XDG_CONFIG_HOME=str(folder / ".config"), COLUMNS="110")  # fmt: skip
         os.chdir(folder)
-        oai_usage.clock.system_time = oai_usage_sandbox.config.system_time = lambda: float(WALL_CLOCK)  # type: ignore[assignment]
+        oai_usage.clock.system_time = oai_usage_sandbox.config.system_time = lambda: float(WALL_CLOCK)
         yield
     finally:
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
-        oai_usage.clock.system_time, oai_usage_sandbox.config.system_time = saved_clocks  # type: ignore[assignment]
+        oai_usage.clock.system_time, oai_usage_sandbox.config.system_time = saved_clocks
 
 
 def _run_console(command: str) -> list[str]:
@@ -181,8 +183,13 @@ def _run_console(command: str) -> list[str]:
 def _run_python(source: str, namespace: dict[str, Any], name: str) -> list[str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(source, name, "exec"), namespace)  # noqa: S102 - the docs' own examples
+        exec(compile(source, name, "exec"), namespace)  # the docs' own examples
     return out.getvalue().splitlines()
+
+
+def _shown(path: Path) -> str:
+    """The page's path as a message names it: relative to the repository when it lies inside."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def run_page(path: Path) -> list[Example]:
@@ -191,7 +198,7 @@ def run_page(path: Path) -> list[Example]:
     with tempfile.TemporaryDirectory(prefix="oai-usage-docs-") as folder, _page_environment(Path(folder)):
         namespace: dict[str, Any] = {"__name__": "__docs__"}
         for example in found:
-            where = f"{path.relative_to(ROOT)}:{example.line}"
+            where = f"{_shown(path)}:{example.line}"
             if example.kind == "console":
                 example.printed = _run_console(example.source)
             else:
@@ -207,7 +214,7 @@ def _update(path: Path, found: list[Example]) -> None:
             continue  # keeps an ellipsis that still holds
         if example.expected_span is None:
             if example.printed:
-                print(f"{path.relative_to(ROOT)}:{example.line}: prints output but has no ```text block after it")
+                print(f"{_shown(path)}:{example.line}: prints output but has no ```text block after it")
             continue
         first, last = example.expected_span
         lines[first:last] = [line.rstrip() for line in example.printed]
@@ -229,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         for example in found:
             if not matches(example.expected, example.printed):
                 failed += 1
-                print(f"{path.relative_to(ROOT)}:{example.line}: the output differs from the page's")
+                print(f"{_shown(path)}:{example.line}: the output differs from the page's")
     if failed:
         print(f"{failed} example(s) differ: `{COMMAND}` rewrites them (check the diff)", file=sys.stderr)
     return 1 if failed else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 from types import ModuleType
 
@@ -18,6 +19,12 @@ def _generator() -> ModuleType:
     return module
 
 
+def _choices(parser: argparse.ArgumentParser, dest: str) -> dict[str, argparse.ArgumentParser]:
+    """The sub-parsers of `parser`'s sub-command action `dest`."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction) and a.dest == dest)
+    return dict(action.choices)
+
+
 def test_the_cli_reference_is_what_the_parser_gives() -> None:
     generator = _generator()
     committed = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -26,12 +33,6 @@ def test_the_cli_reference_is_what_the_parser_gives() -> None:
 
 def test_the_cli_reference_lists_every_command_and_usage_endpoint() -> None:
     text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
-    parser = build_parser()
-    commands = next(a for a in parser._actions if a.dest == "command")
-    assert commands.choices is not None
-    for name, sub in commands.choices.items():
-        assert f"## oai-usage {name}\n" in text, name
-    usage = commands.choices["usage"]
-    endpoints = next(a for a in usage._actions if a.dest == "endpoint")
-    assert endpoints.choices is not None
-    assert all(f"### oai-usage usage {e}\n" in text for e in endpoints.choices)
+    commands = _choices(build_parser(), "command")
+    assert all(f"## oai-usage {name}\n" in text for name in commands)
+    assert all(f"### oai-usage usage {e}\n" in text for e in _choices(commands["usage"], "endpoint"))
