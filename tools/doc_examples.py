@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import logging
 import os
 import re
 import shlex
@@ -155,7 +156,7 @@ def _page_environment(folder: Path) -> Iterator[None]:
         for name in ENV_VARS:
             os.environ.pop(name, None)
         os.environ.update(HOME=str(folder), XDG_DATA_HOME=str(folder / ".local" / "share"),
-                          XDG_CONFIG_HOME=str(folder / ".config"), COLUMNS="110")  # fmt: skip
+                          XDG_CONFIG_HOME=str(folder / ".config"))  # fmt: skip
         os.chdir(folder)
         oai_usage.clock.system_time = oai_usage_sandbox.config.system_time = lambda: float(WALL_CLOCK)
         yield
@@ -175,8 +176,14 @@ def _run_console(command: str) -> list[str]:
     if "--sandbox" in argv and "--now" not in argv:
         raise ValueError(f"a sandbox example pins its clock with --now WHEN: {command}")
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        run(argv[1:])
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers = []  # the command installs its own stderr handler, as in a fresh process: warnings are shown
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            run(argv[1:])
+    finally:
+        root.handlers, root.level = handlers, level
     return out.getvalue().splitlines() + err.getvalue().splitlines()
 
 
