@@ -12,7 +12,8 @@ The convention (CONTRIBUTING.md, "Documentation"):
   ```text block prints nothing). The Python blocks of one page run in order in one namespace, so a later block may
   use what an earlier one defined.
 * Trailing spaces are not compared. A line holding only `...` in an expected output stands for any number of lines
-  (none included): for long output the page shows the beginning, the end, or both.
+  (none included): for long output the page shows the beginning, the end, or both (`--update` keeps that shape: as
+  many first and last lines as the page showed, around one `...`).
 * The blocks of one page run in one fresh working directory (with HOME, XDG_DATA_HOME and XDG_CONFIG_HOME inside
   it and no OPENAI_* variables), in order, so a page may write a file and read it further down; the library's wall
   clock reads 2026-11-24T15:30:00Z, as in the tests.
@@ -213,6 +214,17 @@ def run_page(path: Path) -> list[Example]:
     return found
 
 
+def _reshaped(expected: list[str], printed: list[str]) -> list[str]:
+    """The printed lines in the shape the page showed: as many first and last lines around one `...` as before."""
+    if ELLIPSIS not in expected:
+        return printed
+    head = expected.index(ELLIPSIS)
+    tail = len(expected) - 1 - max(i for i, line in enumerate(expected) if line == ELLIPSIS)
+    if head + tail >= len(printed):
+        return printed
+    return [*printed[:head], ELLIPSIS, *(printed[len(printed) - tail :] if tail else [])]
+
+
 def _update(path: Path, found: list[Example]) -> None:
     """Write each example's printed lines in place of its expected output."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -224,7 +236,7 @@ def _update(path: Path, found: list[Example]) -> None:
                 print(f"{_shown(path)}:{example.line}: prints output but has no ```text block after it")
             continue
         first, last = example.expected_span
-        lines[first:last] = [line.rstrip() for line in example.printed]
+        lines[first:last] = _reshaped(example.expected, [line.rstrip() for line in example.printed])
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

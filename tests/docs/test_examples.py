@@ -95,3 +95,16 @@ def test_a_sandbox_command_without_a_pinned_clock_is_refused(tmp_path: Path) -> 
     page.write_text("```console\n$ oai-usage --sandbox projects --format csv\n```\n", encoding="utf-8")
     with pytest.raises(ValueError, match="--now"):
         doc_examples.run_page(page)
+
+
+@pytest.mark.parametrize(
+    ("expected", "reshaped"),
+    [
+        (["a", "b"], ["1", "2", "3", "4"]),
+        (["a", "..."], ["1", "..."]),
+        (["a", "...", "z"], ["1", "...", "4"]),
+        (["...", "y", "z"], ["...", "3", "4"]),
+    ],
+)
+def test_an_update_keeps_the_shape_of_a_shortened_output(expected: list[str], reshaped: list[str]) -> None:
+    assert doc_examples._reshaped(expected, ["1", "2", "3", "4"]) == reshaped
