@@ -33,7 +33,7 @@ NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 START = datetime(2025, 11, 1, tzinfo=UTC)
 END = datetime(2026, 11, 1, tzinfo=UTC)  # a year of whole months
 CRITERIA = ("USAGE_MEASUREMENT_SUPPORTED", "SUB_ACCOUNT_SUPPORTED")
-"""What OpenAI's Costs API supports among the validator's applicability criteria (README, "FOCUS export")."""
+"""What OpenAI's Costs API supports among the validator's applicability criteria (docs/warehouse.md, "FOCUS export")."""
 
 
 def export(folder: Path) -> list[Path]:

@@ -63,7 +63,7 @@ class Consumer:
     # (base URL, the queries file, a private scratch folder, first target?) -> argv
     command: Callable[[str, Path, Path, bool], list[str]]
     prepare: Callable[[], None] | None = None
-    # The README quickstart: prints {"pages": n, "input_tokens": n} for the completions query of queries.json.
+    # The docs/contract.md quickstart: prints {"pages": n, "input_tokens": n} for the completions query of queries.json.
     quickstart: Callable[[str], list[str]] | None = None
     # Extra checks on what the consumer wrote to stderr, given whether it ran the first target (one problem per line).
     check_stderr: Callable[[str, bool], list[str]] | None = None
@@ -298,7 +298,7 @@ def _run_target(consumer: Consumer, target: Target, scratch: Path, first: bool) 
 
 
 def _check_quickstart(command: list[str], env: Mapping[str, str], completions: Mapping[str, float]) -> list[str]:
-    """Run a README quickstart; it must report the completions query's pages and input tokens."""
+    """Run a quickstart of docs/contract.md; it must report the completions query's pages and input tokens."""
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=ROOT, check=False)
     if done.returncode != 0:
         return [f"quickstart: exit {done.returncode}: {done.stderr.strip()[-500:]}"]

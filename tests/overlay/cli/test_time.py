@@ -139,13 +139,13 @@ def test_now_needs_the_sandbox(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     assert err.strip().splitlines() == [err.strip()] and "--now" in err and "--sandbox" in err
 
 
-def test_the_readme_sample_report_is_current(
+def test_the_documented_sample_report_is_current(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "cli-guide.md").read_text(encoding="utf-8")
     command = "oai-usage --sandbox --now 2026-11-25T12:00:00Z report --since 30d"
     assert command in readme
-    block = readme.split(command, 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    block = readme.split(command, 1)[1].split("```", 1)[0].removeprefix("\n").removesuffix("...\n")
     code, out, err = _cli(capsys, *command.split()[1:])
     assert code == 0, err
     printed = [line.rstrip() for line in out.splitlines()]

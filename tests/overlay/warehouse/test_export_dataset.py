@@ -1,5 +1,5 @@
-"""`export --parquet`: one dataset per grouping, safe to sum (issue 20). The README's queries run against an export
-of a sandbox sync, and every costs dataset's total equals the costs API's for that grouping."""
+"""`export --parquet`: one dataset per grouping, safe to sum (issue 20). The queries of docs/warehouse.md run against an
+export of a sandbox sync, and every costs dataset's total equals the costs API's for that grouping."""
 
 from __future__ import annotations
 
@@ -56,8 +56,8 @@ def _api_spend(grouping: str, start: datetime, end: datetime) -> float:
 
 
 def _readme_queries() -> list[str]:
-    """The SQL blocks of the README's "Reading the export"."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    """The SQL blocks of docs/warehouse.md's "Reading the export"."""
+    text = (REPO / "docs" / "warehouse.md").read_text(encoding="utf-8")
     section = text[text.index("### Reading the export") :]
     section = section[: section.index("\n## ")]
     return re.findall(r"```sql\n(.*?)```", section, flags=re.S)

@@ -286,7 +286,7 @@ def run_consumer(classpath: list[Path], plan_file: Path) -> dict[str, Any]:
 
 
 def run_quickstart(classpath: list[Path], base_url: str) -> dict[str, Any]:
-    """Run the README quickstart (Quickstart.java, compiled against the generated client); its JSON answer."""
+    """Run the docs/contract.md quickstart (Quickstart.java, compiled against the generated client); its JSON answer."""
     env = {**os.environ, "OPENAI_ADMIN_KEY": CONSUMER_KEY}
     args = java_command(classpath, "oai.usage.consumer.Quickstart", base_url)
     result = subprocess.run(args, env=env, capture_output=True, check=False, text=True)

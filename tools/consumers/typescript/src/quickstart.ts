@@ -1,4 +1,4 @@
-// The README's TypeScript quickstart, compiled (tsc strict) and run by tools/consumers/run.py on every CI run, so it
+// The TypeScript quickstart of docs/contract.md, compiled (tsc strict) and run by tools/consumers/run.py on every CI run, so it
 // cannot rot: three days of hourly completions usage per model and project, every page followed, input tokens
 // summed. run.py checks the answer against the Python client's.
 import createClient from "openapi-fetch";

@@ -12,7 +12,7 @@ import oai.usage.client.model.UsageCompletionsPage;
 import oai.usage.client.model.UsageCompletionsResult;
 
 /**
- * The README's Java quickstart, compiled and run by run.py on every build so it cannot rot: three
+ * The Java quickstart of docs/contract.md, compiled and run by run.py on every build so it cannot rot: three
  * days of hourly completions usage per model and project, every page followed, input tokens summed.
  * Plain typed calls on the generated client; run.py checks the total against Consumer's.
  *

@@ -1,0 +1,1 @@
+"""Tests of the documentation: README.md, CONTRIBUTING.md and docs/."""
