@@ -16,8 +16,10 @@ from oai_usage.cli.main import MODULES, build_parser
 def test_a_command_module_registers_reads_and_runs(module: ModuleType) -> None:
     assert callable(module.register) and callable(module.run)
     options: Any = module.Options
-    assert dataclasses.is_dataclass(options) and options.__dataclass_params__.frozen
-    assert list(inspect.signature(options.from_args).parameters) == ["args", "now"]
+    reader = inspect.signature(options.from_args)
+    assert list(reader.parameters) == ["args", "now"]
+    assert dataclasses.is_dataclass(options) and all(f.init for f in dataclasses.fields(options))
+    assert module.Options.__dataclass_params__.frozen
 
 
 def test_every_command_of_the_parser_runs_through_its_module() -> None:
