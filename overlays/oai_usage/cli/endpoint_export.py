@@ -12,9 +12,11 @@ from typing import Any
 from ..timeparse import iso_datetime
 from . import dates, output, paths
 from .options import (
+    ID_LISTS,
     Connection,
     add_csv_raw,
     add_format,
+    add_id_lists,
     add_output,
     add_profile,
     add_range,
@@ -44,6 +46,9 @@ def add_export_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
     parser.add_argument("--limit", type=int, help="buckets per page (default: the largest the width allows)")
     for name, allowed in spec.list_filters.items():
         flag = f"--{name.replace('_', '-')}"
+        if name in ID_LISTS and not allowed:
+            add_id_lists(parser, [name])
+            continue
         if name in UNSPLIT_LISTS:
             hint = "one value per flag, never split on commas (repeat the flag for more)"
             parser.add_argument(flag, dest=name, type=one_value, action="extend", metavar="VALUE", help=hint)
