@@ -1,4 +1,4 @@
-"""Write rows as a table, CSV, JSON or JSONL, to stdout or to a file that appears only when complete."""
+"""Internal: write rows as a table, CSV, JSON or JSONL, to stdout or to a file that appears only when complete."""
 
 from __future__ import annotations
 
@@ -19,6 +19,30 @@ from typing import IO, Any
 from .. import redact_secrets
 from ..timeparse import iso_datetime
 from . import paths
+from .table_fit import MIN_TEXT_WIDTH, fit_columns, natural_width
+
+__all__ = [
+    "CURRENCY",
+    "FORMATS",
+    "FORMULA_START",
+    "MONEY",
+    "NOT_SUMMED",
+    "CsvWriter",
+    "atomic_file",
+    "csv_cell",
+    "json_ready",
+    "open_output",
+    "plain",
+    "redacted",
+    "table_columns",
+    "totals",
+    "visible",
+    "write_csv",
+    "write_json",
+    "write_jsonl",
+    "write_rows",
+    "write_table",
+]
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -207,6 +231,8 @@ def table_columns(
     return ordered, len(wide)
 
 
+WIDE = 240
+"""The width of a table written to a file or a pipe (no terminal to fit)."""
 MONEY = frozenset({"amount_value", "amount"})  # shown with two decimals (amount: the limits listing, in dollars)
 NOT_SUMMED = frozenset({"quantity"})  # units differ from row to row: a sum would mean nothing
 CURRENCY = "amount_currency"
@@ -236,10 +262,14 @@ def write_table(
     title: str,
     group_by: Sequence[str] | None = None,
     totals_row: bool = True,
+    width: int | None = None,
+    low_value: Sequence[str] = (),
 ) -> int:
     """A rich table for people: grouped columns in the order asked, money with two decimals, a totals row (not for
     listings: `totals_row=False`); empty columns and per-modality token splits left out (CSV and JSON have all).
-    No rows: nothing written."""
+    It fits `width` (default: the terminal's, or WIDE when not writing to one): the `low_value` columns are left out
+    first (`fit_columns`), then text wraps; a number is never cut and no column is ever zero wide. No rows: nothing
+    written."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -249,26 +279,45 @@ def write_table(
         return 0
     shown, hidden = table_columns(materialised, columns, group_by)
     sums = totals(materialised, shown) if totals_row else []
+    texts = {name: [visible(_table_cell(row.get(name), money=name in MONEY)) for row in materialised] for name in shown}
+    for label, values in sums:
+        texts[shown[0]].append(label)
+        for name in shown[1:]:
+            if name in values:
+                texts[name].append(visible(_table_cell(values[name], money=name in MONEY, whole=name not in MONEY)))
+    width = width or (None if out.isatty() else WIDE)
+    console = Console(file=out, width=width)
+
+    numeric = {name: _numeric(materialised, name) for name in shown}
+    headers = {name: visible("bucket (UTC)" if name == "bucket_start" else name) for name in shown}
+    keep = [*(group_by or ()), *(shown[:1] if sums else ())]  # the totals' label is in the first column
+    fitted, left_out = fit_columns(shown, headers, texts, numeric, console.width, keep, low_value)
     table = Table(title=escape(title), show_footer=False)
-    for name in shown:
-        numeric = _numeric(materialised, name)
-        header = "bucket (UTC)" if name == "bucket_start" else name
-        table.add_column(escape(visible(header)), justify="right" if numeric else "left", no_wrap=True)
+    for name in fitted:
+        natural = natural_width(headers[name], texts[name])
+        if numeric[name] or name == "bucket_start":  # a number or a time is never cut nor wrapped
+            table.add_column(escape(headers[name]), justify="right" if numeric[name] else "left",
+                             no_wrap=True, min_width=natural)  # fmt: skip
+        else:  # text wraps (folds) rather than being cut to an ellipsis
+            table.add_column(escape(headers[name]), justify="left", overflow="fold",
+                             min_width=min(natural, MIN_TEXT_WIDTH), max_width=natural)  # fmt: skip
     last = len(materialised) - 1
     for index, row in enumerate(materialised):
         # Values come from the API (project and key names are free text): never read as rich markup.
-        cells = [escape(visible(_table_cell(row.get(name), money=name in MONEY))) for name in shown]
+        cells = [escape(visible(_table_cell(row.get(name), money=name in MONEY))) for name in fitted]
         table.add_row(*cells, end_section=index == last)  # a rule between the rows and the totals
     for label, values in sums:
         cells = [label] + [
             _table_cell(values[name], money=name in MONEY, whole=name not in MONEY) if name in values else ""
-            for name in shown[1:]
+            for name in fitted[1:]
         ]
         table.add_row(*cells, style="bold")
-    console = Console(file=out, width=None if out.isatty() else 240)
     console.print(table)
     if hidden:
         console.print(f"{hidden} per-modality token columns are in --format csv/json", soft_wrap=True)
+    if left_out:
+        console.print(f"left out to fit {console.width} columns: {', '.join(left_out)} (a wider terminal, or "
+                      "--format csv/json, has them)", highlight=False, markup=False)  # fmt: skip
     return len(materialised)
 
 
@@ -295,12 +344,14 @@ def write_rows(
     group_by: Sequence[str] | None = None,
     totals: bool = True,
     csv_raw: bool = False,
+    low_value: Sequence[str] = (),
 ) -> int:
-    """Dispatch on --format; returns how many rows were written."""
+    """Dispatch on --format; returns how many rows were written (`low_value`: the table's columns to leave out first
+    in a narrow terminal)."""
     if fmt == "csv":
         return write_csv(rows, out, columns, raw=csv_raw)
     if fmt == "json":
         return write_json(rows, out)
     if fmt == "jsonl":
         return write_jsonl(rows, out)
-    return write_table(rows, out, columns, title, group_by, totals_row=totals)
+    return write_table(rows, out, columns, title, group_by, totals_row=totals, low_value=low_value)

@@ -1,8 +1,8 @@
-"""The CLI's bridge to the client: endpoint options from the registry, the client to use, rows with progress."""
+"""Internal: the CLI's bridge to the client: endpoint options from the registry, the client to use (`Connection`),
+rows with progress."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Iterator
@@ -11,9 +11,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import ADMIN_KEY_ENV, ENDPOINT_NAMES, MissingAdminKeyError, Query, UsageClient, endpoint_info, errors
+from .exit_codes import EXIT_API, CliError
+
+__all__ = ["KEY_VARIABLE", "SANDBOX_BASE_URL", "SANDBOX_KEY", "USAGE_ENDPOINTS", "EndpointOptions", "KeyMissing",
+           "KeyRefused", "KeyedClient", "columns", "endpoint_options", "open_client", "profile_client",
+           "rows_with_progress", "server_now"]  # fmt: skip
 
 if TYPE_CHECKING:
     from ..warehouse.config import Profile
+    from .options import Connection
 
 USAGE_ENDPOINTS: tuple[str, ...] = tuple(name for name in ENDPOINT_NAMES if name != "costs")
 KEY_VARIABLE = ADMIN_KEY_ENV
@@ -55,10 +61,10 @@ def columns(name: str) -> tuple[str, ...]:
     return endpoint_info(name).columns
 
 
-def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
+def open_client(args: Connection, now: datetime) -> UsageClient:
     """The sandbox in process (no socket, no key) with --sandbox; the organization of `--profile` (its key variable,
     base URL and organization ID from oai-usage.toml); otherwise the API with OPENAI_ADMIN_KEY."""
-    name = getattr(args, "profile", None)
+    name = args.profile
     if name and args.sandbox:
         raise errors.ValidationError(
             "--sandbox runs the synthetic organization: leave out --profile", param="--profile"
@@ -66,7 +72,7 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
     if name:
         from ..warehouse.config import find_config, load_config
 
-        return profile_client(args, load_config(find_config(getattr(args, "config", None))).profile(name))
+        return profile_client(args, load_config(find_config(args.config)).profile(name))
     if args.sandbox:
         from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
@@ -77,21 +83,47 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
     key = os.environ.get(KEY_VARIABLE, "").strip()
     if not key:
         raise KeyMissing()
-    return UsageClient(key, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
+    return KeyedClient(key, KEY_VARIABLE, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
 
 
-def profile_client(args: argparse.Namespace, profile: Profile) -> UsageClient:
+def profile_client(args: Connection, profile: Profile) -> UsageClient:
     """A client for one profile of oai-usage.toml: its key variable, its base URL (else --base-url) and organization."""
     key = os.environ.get(profile.key_env, "").strip()
     if not key:
         raise MissingAdminKeyError(
             f"profile {profile.name}: no admin key: set {profile.key_env} to its Admin API key (sk-admin-...)"
         )
-    return UsageClient(key, base_url=profile.base_url or args.base_url, organization=profile.organization_id,
-                       allow_insecure_http=args.allow_insecure_http)  # fmt: skip
+    return KeyedClient(key, profile.key_env, base_url=profile.base_url or args.base_url,
+                       organization=profile.organization_id, allow_insecure_http=args.allow_insecure_http)  # fmt: skip
 
 
-def server_now(client: UsageClient, args: argparse.Namespace, now: datetime) -> datetime:
+class KeyRefused(CliError):
+    """The server refused the admin key (401) or what it may read (403): one line naming the variable the key came
+    from and what the server said, with no library advice; exit 1, as every API failure."""
+
+    def __init__(self, variable: str, refused: errors.APIError) -> None:
+        said = str(refused).replace(f" - {refused.hint}", "") if refused.hint else str(refused)
+        refused_key = refused.status_code == 401
+        verdict = "the server refused the admin key" if refused_key else "the admin key may not read this"
+        super().__init__(f"{variable}: {verdict}: {said}", EXIT_API)
+
+
+class KeyedClient(UsageClient):
+    """The CLI's client: a key refused inside its `with` block (the first request, usually) is a `KeyRefused` line
+    naming the variable it came from (OPENAI_ADMIN_KEY, or the profile's key variable)."""
+
+    def __init__(self, key: str, variable: str, **options: Any) -> None:
+        super().__init__(key, **options)
+        self.key_variable = variable
+
+    def __exit__(self, *exc_info: Any) -> None:
+        super().__exit__(*exc_info)
+        refused = exc_info[1]
+        if isinstance(refused, errors.AuthenticationError | errors.PermissionDeniedError):
+            raise KeyRefused(self.key_variable, refused) from None
+
+
+def server_now(client: UsageClient, args: Connection, now: datetime) -> datetime:
     """The command's "now": the built-in sandbox's pinned instant, else the server's clock (one light request if
     nothing has told it yet), in whole seconds. The server clips data at its own now, so ranges count from it."""
     if args.sandbox:
