@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from .model import RULES, SEVERITIES, Finding, SpendHistory
+from .model import RULES, SEVERITIES, Finding, SpendHistory, model_of
 from .settings import CheckSettings, stale_seconds
 
 __all__ = [
@@ -59,9 +59,10 @@ def _label(dimension: str, item: str, name: str) -> str:
 
 
 def unusual_days(history: SpendHistory, days: Iterable[date], settings: CheckSettings | None = None,
-                 *, organization: str = "") -> list[Finding]:  # fmt: skip
+                 *, organization: str = "", roll_up: bool = True) -> list[Finding]:  # fmt: skip
     """The unusual days among `days` of each item of the settings' dimensions, most unusual first (by ratio to
-    the median). Also what the report lists as its unusual days."""
+    the median). Also what the report lists as its unusual days. `roll_up`: a line item whose model is unusual
+    the same day is named in the model's finding (`details["line_items"]`), not in one of its own."""
     settings = settings or CheckSettings()
     found: list[Finding] = []
     for day in days:
@@ -105,8 +106,29 @@ def unusual_days(history: SpendHistory, days: Iterable[date], settings: CheckSet
                     details={"day": day.isoformat(), "median": median, "mad": mad, "ratio": ratio,
                              "deviations": deviations, "basis_days": len(basis)},
                 ))  # fmt: skip
+    found = _rolled_up(found) if roll_up else found
     found.sort(key=lambda f: (-float(f.details["ratio"]), f.dimension, f.id))
     return found
+
+
+def _rolled_up(found: list[Finding]) -> list[Finding]:
+    """Line items whose model is unusual the same day are said once, in the model's finding (`details.line_items`):
+    one spike is one message per project and model, not one per price point."""
+    models = {(f.period, f.id) for f in found if f.dimension == "model"}
+    items: dict[tuple[str, str], list[str]] = {}
+    kept: list[Finding] = []
+    for finding in found:
+        model = (finding.period, model_of(finding.id))
+        if finding.dimension == "line_item" and model in models:
+            items.setdefault(model, []).append(finding.id)
+        else:
+            kept.append(finding)
+    return [
+        replace(f, details={**f.details, "line_items": sorted(items[(f.period, f.id)])})
+        if f.dimension == "model" and (f.period, f.id) in items
+        else f
+        for f in kept
+    ]
 
 
 def new_spenders(history: SpendHistory, day: date, settings: CheckSettings | None = None,
