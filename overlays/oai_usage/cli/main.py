@@ -31,7 +31,7 @@ EXIT_API = 1
 EXIT_USAGE = 2
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
-COMMANDS = ("usage", "costs", "report", "projects", "users", "keys", "limits", "sync", "export", "sandbox",
+COMMANDS = ("usage", "costs", "report", "projects", "users", "keys", "limits", "sync", "export", "check", "sandbox",
             "completion")  # fmt: skip
 # cli/listing.py: the organization around the numbers (help here: building the parser imports no client code)
 LISTINGS = {
@@ -238,6 +238,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         add_export_options(export)
         add_focus_options(export)
         add_csv_raw(export)
+
+    from .commands import check  # argparse only: light
+
+    _add_global(check.register(commands), suppress=True)
 
     sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (for other clients)")
     if needed("sandbox"):
@@ -483,6 +487,11 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
             return _sandbox(args)
         if args.command == "report":
             return _report(args, moment)
+        if args.command == "check":  # exit 3: a rule fired, 4: and a notification failed (cli/commands/check.py)
+            from .commands.check import options_from
+            from .commands.check import run as run_check
+
+            return run_check(options_from(args, moment))
         if args.command in LISTINGS:
             from .listing import run_listing
 
@@ -535,7 +544,8 @@ def _quiet_stdout() -> None:
 
 def main() -> NoReturn:
     """The console script: SIGTERM and SIGHUP (a closed terminal; not under nohup, which ignores it) clean up like
-    Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 129, 130, 143."""
+    Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 3 and 4 (`check`: a rule fired; a notification failed), 129,
+    130, 143."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
         signal.signal(signal.SIGHUP, _on_sigterm)
