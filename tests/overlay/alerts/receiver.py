@@ -30,7 +30,7 @@ def receiving() -> Iterator[Receiver]:
     got = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server name
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length).decode("utf-8"))
             got.posts.append((self.path, body))

@@ -12,7 +12,9 @@ MONDAY = date(2026, 11, 23)
 TODAY = MONDAY + timedelta(days=1)
 
 
-def _row(day: date, amount: float, project: str = "proj_a", item: str = "gpt-4o, input", key: str = "key_a") -> dict[str, Any]:
+def _row(
+    day: date, amount: float, project: str = "proj_a", item: str = "gpt-4o, input", key: str = "key_a"
+) -> dict[str, Any]:
     start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     return {"bucket_start": start, "bucket_end": start + timedelta(days=1), "amount_value": amount,
             "amount_currency": "usd", "project_id": project, "line_item": item, "api_key_id": key}  # fmt: skip
