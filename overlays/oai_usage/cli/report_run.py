@@ -112,13 +112,15 @@ def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None
             expect(min(report.previous_start, previous_money[0]))
         _fold(report, rows, width, previous_money)
         return report
-    from . import fetch
+    from . import connect as fetch
+    from .options import Connection
     from .organization import limit_status, load_directory, resolve_project_ids
 
     ids, chosen_names = getattr(args, "ids", False), getattr(args, "project_ids", None)
     limits = not getattr(args, "no_limits", False)
-    with fetch.open_client(args, now) as client:
-        now = fetch.server_now(client, args, now)
+    connection = Connection.from_args(args)
+    with fetch.open_client(connection, now) as client:
+        now = fetch.server_now(client, connection, now)
         report = new_report(args, now, tz)  # counted from the server's now
         previous_money = _previous_money(report, width)
         # The directory (names; the projects whose limits to read) is fetched once, only when something needs it.

@@ -9,69 +9,60 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
+from ..options import Connection, Database, add_database, add_format, add_profile
+from .base import CommandSet
+
+__all__ = ["EXIT_FINDINGS", "EXIT_NOTIFY_FAILED", "Options", "register", "run"]
+
 EXIT_FINDINGS = 3
+"""A rule fired (and every notification asked for went out, or none was asked for)."""
 EXIT_NOTIFY_FAILED = 4
+"""A rule fired and a notification target failed: its findings are sent again next run."""
 FORMATS = ("table", "json")
 HELP = "evaluate alert rules (limits, unusual days, new spenders, stale data); exit 3 when one fires"
 
 
+def register(commands: CommandSet) -> None:
+    check = commands.add("check", HELP, sys.modules[__name__])
+    if not commands.wanted("check"):
+        return
+    add_database(check, db_help="judge the warehouse's figures (oai-usage sync) instead of the API's; adds the "
+                 "stale-data rule; spend limits are live data and are not judged",
+                 wait_help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
+    add_profile(check, profile_help="the organization: a profile of oai-usage.toml (its key variable and its "
+                "[profiles.NAME.check] rules)")  # fmt: skip
+    check.add_argument("--notify", action="append", default=[], metavar="URL",
+                       help="send each new finding to this Apprise URL (repeatable; also `notify` in [check]): "
+                       "json://host/path, slack://..., mailto://...; needs oai-usage[alerts]")  # fmt: skip
+    check.add_argument("--state", metavar="FILE", help="what was sent already (default: oai-usage-check-state.json "
+                       "beside the config file, else in $XDG_STATE_HOME/oai-usage/)")  # fmt: skip
+    check.add_argument("--dry-run", action="store_true", help="say the findings, send nothing, change no state")
+    add_format(check, FORMATS)
+
+
 @dataclass(frozen=True)
-class CheckOptions:
-    """Everything `check` reads from its command line, in one frozen value (built by `options_from`)."""
+class Options:
+    """What `check` was asked: where the figures come from, where findings go, how they are said."""
 
     now: datetime
-    sandbox: bool = False
-    base_url: str | None = None
-    allow_insecure_http: bool = False
-    profile: str | None = None
-    config: str | None = None
-    db: str | None = None
-    wait: float = 0.0
+    connection: Connection
+    database: Database
     notify: tuple[str, ...] = ()
     state: str | None = None
     dry_run: bool = False
     format: str = "table"
 
-    def namespace(self) -> argparse.Namespace:
-        """The options as the shared CLI helpers (client, warehouse) read them."""
-        return argparse.Namespace(sandbox=self.sandbox, base_url=self.base_url, profile=self.profile,
-                                  allow_insecure_http=self.allow_insecure_http, config=self.config, db=self.db,
-                                  wait=self.wait, all_profiles=False, verbose=0)  # fmt: skip
-
-
-def register(commands: Any) -> argparse.ArgumentParser:
-    """Add `check` and its options to the CLI's subcommands; the parser is returned for the global options."""
-    from ..sync import wait_seconds
-
-    parser: argparse.ArgumentParser = commands.add_parser("check", help=HELP)
-    parser.add_argument("--db", metavar="PATH", help="judge the warehouse's figures (oai-usage sync) instead of the "
-                        "API's; adds the stale-data rule; spend limits are live data and are not judged")  # fmt: skip
-    parser.add_argument("--profile", metavar="NAME", help="the organization: a profile of oai-usage.toml (its key "
-                        "variable and its [profiles.NAME.check] rules)")  # fmt: skip
-    parser.add_argument("--config", metavar="FILE", help="oai-usage.toml (default: ./oai-usage.toml, then "
-                        "$XDG_CONFIG_HOME/oai-usage/oai-usage.toml): the [check] rules")  # fmt: skip
-    parser.add_argument("--wait", type=wait_seconds, default=0.0, metavar="SECONDS",
-                        help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
-    parser.add_argument("--notify", action="append", default=[], metavar="URL",
-                        help="send each new finding to this Apprise URL (repeatable; also `notify` in [check]): "
-                        "json://host/path, slack://..., mailto://...; needs oai-usage[alerts]")  # fmt: skip
-    parser.add_argument("--state", metavar="FILE", help="what was sent already (default: oai-usage-check-state.json "
-                        "beside the config file, else in $XDG_STATE_HOME/oai-usage/)")  # fmt: skip
-    parser.add_argument("--dry-run", action="store_true", help="say the findings, send nothing, change no state")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    return parser
-
-
-def options_from(args: argparse.Namespace, now: datetime) -> CheckOptions:
-    """The one place the parsed command line becomes `CheckOptions`."""
-    return CheckOptions(now=now, sandbox=bool(args.sandbox), base_url=args.base_url,
-                        allow_insecure_http=bool(args.allow_insecure_http), profile=args.profile, config=args.config,
-                        db=args.db, wait=args.wait, notify=tuple(args.notify), state=args.state, dry_run=args.dry_run,
-                        format=args.format)  # fmt: skip
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, now: datetime) -> Options:
+        return cls(now=now, connection=Connection.from_args(args), database=Database.from_args(args),
+                   notify=tuple(args.notify), state=args.state, dry_run=args.dry_run, format=args.format)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,24 +74,24 @@ class _Outcome:
     notes: tuple[str, ...]
 
 
-def run(options: CheckOptions) -> int:
+def run(options: Options) -> int:
     """Evaluate, print, notify; the exit code says whether a rule fired (3) or a target failed (4)."""
     from ...alerts import NotifyState, check_targets, default_state_path, notify_findings
     from ...warehouse.config import find_config, load_config
 
-    config_path = find_config(options.config)
+    config_path = find_config(options.connection.config)
     config = load_config(config_path)
-    if options.sandbox and options.profile:
+    if options.connection.sandbox and options.connection.profile:
         from ...errors import ValidationError
 
         raise ValidationError("--sandbox runs the synthetic organization: leave out --profile", param="--profile")
-    settings = config.check_for(options.profile)
+    settings = config.check_for(options.connection.profile)
     urls = tuple(dict.fromkeys((*options.notify, *settings.notify)))
     check_targets(urls)  # a bad URL or a missing apprise costs no API call
     state = None
     if urls and not options.dry_run:
         state = NotifyState.load(options.state or settings.state or default_state_path(config_path))
-    outcome = _from_warehouse(options, settings) if options.db else _from_api(options, settings)
+    outcome = _from_warehouse(options, settings) if options.database.db else _from_api(options, settings)
     delivery = None
     if state is not None:
         delivery = notify_findings(outcome.findings, urls, state, today=outcome.as_of.date())
@@ -115,33 +106,54 @@ def run(options: CheckOptions) -> int:
     return code
 
 
-def _from_api(options: CheckOptions, settings: Any) -> _Outcome:
+def _from_api(options: Options, settings: Any) -> _Outcome:
     from ...alerts import evaluate_rules, live_history, live_limits
-    from .. import fetch
+    from .. import connect
     from ..organization import load_directory
 
-    args = options.namespace()
-    with fetch.open_client(args, options.now) as client:
-        now = fetch.server_now(client, args, options.now)
+    with connect.open_client(options.connection, options.now) as client:
+        now = connect.server_now(client, options.connection, options.now)
         limits_wanted = "limits" in settings.rules
         directory = load_directory(client)
         history = live_history(client, now, settings, directory, limits=limits_wanted)
         limits, notes = live_limits(client, now, directory) if limits_wanted else (None, [])
-    organization = options.profile or ""
+    organization = options.connection.profile or ""
     findings = evaluate_rules(history, today=now.astimezone(UTC).date(), settings=settings, limits=limits,
                               organization=organization)  # fmt: skip
     return _Outcome(findings, now, "api", organization, tuple(notes))
 
 
-def _from_warehouse(options: CheckOptions, settings: Any) -> _Outcome:
+@contextmanager
+def _warehouse_rows(options: Options) -> Iterator[tuple[Any, datetime]]:
+    """The warehouse rows of one organization (--profile, or the only one held) and the time of their data (the
+    last common sync), read without a lock, as `report --db` reads them."""
+    from ...warehouse import require_duckdb
+    from ...warehouse.report_rows import CoverageError, WarehouseRows
+    from ...warehouse.store import Warehouse
+    from ..database import database_errors, database_path, load_sync_config
+
+    require_duckdb("check --db")
+    path = database_path(options.database, load_sync_config(options.database.config), must_exist=True)
+    profile = options.connection.profile
+    with database_errors(path), Warehouse(path, read_only=True, wait=options.database.wait) as warehouse:
+        held = warehouse.organizations()
+        if profile and profile not in held:
+            raise CoverageError(f"--profile {profile}: {path} holds no data for it; it holds: "
+                                f"{', '.join(held) or 'nothing yet'}")  # fmt: skip
+        if not profile and len(held) > 1:
+            raise CoverageError(f"--db {path} holds {len(held)} organizations ({', '.join(held)}): choose one with "
+                                "--profile NAME")  # fmt: skip
+        source = WarehouseRows(warehouse, [profile] if profile else held)
+        yield source, source.data_end()
+
+
+def _from_warehouse(options: Options, settings: Any) -> _Outcome:
     from ... import endpoint_info
     from ...alerts import evaluate_rules, history_start, stored_names, warehouse_history
     from ...warehouse.report_rows import CoverageError
-    from ..sync import report_source
 
-    args = options.namespace()
     notes: list[str] = []
-    with report_source(args) as (source, data_now):
+    with _warehouse_rows(options) as (source, data_now):
         today = data_now.astimezone(UTC).date()
         start = history_start(today, settings, limits=False)
         names = stored_names(source.warehouse, source.organizations)
