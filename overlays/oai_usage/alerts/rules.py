@@ -242,13 +242,13 @@ def limit_findings(limits: Sequence[LimitUse], today: date, settings: CheckSetti
             name=line.name,
             amount=line.projected,
             baseline=line.limit,
-            basis=f"the {money(line.limit, cur)} monthly spend limit; the report's month-end projection"
-            + (f" ({line.method})" if line.method else ""),
+            basis=f"the {money(line.limit, cur)} monthly spend limit; the report's month-end projection (the mean "
+            "spend per weekday and per weekend day over the 28 days before today, for each day left)",
             period=month,
             threshold=f"projected-{mark:g}",
             unit=cur,
             organization=organization,
-            details={**common, "share": line.projected_share},
+            details={**common, "share": line.projected_share, "method": line.method},
         ))  # fmt: skip
     return found
 

@@ -199,7 +199,8 @@ def _write_table(out: IO[str], outcome: _Outcome, delivery: Any, urls: tuple[str
         out.write(f"{'':17} baseline: {visible(finding.basis)}\n")
         items = finding.details.get("line_items")
         if items:
-            out.write(f"{'':17} line items: {visible(', '.join(items))}\n")
+            parts = [item.partition(",")[2].strip() or item for item in items]  # the model is said already
+            out.write(f"{'':17} line items: {visible('; '.join(parts))}\n")
     for note in outcome.notes:
         out.write(f"note: {visible(note)}\n")
     if dry_run and urls:
