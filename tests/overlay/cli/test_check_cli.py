@@ -4,6 +4,8 @@ its limit and one day has a spike; findings posted through Apprise to a real loo
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -167,3 +169,17 @@ def test_a_stale_warehouse_fires_with_db(capsys: pytest.CaptureFixture[str], tmp
     stale = [f for f in data["findings"] if f["rule"] == "stale"]
     assert code == EXIT_FINDINGS and len(stale) == 1 and stale[0]["amount"] == 48.0
     assert data["source"] == "warehouse"
+
+
+def test_the_console_script_exits_3_naming_both(api: str, tmp_path: Path) -> None:
+    """A real child process, as cron runs it: its clock is the server's (the pinned sandbox's Date), not the day
+    the test runs."""
+    script = Path(sys.executable).with_name("oai-usage")
+    env = {"PATH": "/usr/bin:/bin", "OPENAI_ADMIN_KEY": KEY, "NO_PROXY": "127.0.0.1", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "COLUMNS": "200"}  # fmt: skip
+    done = subprocess.run([str(script), "--base-url", api, "check", "--dry-run"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == EXIT_FINDINGS, done.stderr
+    named = [line for line in done.stdout.splitlines() if f"{PROJECT_NAME} ({PROJECT})" in line]
+    assert any("has used 85.0%" in line for line in named) and any("unusual day" in line for line in named)
+    assert KEY not in done.stdout + done.stderr
