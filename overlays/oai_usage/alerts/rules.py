@@ -255,7 +255,8 @@ def limit_findings(limits: Sequence[LimitUse], today: date, settings: CheckSetti
 
 def stale_findings(last_sync: datetime | None, now: datetime, settings: CheckSettings | None = None,
                    *, organization: str = "", where: str = "") -> list[Finding]:  # fmt: skip
-    """The warehouse's last sync older than `stale_after` (None: it was never synced)."""
+    """The warehouse's last sync older than `stale_after`: `last_sync` is the end of the data it fetched (None: it
+    was never synced)."""
     settings = settings or CheckSettings()
     allowed = stale_seconds(settings.stale_after, "stale_after")
     age = None if last_sync is None else (now - last_sync).total_seconds()
@@ -264,7 +265,7 @@ def stale_findings(last_sync: datetime | None, now: datetime, settings: CheckSet
     hours = None if age is None else age / 3600
     said = "was never synced"
     if last_sync is not None:
-        said = f"was last synced {last_sync:%Y-%m-%d %H:%M}Z, {hours:.1f} h ago"
+        said = f"holds data up to {last_sync:%Y-%m-%d %H:%M}Z (its last sync), {hours:.1f} h ago"
     return [Finding(
         rule="stale",
         severity="warning",

@@ -156,11 +156,18 @@ def test_nothing_fired_is_exit_0(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert code == 0 and out.startswith("oai-usage check: 0 findings")
 
 
-def test_a_stale_warehouse_fires_with_db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    db = tmp_path / "usage.duckdb"
-    config = tmp_path / "oai-usage.toml"
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A warehouse of the sandbox's daily costs by every dimension, synced at NOW, and its config file."""
+    folder = tmp_path_factory.mktemp("warehouse")
+    db, config = folder / "usage.duckdb", folder / "oai-usage.toml"
     config.write_text('[[plan]]\nwidth = "1d"\ngroup_by = "all"\nendpoints = ["costs"]\n', encoding="utf-8")
     assert run(["--sandbox", "sync", "--db", str(db), "--config", str(config), "--since", "40d"], now=NOW) == 0
+    return db, config
+
+
+def test_a_stale_warehouse_fires_with_db(capsys: pytest.CaptureFixture[str], synced: tuple[Path, Path]) -> None:
+    db, config = synced
     capsys.readouterr()
     later = (NOW + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     code, out, _ = _check(capsys, "--sandbox", "--now", later, "check", "--db", str(db), "--config", str(config),
@@ -169,6 +176,20 @@ def test_a_stale_warehouse_fires_with_db(capsys: pytest.CaptureFixture[str], tmp
     stale = [f for f in data["findings"] if f["rule"] == "stale"]
     assert code == EXIT_FINDINGS and len(stale) == 1 and stale[0]["amount"] == 48.0
     assert data["source"] == "warehouse"
+
+
+def test_the_warehouse_finds_what_the_api_finds(capsys: pytest.CaptureFixture[str], synced: tuple[Path, Path]) -> None:
+    db, config = synced
+    capsys.readouterr()
+    _, live, _ = _check(capsys, "--sandbox", "check", "--config", str(config), "--format", "json")
+    _, stored, _ = _check(capsys, "--sandbox", "check", "--db", str(db), "--config", str(config), "--format", "json")
+
+    def judged(out: str) -> list[tuple[str, str, float, float]]:
+        found = json.loads(out)["findings"]
+        return sorted((f["rule"], f["id"], round(f["amount"], 6), round(f["baseline"], 6)) for f in found
+                      if f["rule"] in ("unusual", "new"))  # fmt: skip
+
+    assert judged(live) and judged(live) == judged(stored)
 
 
 def test_the_console_script_exits_3_naming_both(api: str, tmp_path: Path) -> None:

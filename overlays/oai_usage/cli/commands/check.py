@@ -172,7 +172,8 @@ def _from_warehouse(options: Options, settings: Any) -> _Outcome:
             if "api_key_id" not in grouping:
                 notes.append("The warehouse keeps no daily costs by API key: new API keys are not judged (add "
                              'group_by = "all" for costs 1d to the plan).')  # fmt: skip
-        marks = [s.last_sync for org, *_, s in source.warehouse.states() if org in source.organizations]
+        # the end of the data its last sync fetched (the server's now then): what "stale" is about
+        marks = [s.watermark for org, *_, s in source.warehouse.states() if org in source.organizations]
         last_sync = max(marks) if marks else None
         organization = ",".join(source.organizations)
         warehouse = str(source.warehouse.path)
