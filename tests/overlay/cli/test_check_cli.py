@@ -153,7 +153,7 @@ def test_nothing_fired_is_exit_0(capsys: pytest.CaptureFixture[str], tmp_path: P
     config = tmp_path / "oai-usage.toml"
     config.write_text('[check]\nrules = ["limits"]\n', encoding="utf-8")
     code, out, _ = _check(capsys, "--sandbox", "check", "--config", str(config))
-    assert code == 0 and out.startswith("oai-usage check: 0 findings")
+    assert code == 0 and out.startswith("oai-usage check for sandbox: 0 findings")
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +204,9 @@ def test_the_console_script_exits_3_naming_both(api: str, tmp_path: Path) -> Non
     named = [line for line in done.stdout.splitlines() if f"{PROJECT_NAME} ({PROJECT})" in line]
     assert any("has used 85.0%" in line for line in named) and any("unusual day" in line for line in named)
     assert KEY not in done.stdout + done.stderr
+
+
+def test_the_sandbox_findings_never_share_keys_with_a_real_organization(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _check(capsys, "--sandbox", "check", "--dry-run", "--format", "json")
+    keys = [f["key"] for f in json.loads(out)["findings"]]
+    assert code == EXIT_FINDINGS and keys and all(k.startswith("sandbox:") for k in keys)

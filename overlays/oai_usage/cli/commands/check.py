@@ -117,7 +117,10 @@ def _from_api(options: Options, settings: Any) -> _Outcome:
         directory = load_directory(client)
         history = live_history(client, now, settings, directory, limits=limits_wanted)
         limits, notes = live_limits(client, now, directory) if limits_wanted else (None, [])
-    organization = options.connection.profile or ""
+    # the finding keys name the organization: the synthetic one never shares "sent" marks with a real one
+    from ...warehouse.config import RESERVED_PROFILE
+
+    organization = RESERVED_PROFILE if options.connection.sandbox else options.connection.profile or ""
     findings = evaluate_rules(history, today=now.astimezone(UTC).date(), settings=settings, limits=limits,
                               organization=organization)  # fmt: skip
     return _Outcome(findings, now, "api", organization, tuple(notes))
