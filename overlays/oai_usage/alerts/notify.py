@@ -65,7 +65,7 @@ def require_apprise() -> ModuleType:
     try:
         import apprise
     except ImportError:
-        raise MissingDependencyError(f"--notify needs apprise: {EXTRA_HINT}") from None
+        raise MissingDependencyError(f"notifications need apprise: {EXTRA_HINT}") from None
     return apprise
 
 
@@ -88,7 +88,7 @@ def _target_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
-def check_targets(urls: Sequence[str], option: str = "--notify") -> None:
+def check_targets(urls: Sequence[str], param: str = "notify") -> None:
     """Every URL is one Apprise can send to; ValidationError naming the first that is not (by scheme and host)."""
     if not urls:
         return
@@ -97,9 +97,9 @@ def check_targets(urls: Sequence[str], option: str = "--notify") -> None:
         with _quiet_apprise():
             known = apprise.Apprise().add(url)
         if not known:
-            raise ValidationError(f"{option} {target_label(url)}: not a notification URL Apprise knows; see "
+            raise ValidationError(f"notification target {target_label(url)}: not a URL Apprise knows; see "
                                   "https://github.com/caronc/apprise/wiki (json://host/path, slack://..., "
-                                  "mailto://...)", param=option)  # fmt: skip
+                                  "mailto://...)", param=param)  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -167,7 +167,7 @@ class NotifyState:
         except FileNotFoundError:
             return cls(where)
         except OSError as exc:
-            raise NotifyStateError(f"--state {where}: cannot read it ({exc.strerror or exc})") from None
+            raise NotifyStateError(f"state file {where}: cannot read it ({exc.strerror or exc})") from None
         try:
             data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_STATE_BYTES else None
         except (UnicodeDecodeError, ValueError):
@@ -177,7 +177,7 @@ class NotifyState:
             isinstance(k, str) and isinstance(v, dict) and all(isinstance(d, str) for d in v.values())
             for k, v in sent.items()
         ):
-            raise NotifyStateError(f"--state {where}: not a state file of oai-usage check; move it away (the "
+            raise NotifyStateError(f"state file {where}: not a state file of oai-usage check; move it away (the "
                                    "findings it recorded will be sent again)")  # fmt: skip
         return cls(where, {k: dict(v) for k, v in sent.items()})
 
@@ -216,7 +216,7 @@ class NotifyState:
                     os.unlink(temp)
                 raise
         except OSError as exc:
-            raise NotifyStateError(f"--state {self.path}: cannot write it ({exc.strerror or exc})") from None
+            raise NotifyStateError(f"state file {self.path}: cannot write it ({exc.strerror or exc})") from None
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ def test_a_broken_state_file_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_an_unknown_url_scheme_is_refused_naming_it_without_its_token() -> None:
-    with pytest.raises(ValidationError, match=r"--notify nosuchscheme://hooks.example"):
+    with pytest.raises(ValidationError, match=r"notification target nosuchscheme://hooks.example: not a URL Apprise"):
         check_targets(["nosuchscheme://hooks.example/TOKEN123"])
 
 
