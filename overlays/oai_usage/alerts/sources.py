@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LIVE_GROUPING",
+    "PROJECTION",
     "history_start",
     "limit_uses",
     "live_history",
@@ -90,32 +91,41 @@ def stored_names(warehouse: Any, organizations: Sequence[str]) -> dict[str, dict
     return names
 
 
-def _report_limits(client: UsageClient, now: datetime, directory: Directory | None) -> Any:
-    """THE adapter to the report's spend limits and month-end projection (`LimitStatus`): re-point it when they
-    move into the library's report package."""
+def _report_limits(client: UsageClient, now: datetime, directory: Directory | None) -> tuple[list[Any], str, list[str]]:
+    """THE adapter to the report's spend limits and month-end projection: the report's limit lines (the
+    organization's first; each with scope, name, limit, month_to_date, projected, used, projected_share,
+    reached_on), their currency, and the report's notes about them as text.
+
+    Re-point it when the report moves into the library: `from ..report.limits import limit_status` and
+    `from ..report.caveats import text`, with `[text(n) for n in status.notes]`."""
     from ..cli.organization import limit_status
 
-    return limit_status(client, now, directory)
+    status = limit_status(client, now, directory)
+    return list(status.lines), str(status.currency), [str(n) for n in status.notes]
 
 
-def limit_uses(status: Any) -> list[LimitUse]:
-    """The report's `LimitStatus` as the rules' `LimitUse`s (the organization's first)."""
-    method = str(status.as_dict().get("method") or "")
+PROJECTION = ("the mean spend per weekday and per weekend day over the 28 whole UTC days before today, for today and "
+              "each day left in the month")  # fmt: skip
+"""The report's month-end projection, in words (the limit findings' `details.method`)."""
+
+
+def limit_uses(lines: Sequence[Any], currency: str) -> list[LimitUse]:
+    """The report's limit lines as the rules' `LimitUse`s (in the report's order: the organization's first)."""
     uses: list[LimitUse] = []
-    for line in status.lines:
+    for line in lines:
         dimension = "organization" if line.scope == "organization" else "project"
         uses.append(LimitUse(
             dimension=dimension,
             id=line.scope,
             name="" if dimension == "organization" else line.name,
             limit=float(line.limit),
-            month_to_date=line.month_to_date,
-            projected=line.projected,
+            month_to_date=float(line.month_to_date),
+            projected=float(line.projected),
             used=line.used,
             projected_share=line.projected_share,
             reached_on=line.reached_on,
-            currency=status.currency,
-            method=method,
+            currency=currency,
+            method=PROJECTION,
         ))  # fmt: skip
     return uses
 
@@ -123,5 +133,5 @@ def limit_uses(status: Any) -> list[LimitUse]:
 def live_limits(client: UsageClient, now: datetime, directory: Directory | None) -> tuple[list[LimitUse], list[str]]:
     """The organization's and each active project's limit with the report's projection, and the report's notes
     (a limit the key may not read is left out, with a note)."""
-    status = _report_limits(client, now, directory)
-    return limit_uses(status), list(status.notes)
+    lines, currency, notes = _report_limits(client, now, directory)
+    return limit_uses(lines, currency), notes
