@@ -192,18 +192,15 @@ def test_the_warehouse_finds_what_the_api_finds(capsys: pytest.CaptureFixture[st
     assert judged(live) and judged(live) == judged(stored)
 
 
-def test_the_console_script_exits_3_naming_both(api: str, tmp_path: Path) -> None:
-    """A real child process, as cron runs it: its clock is the server's (the pinned sandbox's Date), not the day
-    the test runs."""
+def test_the_console_script_exits_3(tmp_path: Path) -> None:
+    """A real child process, as cron runs it, on the built-in sandbox pinned to NOW (its burst line item)."""
     script = Path(sys.executable).with_name("oai-usage")
-    env = {"PATH": "/usr/bin:/bin", "OPENAI_ADMIN_KEY": KEY, "NO_PROXY": "127.0.0.1", "HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"), "COLUMNS": "200"}  # fmt: skip
-    done = subprocess.run([str(script), "--base-url", api, "check", "--dry-run"], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=120, check=False)  # fmt: skip
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "COLUMNS": "200"}  # fmt: skip
+    done = subprocess.run([str(script), "--sandbox", "--now", "2026-11-24T15:30:00Z", "check", "--dry-run"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)  # fmt: skip
     assert done.returncode == EXIT_FINDINGS, done.stderr
-    named = [line for line in done.stdout.splitlines() if f"{PROJECT_NAME} ({PROJECT})" in line]
-    assert any("has used 85.0%" in line for line in named) and any("unusual day" in line for line in named)
-    assert KEY not in done.stdout + done.stderr
+    assert "unusual day: line item gpt-4o-audio-preview-2024-12-17, audio output (flex)" in done.stdout
 
 
 def test_the_sandbox_findings_never_share_keys_with_a_real_organization(capsys: pytest.CaptureFixture[str]) -> None:
