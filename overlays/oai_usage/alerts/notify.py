@@ -181,6 +181,26 @@ class NotifyState:
                                    "findings it recorded will be sent again)")  # fmt: skip
         return cls(where, {k: dict(v) for k, v in sent.items()})
 
+    @classmethod
+    @contextlib.contextmanager
+    def held(cls, path: str | os.PathLike[str]) -> Iterator[NotifyState]:
+        """The state of `path`, loaded and kept under an exclusive lock on `<path>.lock` (POSIX, fcntl) until the
+        block ends: a second run at the same moment waits, then sees what the first one sent."""
+        import fcntl
+
+        where = Path(path)
+        lock = where.with_name(where.name + ".lock")
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise NotifyStateError(f"state file {where}: cannot lock it ({exc.strerror or exc})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield cls.load(where)
+        finally:
+            os.close(fd)  # closing releases the lock
+
     def was_sent(self, key: str, url: str) -> bool:
         """Whether the finding `key` went to `url` already."""
         return _target_id(url) in self.sent.get(key, {})

@@ -113,3 +113,22 @@ def test_an_unknown_url_scheme_is_refused_naming_it_without_its_token() -> None:
 
 def test_a_target_label_shows_no_path_or_credentials() -> None:
     assert target_label("jsons://user:pass@hooks.example:8443/abc") == "jsons://hooks.example:8443"
+
+
+def test_a_held_state_file_makes_a_second_run_wait(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    state_file = tmp_path / "s.json"
+    with NotifyState.held(state_file):
+        fd = os.open(tmp_path / "s.json.lock", os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+    fd = os.open(tmp_path / "s.json.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released at the end of the block
+    finally:
+        os.close(fd)

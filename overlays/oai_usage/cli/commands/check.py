@@ -8,6 +8,7 @@ notification target failed (`EXIT_NOTIFY_FAILED`: its findings are sent again ne
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -88,13 +89,15 @@ def run(options: Options) -> int:
     settings = config.check_for(options.connection.profile)
     urls = tuple(dict.fromkeys((*options.notify, *settings.notify)))
     check_targets(urls)  # a bad URL or a missing apprise costs no API call
-    state = None
-    if urls and not options.dry_run:
-        state = NotifyState.load(options.state or settings.state or default_state_path(config_path))
-    outcome = _from_warehouse(options, settings) if options.database.db else _from_api(options, settings)
-    delivery = None
-    if state is not None:
-        delivery = notify_findings(outcome.findings, urls, state, today=outcome.as_of.date())
+    with contextlib.ExitStack() as stack:
+        state = None
+        if urls and not options.dry_run:  # one run at a time sends: a second one waits, then sends nothing twice
+            path = options.state or settings.state or default_state_path(config_path)
+            state = stack.enter_context(NotifyState.held(path))
+        outcome = _from_warehouse(options, settings) if options.database.db else _from_api(options, settings)
+        delivery = None
+        if state is not None:
+            delivery = notify_findings(outcome.findings, urls, state, today=outcome.as_of.date())
     code = EXIT_NOTIFY_FAILED if delivery is not None and delivery.failed else EXIT_FINDINGS if outcome.findings else 0
     from ..output import open_output
 
