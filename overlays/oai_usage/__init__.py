@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .alerts import CheckSettings, Finding, LimitUse, NotifyState, SpendHistory, evaluate_rules, unusual_days
     from .catalog import ENDPOINT_NAMES, EndpointInfo, endpoint_info
     from .client import AsyncUsageClient, UsageClient
     from .directory import ApiKeyInfo, Directory, ProjectInfo, UserInfo
@@ -55,6 +56,13 @@ if TYPE_CHECKING:
 # Public name -> the module that defines it. Imported on first use (PEP 562), so that `import oai_usage`
 # (and the command line's --help) does not pay for httpx and the generated models until a client is made.
 _LAZY = {
+    "CheckSettings": "alerts",
+    "Finding": "alerts",
+    "LimitUse": "alerts",
+    "NotifyState": "alerts",
+    "SpendHistory": "alerts",
+    "evaluate_rules": "alerts",
+    "unusual_days": "alerts",
     "ENDPOINT_NAMES": "catalog",
     "EndpointInfo": "catalog",
     "endpoint_info": "catalog",
@@ -118,13 +126,17 @@ __all__ = [
     "AsyncUsageClient",
     "AuthenticationError",
     "BadRequestError",
+    "CheckSettings",
     "DecodeError",
     "Directory",
     "EndpointInfo",
+    "Finding",
+    "LimitUse",
     "ListQuery",
     "MissingAdminKeyError",
     "MissingDependencyError",
     "NotFoundError",
+    "NotifyState",
     "OaiUsageError",
     "Page",
     "PaginationError",
@@ -134,6 +146,7 @@ __all__ = [
     "RateLimitError",
     "ResumePoint",
     "ServerError",
+    "SpendHistory",
     "SpendLimit",
     "UnknownResult",
     "UsageClient",
@@ -141,6 +154,8 @@ __all__ = [
     "ValidationError",
     "__version__",
     "endpoint_info",
+    "evaluate_rules",
     "one_job",
     "redact_secrets",
+    "unusual_days",
 ]

@@ -146,8 +146,9 @@ def _ordered(items: list[dict[str, Any]], q: dict[str, list[str]]) -> list[dict[
 class AdminApi:
     """Answers Admin read requests for one directory; `now` gives keys a recent `last_used_at`."""
 
-    def __init__(self, directory: Directory, seed: int, now: int) -> None:
+    def __init__(self, directory: Directory, seed: int, now: int, limits: dict[str, int] | None = None) -> None:
         self.d = directory
+        self.limits = limits or {}  # project id -> cents, over the synthetic limits (`SandboxConfig.project_limits`)
         self.seed = seed
         self.now = now
 
@@ -354,11 +355,12 @@ class AdminApi:
     def project_spend_limit(self, args: list[str], q: dict[str, list[str]]) -> dict[str, Any]:
         """A project's monthly cap in cents; 404 `spend_limit_not_set` when it has none."""
         project = self._project(args[0])
-        if project.limit_cents is None:
+        cents = self.limits.get(project.id, project.limit_cents)
+        if cents is None:
             raise ApiError(
                 404, f"Project '{project.id}' has no spend limit.", param="project_id", code="spend_limit_not_set"
             )
-        return self.limit_json("project.spend_limit", project.limit_cents)
+        return self.limit_json("project.spend_limit", cents)
 
     def _alerts(self, project_id: str | None, q: dict[str, list[str]]) -> dict[str, Any]:
         alerts = [self.alert_json(a) for a in self.d.alerts if a.project_id == project_id]

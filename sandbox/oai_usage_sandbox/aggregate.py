@@ -8,7 +8,7 @@ from typing import Any
 from .endpoints import Endpoint, Scalar
 from .org import Org, Stream
 from .pricing import PICO
-from .traffic import Window, requests
+from .traffic import DAY, Window, requests
 
 Filters = Mapping[str, frozenset[Scalar]]
 
@@ -30,14 +30,16 @@ def bucket_results(
     a: int,
     b: int,
     group_by: tuple[str, ...],
+    spikes: Mapping[Scalar, tuple[tuple[int, int], ...]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Result rows of one bucket covering [a, b): one per distinct group key with any usage, none when idle."""
+    """Result rows of one bucket covering [a, b): one per distinct group key with any usage, none when idle.
+    `spikes`: project id -> (UTC day, whole factor) whose requests are multiplied (`SandboxConfig.spikes`)."""
     sums: dict[tuple[Scalar, ...], list[int]] = {}
     counted: dict[int, int] = {}  # cost streams share their usage stream's rhythm: count each rhythm once
     for s in streams:
         n = counted.get(id(s.rhythm))
         if n is None:
-            n = counted[id(s.rhythm)] = requests(s.rhythm, window, a, b)
+            n = counted[id(s.rhythm)] = requests(s.rhythm, window, a, b) + _spiked(s, window, a, b, spikes)
         if n == 0:
             continue
         key = tuple(s.dim(d) if d in group_by else None for d in endpoint.dims)
@@ -56,6 +58,18 @@ def bucket_results(
             row.update(zip(endpoint.dims, key, strict=True))
             rows.append(row)
     return rows
+
+
+def _spiked(
+    s: Stream, window: Window, a: int, b: int, spikes: Mapping[Scalar, tuple[tuple[int, int], ...]] | None
+) -> int:
+    """The requests a spike adds to stream `s` in [a, b): (factor - 1) x its own requests on the spiked day."""
+    extra = 0
+    for day, factor in (spikes or {}).get(s.dim("project_id"), ()):
+        lo, hi = max(a, day * DAY), min(b, (day + 1) * DAY)
+        if lo < hi:
+            extra += (factor - 1) * requests(s.rhythm, window, lo, hi)
+    return extra
 
 
 def _cost_row(

@@ -35,6 +35,7 @@ SHAPE_NAMES: tuple[str, ...] = ("current", "legacy")
 ADMIN_KEY_PREFIX = "sk-admin-"
 MAX_USAGE_REVISION_MINUTES = 24 * 60
 MAX_COSTS_REVISION_HOURS = 7 * 24
+MAX_SPIKE_FACTOR = 1000
 
 
 def system_time() -> float:
@@ -69,6 +70,11 @@ class SandboxConfig:
     """Requests a minute per key (or organization, see `rate_limit_scope`); past it, 429. 0: no limit."""
     rate_limit_scope: str = "key"
     """What one rate-limit bucket counts: each API key (`key`) or each `OpenAI-Organization` (`organization`)."""
+    spikes: tuple[tuple[int, str, int], ...] = ()
+    """(UTC day as Unix days, project id, factor): that project's traffic and costs on that day are multiplied by
+    the factor (a whole number, so 1m, 1h and 1d sums still agree): an unusual day for alert tests."""
+    project_limits: tuple[tuple[str, int], ...] = ()
+    """(project id, cents): that project's monthly spend limit, instead of the synthetic one."""
 
     def __post_init__(self) -> None:
         if self.scale < 1:
@@ -92,6 +98,11 @@ class SandboxConfig:
             raise ValueError("rate_limit must be >= 0 (requests a minute; 0: no limit)")
         if self.rate_limit_scope not in RATE_LIMIT_SCOPES:
             raise ValueError(f"rate_limit_scope must be one of {', '.join(RATE_LIMIT_SCOPES)}")
+        for _, _, factor in self.spikes:
+            if not 1 <= factor <= MAX_SPIKE_FACTOR:
+                raise ValueError(f"a spike's factor must be a whole number from 1 to {MAX_SPIKE_FACTOR}")
+        if any(cents < 0 for _, cents in self.project_limits):
+            raise ValueError("a project limit must be >= 0 cents")
         unknown = set(self.faults) - set(FAULT_NAMES)
         if unknown:
             raise ValueError(f"unknown faults: {sorted(unknown)}")

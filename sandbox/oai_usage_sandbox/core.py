@@ -18,7 +18,7 @@ from .aggregate import bucket_results, select
 from .config import ADMIN_KEY_PREFIX, SandboxConfig
 from .cursor import Cursor, decode, encode, fingerprint
 from .directory import Directory, directory_for
-from .endpoints import BY_PATH, WIDTH_SECONDS, Endpoint
+from .endpoints import BY_PATH, WIDTH_SECONDS, Endpoint, Scalar
 from .errors import ApiError, bad_param
 from .faults import STATUS_FAULTS, FaultPicker, fault_response
 from .org import Org, build_org
@@ -128,6 +128,10 @@ class Sandbox:
 
     def __post_init__(self) -> None:
         self.org: Org = build_org(self.config.seed, self.config.scale)
+        spikes: dict[Scalar, list[tuple[int, int]]] = {}
+        for day, project, factor in self.config.spikes:
+            spikes.setdefault(project, []).append((day, factor))
+        self._spikes = {project: tuple(days) for project, days in spikes.items()}
         self.directory: Directory = directory_for(self.config.seed, self.config.scale)
         self._faults = FaultPicker(self.config)
         self._lock = threading.Lock()
@@ -227,7 +231,7 @@ class Sandbox:
         self._authorize(headers)
         if endpoint is None:
             assert admin is not None
-            api = AdminApi(self.directory, self.config.seed, now)
+            api = AdminApi(self.directory, self.config.seed, now, dict(self.config.project_limits))
             answer = api.answer(admin[0], admin[1], query, self.config.forbidden_operations)
             return legacy_admin(answer) if self.config.shape == "legacy" else answer
         parsed = parse(endpoint, query)
@@ -281,7 +285,7 @@ class Sandbox:
         s = start
         while s < end and len(data) < query.limit:
             e = min((s // width + 1) * width, end)
-            results = bucket_results(endpoint, self.org, streams, window, s, e, query.group_by)
+            results = bucket_results(endpoint, self.org, streams, window, s, e, query.group_by, self._spikes)
             if endpoint.is_costs:  # the live API names the organization on every costs result
                 results = [{**row, "organization_id": org_id} for row in results]
             if cfg.shape == "legacy":

@@ -5,12 +5,15 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
+from datetime import date
 
 from .config import (
     ADMIN_OPERATION_IDS,
     FAULT_NAMES,
     MAX_COSTS_REVISION_HOURS,
+    MAX_SPIKE_FACTOR,
     MAX_USAGE_REVISION_MINUTES,
     SHAPE_NAMES,
     SandboxConfig,
@@ -61,6 +64,40 @@ def _bounded(what: str, maximum: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+_PROJECT_ID = re.compile(r"^proj_[A-Za-z0-9]{1,64}$")
+
+
+def _spike(text: str) -> tuple[int, str, int]:
+    """--spike DAY:PROJECT:FACTOR (2026-11-23:proj_abc:8) as (Unix day, project id, factor)."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"{text!r}: use DAY:PROJECT:FACTOR, e.g. 2026-11-23:proj_abc:8")
+    day_text, project, factor_text = parts
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: DAY must be a date, YYYY-MM-DD") from None
+    if not _PROJECT_ID.match(project):
+        raise argparse.ArgumentTypeError(f"{text!r}: PROJECT must be a project id (proj_...)")
+    if not factor_text.isdigit() or not 1 <= int(factor_text) <= MAX_SPIKE_FACTOR:
+        raise argparse.ArgumentTypeError(f"{text!r}: FACTOR must be a whole number from 1 to {MAX_SPIKE_FACTOR}")
+    return (day - date(1970, 1, 1)).days, project, int(factor_text)
+
+
+def _project_limit(text: str) -> tuple[str, int]:
+    """--project-limit PROJECT=DOLLARS (proj_abc=1500.50) as (project id, cents)."""
+    project, equals, dollars = text.partition("=")
+    if not equals or not _PROJECT_ID.match(project):
+        raise argparse.ArgumentTypeError(f"{text!r}: use PROJECT=DOLLARS, e.g. proj_abc=1500")
+    try:
+        cents = round(float(dollars) * 100)
+    except ValueError:
+        cents = -1
+    if not 0 <= cents <= 10**12:
+        raise argparse.ArgumentTypeError(f"{text!r}: DOLLARS must be a number from 0 to 10000000000")
+    return project, cents
 
 
 def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
@@ -117,6 +154,23 @@ def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.
         default="key",
         help="what one limit counts: each API key, or each OpenAI-Organization (default: key)",
     )
+    p.add_argument(
+        "--spike",
+        type=_spike,
+        action="append",
+        default=[],
+        metavar="DAY:PROJECT:FACTOR",
+        help="multiply a project's traffic and costs on one UTC day by a whole FACTOR (repeatable), e.g. "
+        "2026-11-23:proj_abc:8: an unusual day for `oai-usage check`",
+    )
+    p.add_argument(
+        "--project-limit",
+        type=_project_limit,
+        action="append",
+        default=[],
+        metavar="PROJECT=DOLLARS",
+        help="set a project's monthly spend limit (repeatable), e.g. proj_abc=1500",
+    )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     return p
 
@@ -139,4 +193,6 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         shape=args.shape,
         rate_limit=args.rate_limit,
         rate_limit_scope=args.rate_limit_per,
+        spikes=tuple(args.spike),
+        project_limits=tuple(args.project_limit),
     )

@@ -27,7 +27,7 @@ def test_the_client_imports_no_optional_library() -> None:
     done = _python(
         """
         import oai_usage, oai_usage_sandbox
-        heavy = {"pandas", "matplotlib", "uvicorn", "numpy", "openai"} & set(sys.modules)
+        heavy = {"pandas", "matplotlib", "uvicorn", "numpy", "openai", "apprise"} & set(sys.modules)
         print(sorted(heavy))
         """,
         blocked=set(),
@@ -58,4 +58,19 @@ def test_serving_without_uvicorn_says_what_to_install() -> None:
     )
     assert done.returncode == 2
     assert "pip install 'oai-usage[sandbox]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_check_runs_without_apprise_until_a_notification_is_asked_for() -> None:
+    done = _python(
+        """
+        from oai_usage.cli.main import run
+        code = run(["--sandbox", "--now", "2026-11-24T15:30:00Z", "check", "--format", "json"])
+        notify = run(["--sandbox", "check", "--notify", "json://127.0.0.1:9/hook"])
+        raise SystemExit(code * 10 + notify)
+        """,
+        blocked={"apprise"},
+    )
+    assert done.returncode == 32, done.stderr  # findings (3), then a missing extra (2)
+    assert "pip install 'oai-usage[alerts]'" in done.stderr
     assert "Traceback" not in done.stderr

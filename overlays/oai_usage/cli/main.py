@@ -23,7 +23,7 @@ from typing import NoReturn
 from .. import __version__, errors
 from ..clock import system_now
 from . import dates, output, paths
-from .commands import completion, costs, export, listings, report, sandbox, sync, usage
+from .commands import check, completion, costs, export, listings, report, sandbox, sync, usage
 from .commands.base import CommandSet, Parser, wanted_command
 from .endpoint_names import USAGE_ENDPOINTS  # generated from the registry by tools/gen_methods.py
 from .exit_codes import EXIT_API, EXIT_TERMINATED, EXIT_USAGE, CliError
@@ -46,7 +46,7 @@ __all__ = [
 
 log = logging.getLogger("oai_usage.cli")
 
-MODULES = (usage, costs, report, listings, sync, export, sandbox, completion)
+MODULES = (usage, costs, report, listings, sync, export, check, sandbox, completion)
 """The command modules, in the order of `oai-usage --help` (each registers its command(s))."""
 
 CLI_KEY_HINT = "set OPENAI_ADMIN_KEY to an Admin API key (sk-admin-...) with usage read access"
@@ -219,7 +219,8 @@ def _quiet_stdout() -> None:
 
 def main() -> NoReturn:
     """The console script: SIGTERM and SIGHUP (a closed terminal; not under nohup, which ignores it) clean up like
-    Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 129, 130, 143."""
+    Ctrl-C; exit codes 0, 1 (API/I/O), 2 (mistake), 3 and 4 (`check`: a rule fired; and a notification failed),
+    129, 130, 143."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
         signal.signal(signal.SIGHUP, _on_sigterm)

@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..alerts.settings import CheckSettings, parse_check_settings
 from ..endpoints import ENDPOINTS
 from ..errors import ADMIN_KEY_ENV, ValidationError
 
@@ -59,6 +60,7 @@ class Profile:
     key_env: str = ADMIN_KEY_ENV
     base_url: str | None = None
     organization_id: str | None = None  # sent as OpenAI-Organization when set
+    check: CheckSettings | None = None  # `[profiles.NAME.check]` over `[check]` (None: the file's `[check]`)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,12 @@ class SyncConfig:
     database: str | None = None
     source: str | None = None  # the file read, for messages
     names: bool = True  # also keep the name directory (projects, keys, users); `names = false` or --no-names: not
+    check: CheckSettings = field(default_factory=CheckSettings)  # `[check]`: the rules of `oai-usage check`
+
+    def check_for(self, profile: str | None) -> CheckSettings:
+        """The check settings of a profile: its own `[profiles.NAME.check]` over `[check]`, else `[check]`."""
+        found = self.profiles.get(profile or self.default_profile)
+        return found.check if found is not None and found.check is not None else self.check
 
     def units(self, endpoints: Sequence[str] | None = None) -> list[Unit]:
         """The (endpoint, width, grouping) units of the plan, each once, in plan order."""
@@ -243,9 +251,10 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
     except RecursionError:  # arrays or inline tables nested thousands deep: no config is
         raise ConfigError(f"{source}: nested too deeply; not a config file") from None
     _no_key_values(data, source, "")
-    known = {"profiles", "default_profile", "endpoints", "plan", "grace", "since", "database", "names"}
+    known = {"profiles", "default_profile", "endpoints", "plan", "grace", "since", "database", "names", "check"}
     _no_unknown(data, known, source)
-    profiles = _profiles(data.get("profiles"), source)
+    check = parse_check_settings(data.get("check"), f"{source}: check")
+    profiles = _profiles(data.get("profiles"), source, check)
     default = data.get("default_profile", next(iter(profiles)))
     if default not in profiles:
         raise ConfigError(f"{source}: default_profile {default!r} is not a profile; known: {', '.join(profiles)}")
@@ -267,7 +276,7 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> SyncConfig:
     names = data.get("names", True)
     if not isinstance(names, bool):
         raise ConfigError(f"{source}: names must be true or false (keep the name directory of projects, keys, users)")
-    return SyncConfig(profiles, default, endpoints, plan, grace, since, database, source, names)
+    return SyncConfig(profiles, default, endpoints, plan, grace, since, database, source, names, check)
 
 
 MAX_DEPTH = 16
@@ -296,7 +305,7 @@ def _no_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
         raise ConfigError(f"{where}: unknown setting {unknown[0]!r}; allowed: {', '.join(sorted(known))}")
 
 
-def _profiles(raw: Any, source: str) -> dict[str, Profile]:
+def _profiles(raw: Any, source: str, check: CheckSettings) -> dict[str, Profile]:
     if raw is None:
         return {DEFAULT_PROFILE: Profile(DEFAULT_PROFILE)}
     if not isinstance(raw, dict) or not raw:
@@ -310,14 +319,15 @@ def _profiles(raw: Any, source: str) -> dict[str, Profile]:
             raise ConfigError(f"{where}: the name is kept for the synthetic organization of the sandbox; use another")
         if not isinstance(body, dict):
             raise ConfigError(f'{where}: must be a table with key_env = "VARIABLE"')
-        _no_unknown(body, {"key_env", "base_url", "organization_id"}, where)
+        _no_unknown(body, {"key_env", "base_url", "organization_id", "check"}, where)
         key_env = body.get("key_env", ADMIN_KEY_ENV)
         if not isinstance(key_env, str) or not _ENV_NAME.match(key_env):
             raise ConfigError(f"{where}: key_env must name an environment variable (ACME_ADMIN_KEY), not hold a key")
         for option in ("base_url", "organization_id"):
             if option in body and not isinstance(body[option], str):
                 raise ConfigError(f"{where}: {option} must be a string")
-        profiles[name] = Profile(name, key_env, body.get("base_url"), body.get("organization_id"))
+        own = parse_check_settings(body["check"], f"{where}.check", check) if "check" in body else None
+        profiles[name] = Profile(name, key_env, body.get("base_url"), body.get("organization_id"), own)
     return profiles
 
 
