@@ -206,20 +206,12 @@ def _rows(source: WarehouseRows, endpoint: str, groupings: Sequence[tuple[str, .
 
 
 def stored_limits(warehouse: Warehouse, organization: str) -> dict[str, Decimal]:
-    """The spend limits the last sync stored for `organization`: '' for the organization's own, else the project
-    ID; USD only; empty when the warehouse keeps none (a database no sync of limits has written)."""
-    with warehouse.session() as con:
-        found = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() "
-            "AND table_schema = 'main' AND table_name = 'spend_limits'"
-        ).fetchone()
-        if not found or not found[0]:
-            return {}
-        rows = con.execute(
-            "SELECT scope, amount, currency FROM spend_limits WHERE organization = ? ORDER BY scope", [organization]
-        ).fetchall()
-    return {str(scope): Decimal(str(amount)) for scope, amount, currency in rows
-            if str(currency or CURRENCY).lower() == CURRENCY}  # fmt: skip
+    """The USD spend limits the last sync stored for `organization` ('' the organization's own, else the project
+    ID); empty when the warehouse keeps none."""
+    from .limits import read_limits
+
+    return {scope: amount for scope, (amount, currency) in read_limits(warehouse, organization).items()
+            if currency.lower() == CURRENCY}  # fmt: skip
 
 
 def _organization(warehouse: Warehouse, organization: str, names: Mapping[str, str], out: Mapping[str, Family],

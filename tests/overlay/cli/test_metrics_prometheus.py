@@ -70,6 +70,14 @@ def report(synced: tuple[Path, Path]) -> dict[str, Any]:
     return found
 
 
+@pytest.fixture(scope="module")
+def live(synced: tuple[Path, Path]) -> dict[str, Any]:
+    """The live report's spend limits and month-end projection, at the time of the sync (the sandbox's API)."""
+    home, _ = synced
+    found: dict[str, Any] = json.loads(_cli(home, "--sandbox", "--now", NOW, "report", "--format", "json"))["limits"]
+    return found
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -175,6 +183,35 @@ def test_prometheus_sums_the_last_days_spend_to_report_dbs_day(prometheus: str, 
 def test_prometheus_sums_the_last_days_tokens_to_report_dbs_day(prometheus: str, report: dict[str, Any]) -> None:
     result = _query(prometheus, "sum(oai_usage_last_day_tokens)")
     assert int(result[0]["value"][1]) == report["volume"]["daily_tokens"][LAST_DAY]
+
+
+def _by_project(result: list[dict[str, Any]]) -> dict[str, float]:
+    return {r["metric"]["project_id"]: float(r["value"][1]) for r in result}
+
+
+def test_prometheus_finds_the_live_reports_spend_limits(prometheus: str, live: dict[str, Any]) -> None:
+    projects = _by_project(_query(prometheus, "oai_usage_project_spend_limit_usd"))
+    assert projects and projects == {p["scope"]: p["limit"] for p in live["projects"]}
+    organization = _query(prometheus, "oai_usage_organization_spend_limit_usd")
+    assert float(organization[0]["value"][1]) == live["organization"]["limit"]
+
+
+def test_prometheus_finds_the_live_reports_projection_of_each_limited_project(
+    prometheus: str, live: dict[str, Any]
+) -> None:
+    projected = _by_project(_query(prometheus, "oai_usage_project_spend_projected_month_end_usd"))
+    expected = {p["scope"]: p["projected_month_end"] for p in live["projects"]}
+    assert {p: projected[p] for p in expected} == pytest.approx(expected, rel=1e-9)
+    organization = _query(prometheus, "oai_usage_organization_spend_projected_month_end_usd")
+    assert float(organization[0]["value"][1]) == pytest.approx(live["organization"]["projected_month_end"], rel=1e-9)
+
+
+def test_prometheus_evaluates_the_projected_share_rule_as_the_live_report(
+    prometheus: str, live: dict[str, Any]
+) -> None:
+    shares = _by_project(_query(prometheus, "oai_usage:project_spend_limit_projected:ratio"))
+    expected = {p["scope"]: p["projected_share"] for p in live["projects"]}
+    assert shares == pytest.approx(expected, abs=1e-6)  # the report rounds the spend to cents first
 
 
 def test_the_example_rules_load_in_the_server(prometheus: str) -> None:
