@@ -21,7 +21,7 @@ from .organization import safe_directory, side_by_side
 if TYPE_CHECKING:
     from .options import Connection
 
-__all__ = ["COLUMNS", "TITLES", "key_rows", "limit_rows", "project_rows", "rows_for", "run_listing",
+__all__ = ["COLUMNS", "LOW_VALUE", "TITLES", "key_rows", "limit_rows", "project_rows", "rows_for", "run_listing",
            "user_rows"]  # fmt: skip
 
 log = logging.getLogger("oai_usage.cli")
@@ -44,6 +44,14 @@ COLUMNS = {
     ),
     "limits": ("scope", "project_id", "project_name", "kind", "amount", "currency", "interval", "status"),
 }
+LOW_VALUE = {
+    "projects": ("created_at", "archived_at", "id"),
+    "users": ("added_at", "id"),
+    "keys": ("owner_type", "created_at", "redacted_value", "project_id", "kind", "id"),
+    "limits": ("project_id", "interval", "currency"),
+}
+"""The columns a narrow terminal's table leaves out first, in this order: the least useful to a person (types,
+creation times, redacted values, the IDs beside the names); CSV and JSON always have every column."""
 TITLES = {"projects": "Projects", "users": "Users", "keys": "API keys", "limits": "Spend limits and alerts"}
 
 
@@ -232,5 +240,5 @@ def run_listing(command: str, connection: Connection, now: datetime, *, format: 
         rows = [output.redacted(row) for row in rows_for(command, client)]
         with output.open_output(output_path) as out:
             output.write_rows(format, rows, out, COLUMNS[command], title=TITLES[command], totals=False,
-                              csv_raw=csv_raw)  # fmt: skip
+                              csv_raw=csv_raw, low_value=LOW_VALUE[command])  # fmt: skip
     return 0

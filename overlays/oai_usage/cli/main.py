@@ -38,6 +38,8 @@ MODULES = (usage, costs, report, listings, sync, export, metrics, sandbox, compl
 """The command modules, in the order of `oai-usage --help` (each registers its command(s))."""
 
 CLI_KEY_HINT = "set OPENAI_ADMIN_KEY to an Admin API key (sk-admin-...) with usage read access"
+CLI_WORDS = {errors.ADMIN_KEY_HINT: CLI_KEY_HINT, "allow_insecure_http=True": "--allow-insecure-http"}
+"""The library's advice in Python words, and the same advice on the command line."""
 
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (dates.DateError, EXIT_USAGE),
@@ -121,11 +123,25 @@ def exit_code(exc: BaseException) -> int | None:
     return next((code for kind, code in EXIT_CODES if isinstance(exc, kind)), None)
 
 
+FLAGS = {"database": "--db", "parquet": "--parquet", "focus": "--focus", "config": "--config", "profile": "--profile"}
+"""The option that gave a value the library's (warehouse's) error names by its `param`: the line starts with it."""
+HINTS = {"wait": " (--wait SECONDS)"}
+"""The option that is the way round a failure whose `param` names it: the line ends with it."""
+
+
 def _message(exc: BaseException) -> str:
-    """The one line shown for an error, in the CLI's words (the key hint names the variable, not admin_key=),
-    through `output.visible`: a server's message, type, code, param or request id never sends a terminal escape
-    (nor a newline: one line)."""
-    return output.visible(str(exc).replace(errors.ADMIN_KEY_HINT, CLI_KEY_HINT))
+    """The one line shown for an error, in the CLI's words: the option behind a library error's value (the library
+    names no option), the key hint naming the variable (not admin_key=); through `output.visible`: a server's
+    message, type, code, param or request id never sends a terminal escape (nor a newline: one line)."""
+    said = str(exc)
+    for python, cli in CLI_WORDS.items():
+        said = said.replace(python, cli)
+    param = getattr(exc, "param", None)
+    if isinstance(exc, errors.ValidationError) and param in FLAGS:
+        said = f"{FLAGS[param]} {said}"
+    elif isinstance(exc, errors.OaiUsageError) and not isinstance(exc, errors.APIError) and param in HINTS:
+        said += HINTS[param]
+    return output.visible(said)
 
 
 class _VisibleFormatter(logging.Formatter):

@@ -15,7 +15,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from .. import Directory, OaiUsageError, PermissionDeniedError, SpendLimit, UsageClient, ValidationError
+from .. import (
+    APIError,
+    AuthenticationError,
+    Directory,
+    OaiUsageError,
+    PermissionDeniedError,
+    SpendLimit,
+    UsageClient,
+    ValidationError,
+)
 from . import limits as lim
 from .output import visible
 
@@ -60,8 +69,11 @@ def load_directory(client: UsageClient) -> Directory | None:
     fetched at all."""
     try:
         return safe_directory(client.directory())
+    except AuthenticationError:
+        raise  # a refused key is the command's failure (one line), not a missing convenience
     except OaiUsageError as exc:
-        log.warning("names are not available (%s); IDs are shown", str(exc).splitlines()[0])
+        said = str(exc).replace(f" - {exc.hint}", "") if isinstance(exc, APIError) and exc.hint else str(exc)
+        log.warning("names are not available (%s); IDs are shown", said.splitlines()[0])
         return None
 
 
