@@ -121,11 +121,14 @@ class Family:
 
 
 class _ReportMath(NamedTuple):
-    running_totals: Callable[[Mapping[date, float], date], tuple[dict[date, float], dict[date, float]]]
+    projected_month_end: Callable[[Mapping[date, float], date], float]
+    """The report's month-end projection of daily spend (UTC date -> USD; absent days are 0) as of `today`."""
     fetch_start: Callable[[date], date]
-    month_end: Callable[[date], date]
+    """The first day the projection reads (the month's first or the 28-day basis's, whichever is earlier)."""
     model_of: Callable[[str | None], str]
+    """A costs line item's model, as the report's spend by model has it."""
     unattributed: str
+    """The report's key for spend no project carries."""
 
 
 def _report_math() -> _ReportMath:
@@ -133,8 +136,11 @@ def _report_math() -> _ReportMath:
     reaches them; re-point it when they move into the library's report package."""
     from ..cli import limits, report
 
-    return _ReportMath(limits.running_totals, limits.fetch_start, limits.month_end, report.model_of,
-                       report.UNATTRIBUTED)  # fmt: skip
+    def projected_month_end(daily: Mapping[date, float], today: date) -> float:
+        actual, projected = limits.running_totals(daily, today)
+        return projected[limits.month_end(today)] if projected else actual[today]
+
+    return _ReportMath(projected_month_end, limits.fetch_start, report.model_of, report.UNATTRIBUTED)
 
 
 # --- the text format ------------------------------------------------------------------------------------------------
@@ -255,9 +261,8 @@ def _organization(warehouse: Warehouse, organization: str, names: Mapping[str, s
         projects = sorted((set(daily) - {""}) | (set(limits) - {""}))
         for key in ["", *projects]:
             per = daily.get(key, {})
-            actual, projected = math_.running_totals(per, today)
             mtd = sum(v for d, v in per.items() if month <= d <= today)
-            end_of_month = projected[math_.month_end(today)] if projected else actual[today]
+            end_of_month = math_.projected_month_end(per, today)
             if key == "":
                 out[f"{PREFIX}organization_spend_month_to_date_usd"].add(mtd, org)
                 out[f"{PREFIX}organization_spend_projected_month_end_usd"].add(end_of_month, org)
