@@ -197,9 +197,9 @@ def _usd(row: Mapping[str, Any]) -> bool:
 
 
 def _rows(source: WarehouseRows, endpoint: str, groupings: Sequence[tuple[str, ...]], start: datetime,
-          end: datetime) -> tuple[tuple[str, ...], list[dict[str, Any]]] | None:  # fmt: skip
-    """The rows of the first of `groupings` the warehouse holds over [start, end), with that grouping; None (logged)
-    when it holds none of them."""
+          end: datetime, *, strict: bool = False) -> tuple[tuple[str, ...], list[dict[str, Any]]] | None:  # fmt: skip
+    """The rows of the first of `groupings` the warehouse holds over [start, end), with that grouping; when it holds
+    none of them, None (logged), or with `strict` the last CoverageError."""
     reasons: list[str] = []
     for grouping in groupings:
         params = {"bucket_width": "1d", "group_by": list(grouping), "start_time": start, "end_time": end}
@@ -207,6 +207,8 @@ def _rows(source: WarehouseRows, endpoint: str, groupings: Sequence[tuple[str, .
             return grouping, list(source(endpoint, params))
         except CoverageError as exc:
             reasons.append(str(exc))
+    if strict:
+        raise CoverageError(reasons[-1] if reasons else f"no grouping of {endpoint}")
     log.warning("metrics: %s left out: %s", endpoint, reasons[-1] if reasons else "no grouping")
     return None
 
@@ -238,9 +240,31 @@ def _organization(warehouse: Warehouse, organization: str, names: Mapping[str, s
     def project_labels(project_id: str) -> tuple[str, str, str]:
         return org, clean(project_id), clean(names.get(project_id, ""))
 
-    # Costs by project and line item (the report's unit) from the projection's first day to the data end.
-    start = min(_midnight(math_.fetch_start(today)), _midnight(today.replace(day=1)))
-    found = _rows(source, "costs", [("project_id", "line_item")], start, data_end)
+    # Costs by project and line item (the report's unit) from the projection's first day to the data end; when the
+    # warehouse does not reach that far back (a short history), what it can answer: the month to date without the
+    # projection, or the last day alone.
+    month = today.replace(day=1)
+    unit = ("project_id", "line_item")
+    attempts = (
+        (min(math_.fetch_start(today), month), ""),
+        (min(month, last_day), "the month-end projection"),
+        (last_day, "the month to date and the month-end projection"),
+    )
+    found: tuple[tuple[str, ...], list[dict[str, Any]]] | None = None
+    left_out, reason = "", ""
+    for first, missing in attempts:
+        try:
+            found = _rows(source, "costs", [unit], _midnight(first), data_end, strict=True)
+        except CoverageError as exc:
+            reason = reason or str(exc)
+            continue
+        left_out = missing
+        break
+    if found is None:
+        log.warning("metrics: %s: spend left out: %s", organization, reason)
+    elif left_out:
+        log.warning("metrics: %s: %s left out: %s", organization, left_out, reason)
+    projecting, month_to_date = not left_out, "month to date" not in left_out
     limits = stored_limits(warehouse, organization)
     if found is not None:
         daily: dict[str, dict[date, float]] = {"": {}}  # '' the organization, else the project
@@ -257,18 +281,18 @@ def _organization(warehouse: Warehouse, organization: str, names: Mapping[str, s
             if day == last_day:
                 model = math_.model_of(row.get("line_item"))
                 last[(project, model)] = last.get((project, model), 0.0) + amount
-        month = today.replace(day=1)
         projects = sorted((set(daily) - {""}) | (set(limits) - {""}))
         for key in ["", *projects]:
             per = daily.get(key, {})
             mtd = sum(v for d, v in per.items() if month <= d <= today)
-            end_of_month = math_.projected_month_end(per, today)
-            if key == "":
-                out[f"{PREFIX}organization_spend_month_to_date_usd"].add(mtd, org)
-                out[f"{PREFIX}organization_spend_projected_month_end_usd"].add(end_of_month, org)
-            else:
-                out[f"{PREFIX}project_spend_month_to_date_usd"].add(mtd, *project_labels(key))
-                out[f"{PREFIX}project_spend_projected_month_end_usd"].add(end_of_month, *project_labels(key))
+            scope = "organization" if key == "" else "project"
+            labels = (org,) if key == "" else project_labels(key)
+            if month_to_date:
+                out[f"{PREFIX}{scope}_spend_month_to_date_usd"].add(mtd, *labels)
+            if projecting:
+                out[f"{PREFIX}{scope}_spend_projected_month_end_usd"].add(
+                    math_.projected_month_end(per, today), *labels
+                )
         for (project, model), amount in sorted(last.items()):
             out[f"{PREFIX}last_day_spend_usd"].add(amount, *project_labels(project), clean(model))
     for scope, limit in sorted(limits.items()):

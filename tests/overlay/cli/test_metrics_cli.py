@@ -22,6 +22,10 @@ from oai_usage.warehouse.sync import sync
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.overlay.warehouse.conftest import sandbox_client
+from tests.overlay.warehouse.test_readers import _cli as _process
+
+# fixtures (asked for by name): `db`, a sandbox sync --since 20d; `held_sync`, a sync of it held mid-chunk
+from tests.overlay.warehouse.test_readers import db, held_sync  # noqa: F401
 
 HOUR_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 SEEDS = {"acme": 0, "beta": 7}
@@ -214,3 +218,22 @@ def test_a_port_in_use_is_one_line(capsys: pytest.CaptureFixture[str], both: Pat
     finally:
         server.close()
     assert code == 2 and f"cannot listen on 127.0.0.1:{server.port}" in err and err.count("\n") == 1
+
+
+def test_metrics_read_while_a_sync_of_the_same_database_is_held_mid_chunk(request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue("held_sync")
+    done = _process("metrics", "--db", str(request.getfixturevalue("db")))
+    assert done.returncode == 0, done.stderr
+    assert "oai_usage_last_day_spend_usd{" in done.stdout and "oai_usage_last_sync_timestamp_seconds{" in done.stdout
+
+
+def test_a_history_shorter_than_the_month_leaves_out_what_it_cannot_answer_with_one_warning(
+    request: pytest.FixtureRequest,
+) -> None:
+    done = _process("metrics", "--db", str(request.getfixturevalue("db")))  # synced --since 20d, from Nov 5
+    assert done.returncode == 0
+    assert "the month to date and the month-end projection left out" in done.stderr
+    assert "sync --since" in done.stderr and done.stderr.count("\n") == 1
+    names = {f.name for f in text_string_to_metric_families(done.stdout) if f.samples}
+    assert "oai_usage_last_day_spend_usd" in names
+    assert not {n for n in names if "month" in n}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -197,7 +196,6 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], read: Callable[[], str]) -> None:
         self.read = read
-        self.lock = threading.Lock()
         super().__init__(address, _Handler)
 
 
