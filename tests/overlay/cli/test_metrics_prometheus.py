@@ -249,5 +249,12 @@ def test_the_dashboard_queries_only_metrics_the_exposition_has() -> None:
     assert used <= {spec.name for spec in METRICS}
 
 
+def test_every_dashboard_query_finds_data_in_the_server(prometheus: str) -> None:
+    dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    queries = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    for query in queries:
+        assert _query(prometheus, query.replace("$organization", ".*")), query
+
+
 def test_the_rules_read_only_metrics_the_exposition_has() -> None:
     assert _metric_names(RULES.read_text(encoding="utf-8")) <= {spec.name for spec in METRICS}
