@@ -128,8 +128,9 @@ def run(options: Options) -> int:
             out.write(text)
         return 0
     server = make_server(options.host, options.serve, lambda: read_metrics(options))
-    host, port = server.server_address[:2]
-    print(f"oai-usage: serving http://{visible(str(host))}:{port}{PATH} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    host, port = str(server.server_address[0]), server.server_address[1]
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+    print(f"oai-usage: serving http://{visible(shown)}:{port}{PATH} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     finally:
