@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages named on the command line are installed (tox envs call this for what
-# their tests need: chromium for the browser tests, zsh and fish for the completion tests).
+# their tests need: chromium for the browser tests, zsh and fish for the completion tests, prometheus for the
+# metrics tests).
 # Idempotent and quiet when all are there. Installs the missing ones only as root (CI runs as root on a
 # fresh machine); otherwise fails with one line naming the apt-get command, so no test is skipped.
 set -euo pipefail

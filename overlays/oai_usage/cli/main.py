@@ -23,7 +23,7 @@ from typing import NoReturn
 from .. import __version__, errors
 from ..clock import system_now
 from . import dates, output, paths
-from .commands import check, completion, costs, export, listings, report, sandbox, sync, usage
+from .commands import check, completion, costs, export, listings, metrics, report, sandbox, sync, usage
 from .commands.base import CommandSet, Parser, wanted_command
 from .endpoint_names import USAGE_ENDPOINTS  # generated from the registry by tools/gen_methods.py
 from .exit_codes import EXIT_API, EXIT_TERMINATED, EXIT_USAGE, CliError
@@ -46,7 +46,7 @@ __all__ = [
 
 log = logging.getLogger("oai_usage.cli")
 
-MODULES = (usage, costs, report, listings, sync, export, check, sandbox, completion)
+MODULES = (usage, costs, report, listings, sync, export, check, metrics, sandbox, completion)
 """The command modules, in the order of `oai-usage --help` (each registers its command(s))."""
 
 CLI_KEY_HINT = "set OPENAI_ADMIN_KEY to an Admin API key (sk-admin-...) with usage read access"

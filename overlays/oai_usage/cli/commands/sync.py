@@ -148,6 +148,7 @@ def run(options: Options) -> int:
     from ...warehouse import require_duckdb
     from ...warehouse.config import RESERVED_PROFILE as SANDBOX_ORGANIZATION
     from ...warehouse.config import ConfigError
+    from ...warehouse.limits import sync_limits
     from ...warehouse.lock import database_lock, lock_path
     from ...warehouse.names import sync_names
     from ...warehouse.store import Warehouse
@@ -185,6 +186,8 @@ def run(options: Options) -> int:
                         stop=stop, progress=shown)  # fmt: skip
             names = None if options.no_names or not config.names else sync_names(
                 warehouse, client, name, synced_at=served, lock=lock)  # fmt: skip
+            if names is not None:  # the spend limits of the organization and its active projects (for `metrics`)
+                sync_limits(warehouse, client, name, synced_at=served, lock=lock)
             return done, names
 
     fresh = [f for f in (path, path.with_name(path.name + ".wal"), lock_path(path)) if not f.exists()]
