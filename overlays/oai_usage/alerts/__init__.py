@@ -9,8 +9,10 @@
 Rules (`RULES`): a spend limit used or projected past a threshold (`limit_findings`, the report's month-end
 projection), an unusual day against a robust baseline (`unusual_days`: median and MAD of the same kind of day),
 something new that starts spending (`new_spenders`), and a warehouse not synced for too long (`stale_findings`).
-Findings are immutable, with a stable `key` per period; `notify_findings` sends each once per period through
-Apprise (the `alerts` extra), keeping what it sent in a `NotifyState` file. Nothing here prints.
+From the warehouse (`warehouse_costs`, `warehouse_history`), the limits are those the last sync stored
+(`stored_limit_uses`, with the same projection). Findings are immutable, with a stable `key` per period;
+`notify_findings` sends each once per period through Apprise (the `alerts` extra), keeping what it sent in a
+`NotifyState` file. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -38,7 +40,15 @@ from .rules import (
     unusual_days,
 )
 from .settings import SETTINGS, CheckSettings, parse_check_settings, stale_seconds
-from .sources import history_start, live_history, live_limits, stored_names, warehouse_history
+from .sources import (
+    history_start,
+    live_history,
+    live_limits,
+    stored_limit_uses,
+    stored_names,
+    warehouse_costs,
+    warehouse_history,
+)
 
 __all__ = [
     "DIMENSIONS",
@@ -70,8 +80,10 @@ __all__ = [
     "require_apprise",
     "stale_findings",
     "stale_seconds",
+    "stored_limit_uses",
     "stored_names",
     "target_label",
     "unusual_days",
+    "warehouse_costs",
     "warehouse_history",
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .model import RULES, SEVERITIES, Finding, SpendHistory, model_of
 from .settings import CheckSettings, stale_seconds
@@ -183,6 +183,7 @@ class LimitUse:
     reached_on: date | None
     currency: str = "usd"
     method: str = ""  # the projection's method, in words
+    as_of: datetime | None = None  # when the limit was read: None live, the last sync's time from the warehouse
 
 
 def _percent(share: float | None) -> float:
@@ -205,6 +206,10 @@ def limit_findings(limits: Sequence[LimitUse], today: date, settings: CheckSetti
         shown = "over $0" if line.used is None else f"{used:.1f}%"
         common = {"limit": line.limit, "month_to_date": line.month_to_date, "projected_month_end": line.projected,
                   "reached_on": line.reached_on.isoformat() if line.reached_on else None, "month": month}  # fmt: skip
+        read = ""
+        if line.as_of is not None:
+            common["limit_as_of"] = line.as_of.isoformat()
+            read = f" (the limit as of the last sync, {line.as_of.astimezone(UTC):%Y-%m-%d %H:%M}Z)"
         if top is not None:
             found.append(Finding(
                 rule="limits",
@@ -216,7 +221,7 @@ def limit_findings(limits: Sequence[LimitUse], today: date, settings: CheckSetti
                 name=line.name,
                 amount=line.month_to_date,
                 baseline=line.limit,
-                basis=f"the {money(line.limit, cur)} monthly spend limit; month to date, {month}",
+                basis=f"the {money(line.limit, cur)} monthly spend limit{read}; month to date, {month}",
                 period=month,
                 threshold=f"{top:g}",
                 unit=cur,
@@ -242,8 +247,8 @@ def limit_findings(limits: Sequence[LimitUse], today: date, settings: CheckSetti
             name=line.name,
             amount=line.projected,
             baseline=line.limit,
-            basis=f"the {money(line.limit, cur)} monthly spend limit; the report's month-end projection (the mean "
-            "spend per weekday and per weekend day over the 28 days before today, for each day left)",
+            basis=f"the {money(line.limit, cur)} monthly spend limit{read}; the report's month-end projection (the "
+            "mean spend per weekday and per weekend day over the 28 days before today, for each day left)",
             period=month,
             threshold=f"projected-{mark:g}",
             unit=cur,

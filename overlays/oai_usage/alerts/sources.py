@@ -1,14 +1,18 @@
 """Internal: the figures the rules read, from the live API (through a client) or from the warehouse.
 
-The limits and their month-end projection are the report's own: `_report_limits` is the one place that reaches
-them (today in the command line's modules; it moves with them into the library's report package).
+The limits and their month-end projection are the report's own: `_report_limits` (live) and `_report_limit_line`
+(limits a sync stored) are the only places that reach them (today in the command line's modules; they move with
+them into the library's report package).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .model import SpendHistory
@@ -26,7 +30,9 @@ __all__ = [
     "limit_uses",
     "live_history",
     "live_limits",
+    "stored_limit_uses",
     "stored_names",
+    "warehouse_costs",
     "warehouse_history",
 ]
 
@@ -64,12 +70,18 @@ def live_history(client: UsageClient, now: datetime, settings: CheckSettings, di
     return SpendHistory.from_rows(rows, names=names, start=start)
 
 
+def warehouse_costs(rows: RowSource, grouping: Sequence[str], start: date, end: datetime) -> list[dict[str, Any]]:
+    """The daily costs rows of a row source with the report's signature (the warehouse's `WarehouseRows`), read
+    from the unit grouped by `grouping`, from `start` to `end`."""
+    params = {"bucket_width": "1d", "group_by": list(grouping), "start_time": _midnight(start), "end_time": end}
+    return [dict(row) for row in rows("costs", params)]
+
+
 def warehouse_history(rows: RowSource, grouping: Sequence[str], start: date, end: datetime,
                       names: Mapping[str, Mapping[str, str]]) -> SpendHistory:  # fmt: skip
     """Daily costs from a row source with the report's signature (the warehouse's `WarehouseRows`), read from the
     unit grouped by `grouping` (which must hold project, line item and API key), from `start` to `end`."""
-    params = {"bucket_width": "1d", "group_by": list(grouping), "start_time": _midnight(start), "end_time": end}
-    return SpendHistory.from_rows(rows("costs", params), names=names, start=start)
+    return SpendHistory.from_rows(warehouse_costs(rows, grouping, start, end), names=names, start=start)
 
 
 def stored_names(warehouse: Any, organizations: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -128,6 +140,46 @@ def limit_uses(lines: Sequence[Any], currency: str) -> list[LimitUse]:
             method=PROJECTION,
         ))  # fmt: skip
     return uses
+
+
+def _report_limit_line(scope: str, name: str, limit: Decimal, daily: Mapping[date, float], today: date) -> Any:
+    """THE adapter to the report's projection of one limit (a line as `_report_limits` gives them), for limits
+    stored by a sync. Re-point it with `_report_limits`: `from ..report.limits import limit_line`."""
+    from ..cli.limits import limit_line
+
+    return limit_line(scope, name, limit, daily, today)
+
+
+def stored_limit_uses(rows: Iterable[Mapping[str, Any]], limits: Mapping[str, tuple[Decimal, str]], today: date,
+                      names: Mapping[str, str], read_at: datetime | None,
+                      currency: str = "usd") -> tuple[list[LimitUse], list[str]]:  # fmt: skip
+    """The limits a sync stored (`warehouse.limits.read_limits`: scope '' the organization's, else a project ID ->
+    amount, currency) against daily costs `rows` (any grouping with the project; from the report's first day, see
+    `history_start`), with the report's projection as of `today`; in the report's order (the organization's first,
+    then the projects projected closest to their limit). `read_at`: when the sync read them (said in the
+    findings). A limit in another currency than the spend is left out, with a note."""
+    daily: dict[str, dict[date, float]] = {"": {}}
+    for row in rows:
+        if str(row.get("amount_currency") or currency).lower() != currency:
+            continue
+        day = row["bucket_start"].astimezone(UTC).date()
+        amount = float(row.get("amount_value") or 0.0)
+        keys = ("", str(row["project_id"])) if row.get("project_id") else ("",)
+        for key in keys:
+            per = daily.setdefault(key, {})
+            per[day] = per.get(day, 0.0) + amount
+    notes: list[str] = []
+    other = sorted({cur for _, cur in limits.values() if cur.lower() != currency})
+    if other:
+        notes.append(f"Spend limits in {', '.join(other)} are left out: spend is summed in {currency.upper()}.")
+    kept = {scope: amount for scope, (amount, cur) in limits.items() if cur.lower() == currency}
+    lines = [_report_limit_line(scope, names.get(scope, ""), amount, daily.get(scope, {}), today)
+             for scope, amount in kept.items() if scope]  # fmt: skip
+    lines.sort(key=lambda p: (-(math.inf if p.projected_share is None else p.projected_share), p.scope))
+    if "" in kept:
+        lines.insert(0, _report_limit_line("organization", "organization", kept[""], daily[""], today))
+    uses = [replace(use, as_of=read_at) for use in limit_uses(lines, currency)]
+    return uses, notes
 
 
 def live_limits(client: UsageClient, now: datetime, directory: Directory | None) -> tuple[list[LimitUse], list[str]]:

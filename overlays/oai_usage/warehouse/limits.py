@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from ..client import UsageClient
     from ..lists import SpendLimit
 
-__all__ = ["LIMITS_TABLE", "LimitsReport", "active_projects", "has_limits", "read_limits", "store_limits",
-           "sync_limits"]  # fmt: skip
+__all__ = ["LIMITS_TABLE", "LimitsReport", "active_projects", "has_limits", "limits_read_at", "read_limits",
+           "store_limits", "sync_limits"]  # fmt: skip
 
 log = logging.getLogger("oai_usage.warehouse")
 
@@ -102,6 +102,16 @@ def read_limits(warehouse: Warehouse, organization: str) -> dict[str, tuple[Deci
             f"SELECT scope, amount, currency FROM {LIMITS_TABLE} WHERE organization = ? ORDER BY scope", [organization]
         ).fetchall()
     return {str(scope): (Decimal(amount), str(currency)) for scope, amount, currency in found}
+
+
+def limits_read_at(warehouse: Warehouse, organization: str) -> datetime | None:
+    """When the last sync read the organization's stored limits (aware UTC); None when none is stored."""
+    with warehouse.session() as con:
+        if not has_limits(con):
+            return None
+        found = con.execute(f"SELECT max(synced_at) FROM {LIMITS_TABLE} WHERE organization = ?",
+                            [organization]).fetchone()  # fmt: skip
+    return found[0].replace(tzinfo=UTC) if found and found[0] is not None else None
 
 
 def sync_limits(

@@ -192,6 +192,31 @@ def test_the_warehouse_finds_what_the_api_finds(capsys: pytest.CaptureFixture[st
     assert judged(live) and judged(live) == judged(stored)
 
 
+def test_the_warehouse_judges_the_limits_the_sync_stored_as_the_api_does(
+    api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db, config = tmp_path / "usage.duckdb", tmp_path / "sync.toml"
+    config.write_text('[[plan]]\nwidth = "1d"\ngroup_by = "all"\nendpoints = ["costs"]\n', encoding="utf-8")
+    assert run(["--base-url", api, "sync", "--db", str(db), "--config", str(config), "--since", "40d"], now=NOW) == 0
+    capsys.readouterr()
+    _, live, _ = _check(capsys, "--base-url", api, "check", "--config", str(config), "--format", "json")
+    code, stored, _ = _check(capsys, "--base-url", api, "check", "--db", str(db), "--config", str(config),
+                             "--format", "json")  # fmt: skip
+
+    def limits(out: str) -> list[dict[str, Any]]:
+        return [f for f in json.loads(out)["findings"] if f["rule"] == "limits"]
+
+    def figures(found: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [(f["key"].partition(":")[2], f["what"], round(f["amount"], 6), f["baseline"]) for f in found]
+
+    project = [f for f in limits(stored) if f["id"] == PROJECT]
+    assert code == EXIT_FINDINGS and [f["threshold"] for f in project] == ["80", "projected-100"]
+    assert "85.0%" in project[0]["what"] and PROJECT_NAME in project[0]["what"]
+    assert figures(limits(stored)) == figures(limits(live))
+    assert all("the limit as of the last sync, 2026-11-24 15:30Z" in f["basis"] for f in limits(stored))
+    assert all(f["details"]["limit_as_of"] == "2026-11-24T15:30:00+00:00" for f in limits(stored))
+
+
 def test_the_console_script_exits_3(tmp_path: Path) -> None:
     """A real child process, as cron runs it, on the built-in sandbox pinned to NOW (its burst line item)."""
     script = Path(sys.executable).with_name("oai-usage")

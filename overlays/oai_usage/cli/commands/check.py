@@ -35,7 +35,7 @@ def register(commands: CommandSet) -> None:
     if not commands.wanted("check"):
         return
     add_database(check, db_help="judge the warehouse's figures (oai-usage sync) instead of the API's; adds the "
-                 "stale-data rule; spend limits are live data and are not judged",
+                 "stale-data rule; spend limits are those the last sync read",
                  wait_help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
     add_profile(check, profile_help="the organization: a profile of oai-usage.toml (its key variable and its "
                 "[profiles.NAME.check] rules)")  # fmt: skip
@@ -155,38 +155,65 @@ def _warehouse_rows(options: Options) -> Iterator[tuple[Any, datetime]]:
 
 def _from_warehouse(options: Options, settings: Any) -> _Outcome:
     from ... import endpoint_info
-    from ...alerts import evaluate_rules, history_start, stored_names, warehouse_history
+    from ...alerts import (
+        SpendHistory,
+        evaluate_rules,
+        history_start,
+        stored_limit_uses,
+        stored_names,
+        warehouse_costs,
+    )
+    from ...warehouse.limits import limits_read_at, read_limits
     from ...warehouse.report_rows import CoverageError
 
     notes: list[str] = []
     with _warehouse_rows(options) as (source, data_now):
         today = data_now.astimezone(UTC).date()
-        start = history_start(today, settings, limits=False)
+        organization = ",".join(source.organizations)
         names = stored_names(source.warehouse, source.organizations)
-        history = None
-        if {"unusual", "new"} & set(settings.rules):
+        judged = {"unusual", "new"} & set(settings.rules)
+        stored: dict[str, Any] = {}
+        read_at = None
+        if "limits" in settings.rules:  # the limits the last sync read (one organization: see _warehouse_rows)
+            stored = read_limits(source.warehouse, source.organizations[0])
+            read_at = limits_read_at(source.warehouse, source.organizations[0])
+            if read_at is None:
+                notes.append("The warehouse keeps no spend limits (none set, or not synced since limits are kept): "
+                             "the limit rule is judged from the API without --db.")  # fmt: skip
+        history = limits = None
+        if judged or stored:
+            # every dimension (the default plan's 1d "all"), else the report's unit; from the projection's first day
+            # (with limits), else from the first day the other rules read
             groupings = (tuple(endpoint_info("costs").group_by), ("project_id", "line_item"))
+            starts = dict.fromkeys([history_start(today, settings, limits=bool(stored)),
+                                    history_start(today, settings, limits=False)])  # fmt: skip
             errors: list[CoverageError] = []
-            for grouping in groupings:  # every dimension (the default plan's 1d "all"), else the report's unit
+            attempts = [(s, g) for s in starts for g in groupings]
+            for start, grouping in attempts:
                 try:
-                    history = warehouse_history(source, grouping, start, data_now, names)
+                    rows = warehouse_costs(source, grouping, start, data_now)
                     break
                 except CoverageError as exc:
                     errors.append(exc)
             else:
                 raise errors[0]
-            if "api_key_id" not in grouping:
-                notes.append("The warehouse keeps no daily costs by API key: new API keys are not judged (add "
-                             'group_by = "all" for costs 1d to the plan).')  # fmt: skip
+            if stored and start > history_start(today, settings, limits=True):
+                notes.append(f"{errors[0]}: the spend limits are not judged.")
+                stored = {}
+            if judged:
+                history = SpendHistory.from_rows(rows, names=names, start=start)
+                if "api_key_id" not in grouping:
+                    notes.append("The warehouse keeps no daily costs by API key: new API keys are not judged (add "
+                                 'group_by = "all" for costs 1d to the plan).')  # fmt: skip
+            if stored:
+                limits, said = stored_limit_uses(rows, stored, today, names["project"], read_at)
+                notes += said
         # the end of the data its last sync fetched (the server's now then): what "stale" is about
         marks = [s.watermark for org, *_, s in source.warehouse.states() if org in source.organizations]
         last_sync = max(marks) if marks else None
-        organization = ",".join(source.organizations)
         warehouse = str(source.warehouse.path)
-    if "limits" in settings.rules:
-        notes.append("Spend limits are live data, not kept in the warehouse: the limit rule is judged without --db.")
-    findings = evaluate_rules(history, today=today, settings=settings, last_sync=last_sync, now=options.now,
-                              organization=organization, warehouse=warehouse)  # fmt: skip
+    findings = evaluate_rules(history, today=today, settings=settings, limits=limits, last_sync=last_sync,
+                              now=options.now, organization=organization, warehouse=warehouse)  # fmt: skip
     return _Outcome(findings, data_now, "warehouse", organization, tuple(notes))
 
 
