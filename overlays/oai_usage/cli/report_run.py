@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
+from .. import Directory
+from .. import report as lib
 from ..timeparse import iso_datetime
 from . import dates
-from .report import (
-    VOLUME_ENDPOINTS,
-    VOLUME_SOURCE_HOURLY,
-    WAREHOUSE_LIMITS_NOTE,
-    Report,
-    add_costs,
-    add_previous_spend,
-    add_previous_volume,
-    add_usage,
-    money_range,
-    previous_money_range,
-)
 
 FORMATS = ("table", "json", "csv", "markdown")
 RowSource = Callable[[str, dict[str, Any]], Iterable[Mapping[str, Any]]]
@@ -67,25 +56,6 @@ def report_range(args: argparse.Namespace, now: datetime, tz: tzinfo) -> tuple[d
     return start, end
 
 
-def new_report(args: argparse.Namespace, now: datetime, tz: tzinfo) -> Report:
-    """An empty report for the period the options name, as of `now` (the server's): its previous period ends at
-    the same local time of day across a DST change, and an end after now is cut at now, with a note."""
-    start, asked_end = report_range(args, now, tz)
-    end = min(asked_end, now)
-    before = dates.previous_start(start, end, tz)
-    if dates.is_midnight(start, tz):
-        days = (start.astimezone(tz).date() - before.astimezone(tz).date()).days
-        previous_end = dates.same_time_days_before(end, days, tz)
-    else:
-        previous_end = end - (start - before)
-    report = Report(start=start, end=end, previous_start=before, previous_end=previous_end, tz=tz)
-    report.money_start, report.money_end = money_range(start, end, now, tz)
-    if asked_end > end:
-        report.notes.append(f"The period asked for ends {iso_datetime(asked_end)}, after now: it is shown up to now, "
-                            f"{iso_datetime(end)}.")  # fmt: skip
-    return report
-
-
 def check_files(args: argparse.Namespace) -> None:
     """Refuse a bad -o, --plot or --html path before anything is fetched."""
     from .paths import check_target, check_targets
@@ -99,62 +69,32 @@ def check_files(args: argparse.Namespace) -> None:
         check_target(args.html, "--html")
 
 
-def build_report(args: argparse.Namespace, now: datetime, rows: RowSource | None = None) -> Report:
-    """Fetch the current and previous periods' costs and volume and fold them into a Report (`rows`: answer the
-    queries from elsewhere, e.g. the warehouse for `report --db`, instead of the API)."""
+def build_report(args: argparse.Namespace, now: datetime, rows: lib.RowSource | None = None,
+                 **labels: Any) -> lib.Report:  # fmt: skip
+    """The report the options ask for, as of `now`: from `rows` (e.g. the warehouse for `report --db`, no API
+    call), or from the API (names from the directory, the spend limits unless --no-limits)."""
     tz = dates.zone(getattr(args, "tz", None))
-    report = new_report(args, now, tz)  # a mistake in the range costs no API call
-    width = "1d" if tz is UTC else "1h"  # local days are built from hourly buckets
+    start, end = report_range(args, now, tz)  # a mistake in the range costs no API call
     if rows is not None:
-        previous_money = _previous_money(report, width)
-        expect = getattr(rows, "expect", None)  # the warehouse: name one sync for both periods when one is missing
-        if expect is not None:
-            expect(min(report.previous_start, previous_money[0]))
-        _fold(report, rows, width, previous_money)
-        return report
+        return lib.from_rows(rows, start=start, end=end, now=now, tz=tz, **labels)
     from . import fetch
-    from .organization import limit_status, load_directory, resolve_project_ids
+    from .organization import load_directory, resolve_project_ids
 
     ids, chosen_names = getattr(args, "ids", False), getattr(args, "project_ids", None)
     limits = not getattr(args, "no_limits", False)
     with fetch.open_client(args, now) as client:
         now = fetch.server_now(client, args, now)
-        report = new_report(args, now, tz)  # counted from the server's now
-        previous_money = _previous_money(report, width)
+        start, end = report_range(args, now, tz)  # counted from the server's now
         # The directory (names; the projects whose limits to read) is fetched once, only when something needs it.
         directory = load_directory(client) if (not ids or chosen_names or limits) else None
-        if chosen_names:
-            report.project_filter = resolve_project_ids(directory, chosen_names)
-        if directory is not None:
-            report.names = {p.id: p.name for p in directory.projects.values()}
-        report.show_names = not ids
-        chosen = {"project_ids": report.project_filter} if report.project_filter else {}
-        _fold(report, lambda endpoint, params: fetch.rows_with_progress(client, endpoint, {**params, **chosen}),
-              width, previous_money)  # fmt: skip
-        if limits:
-            report.limits = limit_status(client, now, directory, report.project_filter or None)
+        chosen = resolve_project_ids(directory, chosen_names) if chosen_names else []
+        options = {"project_ids": chosen} if chosen else {}
+        report = lib.build(
+            client, start=start, end=end, tz=tz, project_ids=chosen, limits=limits, now=now, names=not ids,
+            directory=directory if directory is not None else Directory(),
+            rows=lambda endpoint, params: fetch.rows_with_progress(client, endpoint, {**params, **options}),
+        )  # fmt: skip
     return report
-
-
-def _previous_money(report: Report, width: str) -> tuple[datetime, datetime]:
-    """The previous period's costs range; the report notes that its volume comes from hourly buckets when it does."""
-    if width == "1h":
-        report.volume_source = VOLUME_SOURCE_HOURLY
-    return previous_money_range(report)
-
-
-def _fold(report: Report, rows: RowSource, width: str, previous_money: tuple[datetime, datetime]) -> None:
-    """The report's six queries, answered by `rows`, folded into `report`."""
-    costs = {"bucket_width": "1d", "group_by": ["project_id", "line_item"]}
-    add_costs(report, rows("costs", {**costs, "start_time": report.money_start, "end_time": report.money_end}))
-    add_previous_spend(
-        report, rows("costs", {**costs, "start_time": previous_money[0], "end_time": previous_money[1]})
-    )  # by line item too: the previous period's spend by model
-    for endpoint in VOLUME_ENDPOINTS:
-        volume = {"bucket_width": width, "group_by": ["model"]}
-        add_usage(report, rows(endpoint, {**volume, "start_time": report.start, "end_time": report.end}))
-        before_range = {"start_time": report.previous_start, "end_time": report.previous_stop}
-        add_previous_volume(report, rows(endpoint, {"bucket_width": width, **before_range}))
 
 
 def run_report(args: argparse.Namespace, now: datetime) -> int:
@@ -169,10 +109,8 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
             raise ReportError("--project-ids cannot be combined with --db (the warehouse report covers every project)")
         if getattr(args, "all_profiles", False):
             return _run_all_profiles(args)
-        with report_source(args) as (source, data_now):
-            report = build_report(args, data_now, rows=source)
-            name_report(report, source, args)  # names as of the last sync; no limits (live data)
-            report.notes.append(WAREHOUSE_LIMITS_NOTE)
+        with report_source(args) as (source, data_now):  # names as of the last sync; no limits (live data)
+            report = build_report(args, data_now, rows=source, **name_report(source, args))
     else:
         if getattr(args, "all_profiles", False):
             raise ReportError("--all-profiles needs --db (each organization the warehouse holds, and their total)")
@@ -182,7 +120,7 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
     _chart_and_page(args, report, lambda chart: html_page(report, chart))
     with output.open_output(args.output) as out:
         if args.format == "json":
-            out.write(json.dumps(output.json_ready(report.as_dict()), indent=2, allow_nan=False) + "\n")
+            out.write(report.to_json() + "\n")
         elif args.format == "csv":
             render.write_csv(report, out, raw=getattr(args, "csv_raw", False))
         elif args.format == "markdown":
@@ -192,7 +130,7 @@ def run_report(args: argparse.Namespace, now: datetime) -> int:
     return 0
 
 
-def _chart_and_page(args: argparse.Namespace, charted: Report, page: Callable[[bytes | None], str]) -> None:
+def _chart_and_page(args: argparse.Namespace, charted: lib.Report, page: Callable[[bytes | None], str]) -> None:
     """--plot (the chart of `charted`) and --html (`page`, given that chart as a PNG, or None without matplotlib:
     the page is still whole without it)."""
     if args.plot:
@@ -219,20 +157,15 @@ def _run_all_profiles(args: argparse.Namespace) -> int:
     from .sync import name_report, report_sources
 
     with report_sources(args) as (sources, all_of_them, data_now):
-        reports: list[Report] = []
-        for source in [*sources, all_of_them]:
-            report = build_report(args, data_now, rows=source)
-            name_report(report, source, args)
-            report.notes.append(WAREHOUSE_LIMITS_NOTE)
-            reports.append(report)
+        reports = [build_report(args, data_now, rows=source, **name_report(source, args))
+                   for source in [*sources, all_of_them]]  # fmt: skip
     *parts, total = reports
     from .html import html_page_many
 
     _chart_and_page(args, total, lambda chart: html_page_many(parts, total, chart))
     with output.open_output(args.output) as out:
         if args.format == "json":
-            data = output.json_ready(render.many_as_dict(parts, total))
-            out.write(json.dumps(data, indent=2, allow_nan=False) + "\n")
+            out.write(render.many_as_json(parts, total) + "\n")
         elif args.format == "csv":
             render.write_csv_many(parts, total, out, raw=getattr(args, "csv_raw", False))
         elif args.format == "markdown":

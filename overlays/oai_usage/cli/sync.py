@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from ..warehouse.names import NamesReport
     from ..warehouse.report_rows import WarehouseRows
     from ..warehouse.sync import SyncReport
-    from .report import Report
 
 SANDBOX_DATABASE = "sandbox.duckdb"
 """`--sandbox sync` and `--sandbox export` without --db use this file beside the default database, not the real one."""
@@ -421,11 +420,11 @@ def _open_for_report(args: argparse.Namespace) -> Iterator[tuple[Any, Path]]:
         yield warehouse, path
 
 
-def name_report(report: Report, source: WarehouseRows, args: argparse.Namespace) -> None:
-    """Give a `report --db` the project names stored by the last sync, as the live report has the directory's
-    (JSON `project_names`; tables show IDs with --ids). Spend limits stay out (`report.limits` None): live data."""
-    from ..warehouse.names import project_names
+def name_report(source: WarehouseRows, args: argparse.Namespace) -> dict[str, Any]:
+    """The labels of a `report --db`: the names stored by the last sync (projects, API keys, users' e-mails), as the
+    live report has the directory's (tables show IDs with --ids), whose figures, and the caveat that spend limits
+    stay out (live data)."""
+    from ..report import Caveat
 
-    report.names = project_names(source.warehouse, source.organizations)
-    report.show_names = not getattr(args, "ids", False)
-    report.organizations = list(source.organizations)
+    return {**source.labels(), "show_names": not getattr(args, "ids", False),
+            "organizations": tuple(source.organizations), "notes": (Caveat("limits_not_in_warehouse"),)}  # fmt: skip

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from oai_usage.cli.main import run
 from oai_usage.cli.plot import ChartPathError, chart_format, draw
-from oai_usage.cli.report import Report, add_costs, add_usage
 
 from tests.overlay.cli.conftest import NOW
+from tests.overlay.report.draft import Draft as Report
+from tests.overlay.report.draft import add_costs, add_usage
 
 pytest.importorskip("matplotlib")
 import matplotlib.pyplot as plt
