@@ -151,7 +151,7 @@ def resolve_base_url(
         if not is_loopback(host):
             raise ValidationError(
                 f"base_url {url!r} is plain http to {host!r}: the admin key would travel unencrypted; use https, "
-                "or, if this network is trusted, allow it (allow_insecure_http=True; CLI: --allow-insecure-http)",
+                "or, if this network is trusted, allow it (allow_insecure_http=True)",
                 param="base_url",
             )
     return url.rstrip("/")

@@ -114,3 +114,25 @@ def test_the_cycle_finder_finds_a_cycle_through_a_type_checking_import() -> None
 def test_no_import_cycles(package: str) -> None:
     knots = [c for c in cycles(graph()) if c[0].split(".")[0] == package]
     assert knots == []
+
+
+def _imports_argparse(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(alias.name == "argparse" for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "argparse":
+            return True
+    return False
+
+
+def test_the_walk_sees_an_argparse_import() -> None:
+    assert _imports_argparse(MODULES["oai_usage.cli.options"])
+    assert not _imports_argparse(MODULES["oai_usage.decode"])
+
+
+def test_only_the_command_line_imports_argparse() -> None:
+    """Argument parsing is the CLI's business: the library and the warehouse take typed values, never a Namespace."""
+    outside = [m for m, path in MODULES.items() if m.startswith("oai_usage.") and not m.startswith("oai_usage.cli.")
+               and _imports_argparse(path)]  # fmt: skip
+    assert outside == []

@@ -1,4 +1,5 @@
-"""`oai-usage export --focus FILE`: daily costs as a FOCUS 1.2 dataset (CSV or Parquet by the file's extension).
+"""Internal: `oai-usage export --focus FILE`: daily costs as a FOCUS 1.2 dataset (CSV or Parquet by the file's
+extension).
 
 From the warehouse (`--db`, the default database, or the sandbox's with `--sandbox`), which keeps costs daily by
 project and line item: every complete UTC day it holds, or `--start`/`--end`. With `--live`, from the Costs API
@@ -8,34 +9,35 @@ complete calendar month. Both give the same rows for the same days.
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..errors import ValidationError
 from . import dates
+from .database import database_errors, database_path, load_sync_config
+from .options import Connection, Database
 from .output import visible
+
+__all__ = ["GROUPING", "FocusOptions", "run_focus"]
 
 GROUPING = ("project_id", "line_item")
 """The costs grouping a FOCUS row stands for: one project's line item on one day (kept by the default sync plan)."""
 
 
-def add_focus_options(parser: argparse.ArgumentParser) -> None:
-    """--live, --start and --end, which only --focus reads."""
-    parser.add_argument("--live", action="store_true", help="with --focus: read the Costs API (OPENAI_ADMIN_KEY, or "
-                        "the built-in sandbox with --sandbox), not the warehouse")  # fmt: skip
-    parser.add_argument("--start", help="with --focus: the first UTC day (default: the first day the warehouse "
-                        "holds; with --live, the first day of the last complete month)")  # fmt: skip
-    parser.add_argument("--end", help="with --focus: the UTC day after the last one, exclusive (default: the last "
-                        "complete day held; with --live, the first day of the current month)")  # fmt: skip
+@dataclass(frozen=True)
+class FocusOptions:
+    """What `export --focus` was asked: the target file, the days, and where the costs come from."""
 
-
-def check_parquet_options(args: argparse.Namespace) -> None:
-    """`export --parquet` writes every table whole: --live, --start and --end are refused, not ignored."""
-    given = [name for name, value in (("--live", args.live), ("--start", args.start), ("--end", args.end)) if value]
-    if given:
-        raise ValidationError(f"{given[0]} goes with --focus; --parquet writes the whole warehouse", param=given[0])
+    now: datetime
+    connection: Connection
+    database: Database
+    target: Path
+    live: bool
+    start: str | None
+    end: str | None
+    csv_raw: bool
 
 
 def _day(text: str | None, option: str, now: datetime) -> datetime | None:
@@ -52,47 +54,47 @@ def _check(start: datetime, end: datetime) -> None:
         raise ValidationError(f"--end ({end:%Y-%m-%d}) must be after --start ({start:%Y-%m-%d})", param="--end")
 
 
-def run_focus(args: argparse.Namespace, now: datetime) -> int:
+def run_focus(options: FocusOptions) -> int:
     from ..warehouse.focus import FOCUS_VERSION, focus_format, write_focus
     from .output import CsvWriter
 
-    target = Path(args.focus)
+    target, now = options.target, options.now
     focus_format(target)  # a wrong extension costs no API call and opens no database
-    start = _day(args.start, "--start", now)
-    end = _day(args.end, "--end", now)
-    if args.live:
-        rows, start, end = _live(args, now, start, end)
+    start = _day(options.start, "--start", now)
+    end = _day(options.end, "--end", now)
+    if options.live:
+        rows, start, end = _live(options, now, start, end)
     else:
-        rows, start, end = _stored(args, start, end)
-    count = write_focus(rows, target, lambda out: CsvWriter(out, raw=args.csv_raw))  # as every CSV of the CLI
+        rows, start, end = _stored(options, start, end)
+    count = write_focus(rows, target, lambda out: CsvWriter(out, raw=options.csv_raw))  # as every CSV of the CLI
     print(f"exported {count} FOCUS {FOCUS_VERSION} rows ({start:%Y-%m-%d} to {end:%Y-%m-%d}, end exclusive) to "
           f"{visible(str(target))}")  # fmt: skip
     return 0
 
 
 def _live(
-    args: argparse.Namespace, now: datetime, start: datetime | None, end: datetime | None
+    options: FocusOptions, now: datetime, start: datetime | None, end: datetime | None
 ) -> tuple[list[tuple[Any, ...]], datetime, datetime]:
     from ..warehouse.focus import FocusAccount, focus_rows
-    from . import fetch
+    from . import connect
     from .organization import load_directory
 
-    with fetch.open_client(args, now) as client:
-        now = fetch.server_now(client, args, now)
+    with connect.open_client(options.connection, now) as client:
+        now = connect.server_now(client, options.connection, now)
         this_month = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         end = end or this_month
         start = start or (this_month - timedelta(days=1)).replace(day=1)
         _check(start, end)
         dates.check_not_future(start, end, now)
         params = {"start_time": start, "end_time": end, "bucket_width": "1d", "group_by": list(GROUPING)}
-        costs = list(fetch.rows_with_progress(client, "costs", params))
+        costs = list(connect.rows_with_progress(client, "costs", params))
         directory = load_directory(client)
         names = {pid: info.name for pid, info in directory.projects.items()} if directory is not None else {}
     return focus_rows(costs, FocusAccount(None, None), names), start, end
 
 
 def _stored(
-    args: argparse.Namespace, start: datetime | None, end: datetime | None
+    options: FocusOptions, start: datetime | None, end: datetime | None
 ) -> tuple[list[tuple[Any, ...]], datetime, datetime]:
     from ..warehouse import require_duckdb
     from ..warehouse.focus import FocusAccount, focus_rows, row_order
@@ -100,15 +102,14 @@ def _stored(
     from ..warehouse.report_rows import CoverageError, WarehouseRows
     from ..warehouse.store import Warehouse
     from ..warehouse.sync import floor_to
-    from .sync import _config, _database, _database_errors
 
     require_duckdb("export --focus")
-    config = _config(args)
-    path = _database(args, config, must_exist=True)
+    config = load_sync_config(options.database.config)
+    path = database_path(options.database, config, must_exist=True)
     grouping = ",".join(GROUPING)
     rows: list[tuple[Any, ...]] = []
     # A reader takes no lock of its own: it reads the last committed state, beside a sync (see store.Warehouse).
-    with _database_errors(path), Warehouse(path, read_only=True, wait=args.wait) as warehouse:
+    with database_errors(path), Warehouse(path, read_only=True, wait=options.database.wait) as warehouse:
         held = warehouse.organizations()
         states = {org: warehouse.state(org, "costs", "1d", grouping) for org in held}
         kept = {org: s for org, s in states.items() if s is not None}

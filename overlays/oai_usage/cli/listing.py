@@ -1,4 +1,5 @@
-"""`oai-usage projects`, `users`, `keys` and `limits`: the organization around the numbers, in every output format.
+"""Internal: `oai-usage projects`, `users`, `keys` and `limits`: the organization around the numbers, in every
+output format.
 
 Each command reads the Admin lists through the client (every page) and writes one row per object: a table for
 people, CSV/JSON/JSONL for pipelines. Money is in dollars (the API's integer cents / 100), times are UTC.
@@ -6,17 +7,22 @@ people, CSV/JSON/JSONL for pipelines. Money is in dollars (the API's integer cen
 
 from __future__ import annotations
 
-import argparse
 import functools
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import BadRequestError, DecodeError, Directory, PermissionDeniedError, ProjectInfo, SpendLimit, UsageClient
 from ..timeparse import from_unix_seconds
 from .organization import safe_directory, side_by_side
+
+if TYPE_CHECKING:
+    from .options import Connection
+
+__all__ = ["COLUMNS", "LOW_VALUE", "TITLES", "key_rows", "limit_rows", "project_rows", "rows_for", "run_listing",
+           "user_rows"]  # fmt: skip
 
 log = logging.getLogger("oai_usage.cli")
 
@@ -38,6 +44,14 @@ COLUMNS = {
     ),
     "limits": ("scope", "project_id", "project_name", "kind", "amount", "currency", "interval", "status"),
 }
+LOW_VALUE = {
+    "projects": ("created_at", "archived_at", "id"),
+    "users": ("added_at", "id"),
+    "keys": ("owner_type", "created_at", "redacted_value", "project_id", "kind", "id"),
+    "limits": ("project_id", "interval", "currency"),
+}
+"""The columns a narrow terminal's table leaves out first, in this order: the least useful to a person (types,
+creation times, redacted values, the IDs beside the names); CSV and JSON always have every column."""
 TITLES = {"projects": "Projects", "users": "Users", "keys": "API keys", "limits": "Spend limits and alerts"}
 
 
@@ -214,16 +228,17 @@ def rows_for(command: str, client: UsageClient) -> Iterator[dict[str, Any]]:
     return key_rows(client, directory) if command == "keys" else limit_rows(client, directory)
 
 
-def run_listing(args: argparse.Namespace, now: datetime) -> int:
+def run_listing(command: str, connection: Connection, now: datetime, *, format: str, output_path: str | None,
+                csv_raw: bool) -> int:  # fmt: skip
     """One listing command: fetch every page, then write the rows in the asked format."""
-    from . import fetch, output
+    from . import connect, output
     from .paths import check_targets
 
-    check_targets(("-o", args.output))
-    with fetch.open_client(args, now) as client:
+    check_targets(("-o", output_path))
+    with connect.open_client(connection, now) as client:
         # Names and e-mails are server text: a server that echoes the admin key in one never gets it printed.
-        rows = [output.redacted(row) for row in rows_for(args.command, client)]
-        with output.open_output(args.output) as out:
-            output.write_rows(args.format, rows, out, COLUMNS[args.command], title=TITLES[args.command], totals=False,
-                              csv_raw=args.csv_raw)  # fmt: skip
+        rows = [output.redacted(row) for row in rows_for(command, client)]
+        with output.open_output(output_path) as out:
+            output.write_rows(format, rows, out, COLUMNS[command], title=TITLES[command], totals=False,
+                              csv_raw=csv_raw, low_value=LOW_VALUE[command])  # fmt: skip
     return 0

@@ -146,7 +146,7 @@ class SyncConfig:
         chosen = name or self.default_profile
         if chosen not in self.profiles:
             where = f" in {self.source}" if self.source else ""
-            raise ConfigError(f"--profile {chosen!r}: no such profile{where}; known: {', '.join(self.profiles)}")
+            raise ConfigError(f"{chosen!r}: no such profile{where}; known: {', '.join(self.profiles)}", param="profile")
         return self.profiles[chosen]
 
 
@@ -200,16 +200,16 @@ def load_config(path: Path | None, *, uid: int | None = None) -> SyncConfig:
         with open(path, "rb") as fh:
             info = os.fstat(fh.fileno())  # the file read is the file checked, even if the name is swapped under us
             if not stat.S_ISREG(info.st_mode):
-                raise ConfigError(f"--config {path}: not a regular file")
+                raise ConfigError(f"{path}: not a regular file", param="config")
             raw = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"--config {path}: cannot read it ({exc.strerror or exc})") from None
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})", param="config") from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"--config {path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; not a config file")
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; not a config file", param="config")
     try:
         text = raw.decode("utf-8-sig")  # a byte order mark (Windows editors) is not a mistake
     except UnicodeDecodeError:
-        raise ConfigError(f"--config {path}: not UTF-8 text") from None
+        raise ConfigError(f"{path}: not UTF-8 text", param="config") from None
     config = parse_config(text, str(path))
     if any(p.base_url for p in config.profiles.values()):
         check_trusted(info, str(path), os.getuid() if uid is None else uid)
@@ -307,7 +307,7 @@ def _profiles(raw: Any, source: str) -> dict[str, Profile]:
         if not _NAME.match(name):
             raise ConfigError(f"{where}: a profile name is letters, digits, '_', '.', '-' (at most 64)")
         if name == RESERVED_PROFILE:
-            raise ConfigError(f"{where}: the name is kept for the synthetic organization of --sandbox; choose another")
+            raise ConfigError(f"{where}: the name is kept for the synthetic organization of the sandbox; use another")
         if not isinstance(body, dict):
             raise ConfigError(f'{where}: must be a table with key_env = "VARIABLE"')
         _no_unknown(body, {"key_env", "base_url", "organization_id"}, where)

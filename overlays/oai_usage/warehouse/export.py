@@ -111,25 +111,28 @@ def _export_endpoint(con: Any, endpoint: str, staging: Path) -> int:
 
 def _real_target(given: Path) -> Path:
     """The directory an export replaces, through symlinks (the link is kept and sees the new export). Refused with
-    a ConfigError naming --parquet: a file, a missing parent, the current directory or one above it (it would be
-    renamed away under the shell), and any directory holding files that are not an earlier export's own."""
+    a ConfigError naming the target (param "parquet"): a file, a missing parent, the current directory or one above
+    it (it would be renamed away under the shell), and any directory holding files that are not an earlier export's
+    own."""
     if given.exists() and not given.is_dir():
-        raise ConfigError(f"--parquet {given}: not a directory")
+        raise ConfigError(f"{given}: not a directory", param="parquet")
     target = given.resolve()
     if not target.parent.is_dir():
-        raise ConfigError(f"--parquet {given}: the directory {given.parent} does not exist")
+        raise ConfigError(f"{given}: the directory {given.parent} does not exist", param="parquet")
     if target == target.parent or Path.cwd().resolve().is_relative_to(target):
-        raise ConfigError(f"--parquet {given}: the current directory or one above it; give a new directory for the "
-                          "dataset (e.g. ./usage-parquet)")  # fmt: skip
+        raise ConfigError(f"{given}: the current directory or one above it; give a new directory for the "
+                          "dataset (e.g. ./usage-parquet)", param="parquet")  # fmt: skip
     if target.is_dir():
         entries = sorted(p.name for p in target.iterdir())
         if entries and MARKER not in entries:
-            raise ConfigError(f"--parquet {given}: the directory holds other files; give a new or empty directory")
+            raise ConfigError(
+                f"{given}: the directory holds other files; give a new or empty directory", param="parquet"
+            )
         foreign = _foreign(target) if entries else []
         if foreign:
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-            raise ConfigError(f"--parquet {given}: an earlier export that now holds other files ({shown}); move "
-                              "them out or give a new directory")  # fmt: skip
+            raise ConfigError(f"{given}: an earlier export that now holds other files ({shown}); move "
+                              "them out or give a new directory", param="parquet")  # fmt: skip
     return target
 
 

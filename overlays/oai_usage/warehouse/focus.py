@@ -102,12 +102,11 @@ class FocusAccount:
 
 
 def focus_format(path: Path) -> str:
-    """`csv` or `parquet` from the file's extension; ValidationError naming --focus otherwise."""
+    """`csv` or `parquet` from the file's extension; ValidationError naming the file (param "focus") otherwise."""
     found = FORMATS.get(path.suffix.lower())
     if found is None:
         raise ValidationError(
-            f"--focus {path}: give a file ending in .csv or .parquet (the format follows the extension)",
-            param="--focus",
+            f"{path}: give a file ending in .csv or .parquet (the format follows the extension)", param="focus"
         )
     return found
 
@@ -247,9 +246,9 @@ def write_focus(rows: list[tuple[Any, ...]], target: Path, make_writer: Callable
     `make_writer` writes a CSV target's lines (see `focus_csv`); Parquet always holds the exact values."""
     kind = focus_format(target)
     if target.is_dir():
-        raise ValidationError(f"--focus {target}: a directory; give a file name", param="--focus")
+        raise ValidationError(f"{target}: a directory; give a file name", param="focus")
     if not target.resolve().parent.is_dir():
-        raise ValidationError(f"--focus {target}: the directory {target.parent} does not exist", param="--focus")
+        raise ValidationError(f"{target}: the directory {target.parent} does not exist", param="focus")
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
         if kind == "csv":
@@ -265,7 +264,7 @@ def write_focus(rows: list[tuple[Any, ...]], target: Path, make_writer: Callable
 
 def _parquet(text: bytes, target: Path) -> None:
     """The CSV read back by DuckDB with the FOCUS types, written as one Parquet file."""
-    duckdb = require_duckdb("export --focus to Parquet")
+    duckdb = require_duckdb("a FOCUS dataset in Parquet")
     source = target.with_name(target.name + ".csv")
     source.write_bytes(text)
     try:

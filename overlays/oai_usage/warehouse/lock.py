@@ -28,7 +28,10 @@ POLL_SECONDS = 0.1
 
 
 class LockBusyError(OaiUsageError):
-    """Another sync (or export, or report --db) holds the database: one line naming it (exit 1 in the CLI)."""
+    """Another sync (or export, or report from the warehouse) holds the database: one line naming it (exit 1 in the
+    CLI). `param` is "wait": a longer wait is the way round it."""
+
+    param = "wait"
 
 
 def lock_path(database: Path) -> Path:
@@ -56,7 +59,7 @@ def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync") -> I
                     holder = _read_holder(fd)
                     waited = f" after waiting {wait:g} s" if wait > 0 else ""
                     raise LockBusyError(
-                        f"{database} is in use by {holder}{waited}; try again later or pass --wait SECONDS"
+                        f"{database} is in use by {holder}{waited}; try again later or wait longer for it"
                     ) from None
                 time.sleep(POLL_SECONDS)
         started = iso_datetime(system_now())

@@ -63,18 +63,20 @@ class WarehouseRows:
         for org in self.organizations:
             state = self.warehouse.state(org, endpoint, width, grouping)
             if state is None:
-                raise CoverageError(f"--db: {self.warehouse.path} holds no {what} for {org}; add it to the plan "
-                                    "in oai-usage.toml and run oai-usage sync")  # fmt: skip
+                raise CoverageError(f"{self.warehouse.path} holds no {what} for {org}; add it to the plan "
+                                    "in oai-usage.toml and run oai-usage sync", param="database")  # fmt: skip
             if state.covered_from > start:
                 reach = min(start, self.earliest) if self.earliest is not None else start
                 days = (state.watermark.astimezone(UTC).date() - reach.astimezone(UTC).date()).days + 1
                 raise CoverageError(
-                    f"--db: {self.warehouse.path} holds {what} for {org} from {_iso(state.covered_from)}; the report "
-                    f"needs it from {_iso(reach)}: run oai-usage sync --since {days}d"
+                    f"{self.warehouse.path} holds {what} for {org} from {_iso(state.covered_from)}; the report "
+                    f"needs it from {_iso(reach)}: run oai-usage sync --since {days}d",
+                    param="database",
                 )
             if state.watermark < end:
-                raise CoverageError(f"--db: {self.warehouse.path} holds {what} for {org} up to "
-                                    f"{_iso(state.watermark)}, not to {_iso(end)}: run oai-usage sync")  # fmt: skip
+                raise CoverageError(f"{self.warehouse.path} holds {what} for {org} up to "
+                                    f"{_iso(state.watermark)}, not to {_iso(end)}: run oai-usage sync",
+                                    param="database")  # fmt: skip
             states.append(state)
         return states
 
@@ -116,7 +118,8 @@ class WarehouseRows:
         start: datetime = params["start_time"]
         end: datetime = params["end_time"]
         if floor_to(start, width) != start:
-            raise CoverageError(f"--db: {endpoint} from {_iso(start)}: the start is not on a {width} bucket boundary")
+            raise CoverageError(f"{self.warehouse.path}: {endpoint} from {_iso(start)}: the start is not on a {width} "
+                                "bucket boundary", param="database")  # fmt: skip
         optional = bool(set(group_by) & set(OPTIONAL_GROUPINGS))
         if any(self.warehouse.state(org, endpoint, width, grouping) is None for org in self.organizations):
             every = self._every_dimension(endpoint, width, group_by)
@@ -163,5 +166,6 @@ class WarehouseRows:
                         total[name] = (total.get(name) or 0) + value
             yield from totals.values()
             return
-        raise CoverageError(f"--db: {endpoint} {width} up to {_iso(end)} ends inside a bucket, and no finer width "
-                            f"by {grouping or 'nothing'} is kept to answer it; add 1h to the plan, sync")  # fmt: skip
+        raise CoverageError(f"{self.warehouse.path}: {endpoint} {width} up to {_iso(end)} ends inside a bucket, and no "
+                            f"finer width by {grouping or 'nothing'} is kept to answer it; add 1h to the plan, sync",
+                            param="database")  # fmt: skip

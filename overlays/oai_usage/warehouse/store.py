@@ -190,7 +190,9 @@ class Warehouse:
                     continue
                 if busy:
                     raise WarehouseError(f"{self.path} is open in another program: {reason}") from None
-                raise ConfigError(f"--db {self.path}: cannot open it as a DuckDB database: {reason}") from None
+                raise ConfigError(
+                    f"{self.path}: cannot open it as a DuckDB database: {reason}", param="database"
+                ) from None
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Any]:
@@ -247,8 +249,8 @@ class Warehouse:
             "meta" in tables) else None  # fmt: skip
         if found is None or not str(found[0]).isdigit():
             shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
-            raise ConfigError(f"--db {self.path}: a DuckDB database that oai-usage did not create (tables: {shown}); "
-                              "give a new file or one oai-usage sync wrote")  # fmt: skip
+            raise ConfigError(f"{self.path}: a DuckDB database that oai-usage did not create (tables: {shown}); "
+                              "give a new file or one oai-usage sync wrote", param="database")  # fmt: skip
         if int(found[0]) > SCHEMA_VERSION:
             raise WarehouseError(f"{self.path}: schema version {found[0]}, newer than this oai-usage reads "
                                  f"({SCHEMA_VERSION}); upgrade oai-usage")  # fmt: skip

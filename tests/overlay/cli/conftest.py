@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from oai_usage import UsageClient
-from oai_usage.cli import fetch
+from oai_usage.cli import connect as fetch
 from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
 NOW = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # the CLI runs with this "now", and so does the sandbox

@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from oai_usage._version import __version__
-from oai_usage.cli import endpoint_names, fetch
+from oai_usage.cli import connect as fetch
+from oai_usage.cli import endpoint_names
 from oai_usage.cli.main import run
 from oai_usage.cli.output import write_table
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from oai_usage import UsageClient
-from oai_usage.cli import fetch
+from oai_usage.cli import connect as fetch
 from oai_usage.cli.main import run
 from oai_usage.cli.output import csv_cell
 

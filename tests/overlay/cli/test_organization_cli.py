@@ -380,12 +380,11 @@ def test_a_json_listing_keeps_control_characters_escaped_and_valid(
 def test_the_report_never_shows_the_key_or_escapes_from_a_project_name(
     capsys: pytest.CaptureFixture[str], hostile: HTTPXMock
 ) -> None:
-    import argparse
-
-    from oai_usage.cli.fetch import open_client
+    from oai_usage.cli.connect import open_client
+    from oai_usage.cli.options import Connection
     from oai_usage.cli.organization import load_directory
 
-    args = argparse.Namespace(sandbox=False, base_url=BASE, allow_insecure_http=False)
+    args = Connection(base_url=BASE)
     with open_client(args, NOW) as client:
         directory = load_directory(client)
     assert directory is not None

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from oai_usage import UsageClient
-from oai_usage.cli import fetch
+from oai_usage.cli import connect as fetch
 from oai_usage.endpoints import ENDPOINTS
 
 from tests.overlay.cli.conftest import NOW

@@ -1,8 +1,8 @@
-"""The CLI's bridge to the client: endpoint options from the registry, the client to use, rows with progress."""
+"""Internal: the CLI's bridge to the client: endpoint options from the registry, the client to use (`Connection`),
+rows with progress."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Iterator
@@ -14,6 +14,7 @@ from .. import ADMIN_KEY_ENV, ENDPOINT_NAMES, MissingAdminKeyError, Query, Usage
 
 if TYPE_CHECKING:
     from ..warehouse.config import Profile
+    from .options import Connection
 
 USAGE_ENDPOINTS: tuple[str, ...] = tuple(name for name in ENDPOINT_NAMES if name != "costs")
 KEY_VARIABLE = ADMIN_KEY_ENV
@@ -55,10 +56,10 @@ def columns(name: str) -> tuple[str, ...]:
     return endpoint_info(name).columns
 
 
-def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
+def open_client(args: Connection, now: datetime) -> UsageClient:
     """The sandbox in process (no socket, no key) with --sandbox; the organization of `--profile` (its key variable,
     base URL and organization ID from oai-usage.toml); otherwise the API with OPENAI_ADMIN_KEY."""
-    name = getattr(args, "profile", None)
+    name = args.profile
     if name and args.sandbox:
         raise errors.ValidationError(
             "--sandbox runs the synthetic organization: leave out --profile", param="--profile"
@@ -66,7 +67,7 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
     if name:
         from ..warehouse.config import find_config, load_config
 
-        return profile_client(args, load_config(find_config(getattr(args, "config", None))).profile(name))
+        return profile_client(args, load_config(find_config(args.config)).profile(name))
     if args.sandbox:
         from oai_usage_sandbox import SandboxConfig, SandboxTransport
 
@@ -80,7 +81,7 @@ def open_client(args: argparse.Namespace, now: datetime) -> UsageClient:
     return UsageClient(key, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
 
 
-def profile_client(args: argparse.Namespace, profile: Profile) -> UsageClient:
+def profile_client(args: Connection, profile: Profile) -> UsageClient:
     """A client for one profile of oai-usage.toml: its key variable, its base URL (else --base-url) and organization."""
     key = os.environ.get(profile.key_env, "").strip()
     if not key:
@@ -91,7 +92,7 @@ def profile_client(args: argparse.Namespace, profile: Profile) -> UsageClient:
                        allow_insecure_http=args.allow_insecure_http)  # fmt: skip
 
 
-def server_now(client: UsageClient, args: argparse.Namespace, now: datetime) -> datetime:
+def server_now(client: UsageClient, args: Connection, now: datetime) -> datetime:
     """The command's "now": the built-in sandbox's pinned instant, else the server's clock (one light request if
     nothing has told it yet), in whole seconds. The server clips data at its own now, so ranges count from it."""
     if args.sandbox:
