@@ -156,12 +156,12 @@ def test_report_tables_name_projects_and_ids_gives_ids(capsys: pytest.CaptureFix
 def test_the_charts_legend_names_projects_and_draws_the_limit() -> None:
     pytest.importorskip("matplotlib")
     import matplotlib.pyplot as plt
+    from oai_usage.cli.commands.report import Options, build_report
     from oai_usage.cli.main import build_parser
     from oai_usage.cli.plot import draw
-    from oai_usage.cli.report_run import build_report
 
     argv = ["--sandbox", "report", "--since", "14d"]
-    report = build_report(build_parser(argv).parse_args(argv), NOW)
+    report = build_report(Options.from_args(build_parser(argv).parse_args(argv), NOW), NOW)
     fig = draw(report)
     try:
         legends = [[t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes]

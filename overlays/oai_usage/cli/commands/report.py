@@ -39,8 +39,9 @@ def register(commands: CommandSet) -> None:
         return
     add_range(report, default_start=None, since=f"report on the last N days/weeks/hours/minutes (default 30d); "
               f"{dates.RULE}")  # fmt: skip
-    report.add_argument("--plot", metavar="FILE", help="also write a chart (.png, .svg or .pdf, by extension): daily "
-                        "spend by project, the month to date against each spend limit, daily tokens by model")  # fmt: skip
+    report.add_argument("--plot", metavar="FILE", help="also write a chart (.png, .svg or .pdf, by extension): "
+                        "daily spend by project, the month to date against each spend limit, daily tokens by "
+                        "model")  # fmt: skip
     report.add_argument("--html", metavar="FILE", help="also write the report as one self-contained HTML page")
     report.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     add_id_lists(report, ("project_ids",), helps={"project_ids": "only these projects, by name or ID "
@@ -167,8 +168,9 @@ def run(options: Options) -> int:
     from ..html import html_page
 
     _chart_and_page(options, report, lambda chart: html_page(report, chart))
-    _write(options, lambda: report.to_json(), lambda out: render.write_csv(report, out, raw=options.csv_raw),
-           lambda: render.markdown(report), lambda out: render.print_report(report, out, chart=options.plot))  # fmt: skip
+    _write(options, report.to_json, lambda out: render.write_csv(report, out, raw=options.csv_raw),
+           lambda: render.markdown(report),
+           lambda out: render.print_report(report, out, chart=options.plot))  # fmt: skip
     return 0
 
 
