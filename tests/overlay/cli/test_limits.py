@@ -28,7 +28,7 @@ def simple_days(today_so_far: float = 30.0) -> dict[date, float]:
 
 def test_the_pace_is_the_mean_per_weekday_and_per_weekend_day() -> None:
     assert lim.basis_range(TODAY) == (date(2026, 10, 27), date(2026, 11, 23))
-    assert lim.pace(simple_days(), TODAY) == lim.Pace(weekday=100.0, weekend=40.0)
+    assert lim.pace(simple_days(), TODAY) == lim.Pace(weekday=Decimal(100), weekend=Decimal(40))
 
 
 def test_a_day_with_no_spend_counts_as_zero_in_the_pace() -> None:

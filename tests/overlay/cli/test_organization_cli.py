@@ -296,8 +296,8 @@ def test_a_dollar_in_a_project_name_is_a_dollar_in_the_legend() -> None:
     add_costs(report, [{"bucket_start": datetime(2026, 11, 20, tzinfo=UTC), "project_id": "proj_a", "line_item": "x",
                         "amount_value": 5.0}])  # fmt: skip
     report.names = {"proj_a": r"Save $\frac{$ now"}  # broken mathtext: drawing would fail if read as math
-    assert chart_bytes(report, "png")[:4] == b"\x89PNG"
-    fig = draw(report)
+    assert chart_bytes(report.report, "png")[:4] == b"\x89PNG"
+    fig = draw(report.report)
     try:
         assert fig.axes[0].get_legend().get_texts()[0].get_text() == r"Save \$\frac{\$ now"
     finally:
@@ -469,7 +469,7 @@ def test_the_report_table_shows_escapes_in_server_text_instead_of_sending_them()
                         "amount_value": 5.0}])  # fmt: skip
     report.names = {"proj_a": "Ops \x1b[2J"}
     buffer = io.StringIO()
-    print_report(report, buffer)
+    print_report(report.report, buffer)
     assert "\x1b" not in buffer.getvalue() and "Ops \\x1b[2J" in buffer.getvalue()
 
 
@@ -545,7 +545,7 @@ def test_a_very_long_project_name_is_shortened_in_the_legend() -> None:
     report.names = {"proj_a": "Customer support " + "W" * 5000}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Tight layout not applied": a legend wider than the figure
-        fig = draw(report)
+        fig = draw(report.report)
     try:
         text = fig.axes[0].get_legend().get_texts()[0].get_text()
         assert text.startswith("Customer support WWW") and text.endswith("…") and len(text) <= 48

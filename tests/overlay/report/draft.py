@@ -30,7 +30,8 @@ class Draft:
 
     @property
     def report(self) -> Report:
-        return self.builder.freeze(**self.labels)
+        frozen: Report = self.builder.freeze(**self.labels)
+        return frozen
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.report, name)
