@@ -126,3 +126,22 @@ def test_a_long_range_thins_its_labels_but_keeps_the_last_day() -> None:
         assert ticks[0] == "10-27" and ticks[-1] == "11-25\n(to 12:00)"
     finally:
         plt.close(fig)
+
+
+def test_each_project_with_a_limit_gets_its_own_month_to_date_panel() -> None:
+    from oai_usage.cli.commands.report import Options, build_report
+    from oai_usage.cli.main import build_parser
+
+    argv = ["--sandbox", "report", "--since", "7d"]
+    report = build_report(Options.from_args(build_parser(argv).parse_args(argv), NOW), NOW)
+    assert report.limits is not None and report.limits.projects
+    fig = draw(report)
+    try:
+        titles = [ax.get_title() for ax in fig.axes]
+        lines = {ax.get_title(): [t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes}
+    finally:
+        plt.close(fig)
+    for project in report.limits.projects:
+        (title,) = [t for t in titles if t.startswith(f"Month to date of the project {report.label(project.scope)} ")]
+        assert f"project {report.label(project.scope)} spend limit ${project.limit:,.0f}" in lines[title]
+    assert any(t.startswith("Month to date of the organization ") for t in titles)
