@@ -133,9 +133,10 @@ class WarehouseRows:
                         raise GroupingUnavailable(f"{self.warehouse.path} does not cover {endpoint} {width} by "
                                                   f"{grouping}") from None  # fmt: skip
                     raise
-                if endpoint != "costs" and floor_to(end, width) != end:
+                if endpoint == "costs" or floor_to(end, width) == end:
+                    return self.warehouse.rows(self.organizations, endpoint, width, every, start, end)
+                if optional:  # a partial last bucket, and no finer width kept by every dimension
                     raise GroupingUnavailable(f"{endpoint} {width} by {grouping} ends inside a bucket")
-                return self.warehouse.rows(self.organizations, endpoint, width, every, start, end)
         states = self._check(endpoint, width, grouping, start, end)
         whole = floor_to(end, width)
         stored_end = all(s.watermark == end for s in states)

@@ -71,6 +71,26 @@ def test_report_from_the_warehouse_equals_the_live_report(
     assert "" not in names and len(names) > 1  # every project with spend named, from the warehouse
 
 
+def test_report_db_has_spend_by_api_key_from_the_plans_every_dimension_unit(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["report", "--format", "json", "--since", "7d"]  # within the 30 days the default plan keeps by all
+    live = json.loads(_stdout(capsys, ["--sandbox", *argv], HOUR_NOW)[1])
+    stored = json.loads(_stdout(capsys, [*argv, "--db", str(synced)], datetime(2026, 12, 3, tzinfo=UTC))[1])
+    assert stored["spend"]["by_api_key"] == live["spend"]["by_api_key"]
+    assert len(stored["spend"]["by_api_key"]["usd"]) > 1 and stored["spend"]["by_api_key"]["usd"][0]["name"]
+
+
+def test_report_db_without_usage_by_user_for_the_range_says_so(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the default plan keeps usage by user in whole UTC days only: a report ending inside a day cannot have it
+    stored = json.loads(_stdout(capsys, ["report", "--db", str(synced), "--format", "json", "--since", "7d"],
+                                datetime(2026, 12, 3, tzinfo=UTC))[1])  # fmt: skip
+    assert stored["volume"]["by_user"] is None
+    assert any(c.startswith("The warehouse's plan keeps no tokens by user") for c in stored["caveats"])
+
+
 def test_report_db_tables_show_the_stored_names(synced: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Warehouse(synced, read_only=True) as warehouse:
         found = warehouse.connection.execute("SELECT id, name FROM names_projects WHERE status = 'active'")
