@@ -11,6 +11,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import ADMIN_KEY_ENV, ENDPOINT_NAMES, MissingAdminKeyError, Query, UsageClient, endpoint_info, errors
+from .exit_codes import EXIT_API, CliError
+
+__all__ = ["KEY_VARIABLE", "SANDBOX_BASE_URL", "SANDBOX_KEY", "USAGE_ENDPOINTS", "EndpointOptions", "KeyMissing",
+           "KeyRefused", "KeyedClient", "columns", "endpoint_options", "open_client", "profile_client",
+           "rows_with_progress", "server_now"]  # fmt: skip
 
 if TYPE_CHECKING:
     from ..warehouse.config import Profile
@@ -78,7 +83,7 @@ def open_client(args: Connection, now: datetime) -> UsageClient:
     key = os.environ.get(KEY_VARIABLE, "").strip()
     if not key:
         raise KeyMissing()
-    return UsageClient(key, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
+    return KeyedClient(key, KEY_VARIABLE, base_url=args.base_url, allow_insecure_http=args.allow_insecure_http)
 
 
 def profile_client(args: Connection, profile: Profile) -> UsageClient:
@@ -88,8 +93,34 @@ def profile_client(args: Connection, profile: Profile) -> UsageClient:
         raise MissingAdminKeyError(
             f"profile {profile.name}: no admin key: set {profile.key_env} to its Admin API key (sk-admin-...)"
         )
-    return UsageClient(key, base_url=profile.base_url or args.base_url, organization=profile.organization_id,
-                       allow_insecure_http=args.allow_insecure_http)  # fmt: skip
+    return KeyedClient(key, profile.key_env, base_url=profile.base_url or args.base_url,
+                       organization=profile.organization_id, allow_insecure_http=args.allow_insecure_http)  # fmt: skip
+
+
+class KeyRefused(CliError):
+    """The server refused the admin key (401) or what it may read (403): one line naming the variable the key came
+    from and what the server said, with no library advice; exit 1, as every API failure."""
+
+    def __init__(self, variable: str, refused: errors.APIError) -> None:
+        said = str(refused).replace(f" - {refused.hint}", "") if refused.hint else str(refused)
+        refused_key = refused.status_code == 401
+        verdict = "the server refused the admin key" if refused_key else "the admin key may not read this"
+        super().__init__(f"{variable}: {verdict}: {said}", EXIT_API)
+
+
+class KeyedClient(UsageClient):
+    """The CLI's client: a key refused inside its `with` block (the first request, usually) is a `KeyRefused` line
+    naming the variable it came from (OPENAI_ADMIN_KEY, or the profile's key variable)."""
+
+    def __init__(self, key: str, variable: str, **options: Any) -> None:
+        super().__init__(key, **options)
+        self.key_variable = variable
+
+    def __exit__(self, *exc_info: Any) -> None:
+        super().__exit__(*exc_info)
+        refused = exc_info[1]
+        if isinstance(refused, errors.AuthenticationError | errors.PermissionDeniedError):
+            raise KeyRefused(self.key_variable, refused) from None
 
 
 def server_now(client: UsageClient, args: Connection, now: datetime) -> datetime:

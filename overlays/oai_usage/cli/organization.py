@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from .. import Directory, OaiUsageError, UsageClient, ValidationError
+from .. import APIError, AuthenticationError, Directory, OaiUsageError, UsageClient, ValidationError
 from .output import visible
 
 log = logging.getLogger("oai_usage.cli")
@@ -57,8 +57,11 @@ def load_directory(client: UsageClient) -> Directory | None:
     fetched at all."""
     try:
         return safe_directory(client.directory())
+    except AuthenticationError:
+        raise  # a refused key is the command's failure (one line), not a missing convenience
     except OaiUsageError as exc:
-        log.warning("names are not available (%s); IDs are shown", str(exc).splitlines()[0])
+        said = str(exc).replace(f" - {exc.hint}", "") if isinstance(exc, APIError) and exc.hint else str(exc)
+        log.warning("names are not available (%s); IDs are shown", said.splitlines()[0])
         return None
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ... import errors
 from .. import dates
 from ..database import database_errors, database_path, load_sync_config
+from ..exit_codes import CliError
 from ..options import Connection, Database, add_database, add_profile, comma_list
 from ..output import visible
 from .base import CommandSet
@@ -74,7 +75,7 @@ def _outcome(future: Future[T]) -> T | Exception:
     """The future's result, or the API or key error it raised (other errors propagate)."""
     try:
         return future.result()
-    except (errors.OaiUsageError, errors.MissingAdminKeyError) as exc:
+    except (errors.OaiUsageError, errors.MissingAdminKeyError, CliError) as exc:
         return exc
 
 
