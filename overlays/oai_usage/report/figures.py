@@ -93,7 +93,8 @@ class Breakdown:
 
     def total(self, unit: str) -> Decimal | int:
         """The sum of one unit's values this period."""
-        return sum((s.value for s in self.entries.get(unit, ())), ZERO)
+        start: Decimal | int = ZERO if self.measure == "spend" else 0
+        return sum((s.value for s in self.entries.get(unit, ())), start)
 
 
 @dataclass(frozen=True)

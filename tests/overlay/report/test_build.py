@@ -122,3 +122,14 @@ def test_a_source_without_a_grouping_leaves_that_breakdown_out_with_a_caveat() -
     assert found.tokens_by_user is None and found.spend_by_api_key is not None
     (gap,) = [c for c in found.caveats() if c.kind == "groupings_not_in_warehouse"]
     assert "tokens by user" in caveat_text(gap)
+
+
+def test_a_breakdowns_total_is_the_periods_total(report: Report) -> None:
+    assert report.spend_by_api_key is not None and report.tokens_by_user is not None
+    assert report.spend_by_api_key.total("usd") == report.spend["usd"]
+    assert report.tokens_by_user.total("") == report.total_tokens and isinstance(report.tokens_by_user.total(""), int)
+
+
+def test_a_caveat_of_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown caveat kind 'typo'"):
+        Caveat("typo")
