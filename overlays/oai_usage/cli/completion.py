@@ -1,4 +1,4 @@
-"""Shell completion scripts for bash, zsh and fish, written from the argparse tree (so they never drift).
+"""Internal: shell completion scripts for bash, zsh and fish, written from the argparse tree (so they never drift).
 
 `oai-usage completion bash` prints a script with every command, endpoint, option and choice spelled out:
 completing needs no Python at all, so it is instant. zsh uses the bash script through bashcompinit.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
+
+__all__ = ["PROG", "Node", "script", "tree_of"]
 
 PROG = "oai-usage"
 

@@ -1,4 +1,4 @@
-"""Date expressions of the command line, and the one range rule every command uses.
+"""Internal: date expressions of the command line, and the one range rule every command uses.
 
 Forms: ISO dates and datetimes, Unix seconds, relative spans (`30d`, `12h`, `90m`, `2w`), `now`, `today`,
 `yesterday`, `mtd`. Dates are read in one time zone (UTC unless `--tz`/`OAI_USAGE_TZ` names another): a date
@@ -20,6 +20,28 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..timeparse import from_unix_seconds
+from .exit_codes import CliError
+
+__all__ = [
+    "ALLOWED",
+    "LOCAL_COLUMNS",
+    "RULE",
+    "TZ_VARIABLE",
+    "DateError",
+    "check_not_future",
+    "days_between",
+    "is_midnight",
+    "local_midnight",
+    "parse_span",
+    "parse_when",
+    "previous_start",
+    "relative",
+    "same_time_days_before",
+    "start_of_day",
+    "with_local_times",
+    "zone",
+    "zone_name",
+]
 
 _RELATIVE = re.compile(r"^(\d+)([mhdw])$")
 _UNIX = re.compile(r"^\d{9,}$")  # Unix seconds: 9 digits or more (8 digits read as an ISO basic date)
@@ -35,8 +57,8 @@ RULE = (
 )
 
 
-class DateError(ValueError):
-    """A date expression or time zone that cannot be read; the message says what is allowed."""
+class DateError(CliError, ValueError):
+    """A date expression or time zone that cannot be read; the message says what is allowed (exit 2)."""
 
 
 def zone(name: str | None) -> tzinfo:

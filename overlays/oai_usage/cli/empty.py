@@ -1,4 +1,4 @@
-"""`--keep-empty` for exports: a bucket with no results becomes one row with empty dimensions and zeros.
+"""Internal: `--keep-empty` for exports: a bucket with no results becomes one row with empty dimensions and zeros.
 
 Without it an empty bucket gives no row (CSV: no line), the API's own shape; with it every bucket of the range
 has at least one row, so a daily or hourly series has no holes.
@@ -10,6 +10,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..timeparse import from_unix_seconds
+
+__all__ = ["TEXT_COLUMNS", "empty_row", "rows_keeping_empty"]
 
 TEXT_COLUMNS = frozenset({"amount_currency", "quantity_unit"})  # not counts: empty, not 0, in an empty bucket
 

@@ -12,9 +12,11 @@ from typing import Any
 from ..timeparse import iso_datetime
 from . import dates, output, paths
 from .options import (
+    ID_LISTS,
     Connection,
     add_csv_raw,
     add_format,
+    add_id_lists,
     add_output,
     add_profile,
     add_range,
@@ -23,7 +25,7 @@ from .options import (
     parse_range,
 )
 
-__all__ = ["UNSPLIT_LISTS", "ExportOptions", "add_export_options", "run_export"]
+__all__ = ["UNSPLIT_LISTS", "RowsOptions", "add_endpoint_options", "write_endpoint_rows"]
 
 log = logging.getLogger("oai_usage.cli")
 
@@ -32,7 +34,7 @@ UNSPLIT_LISTS = frozenset({"line_items"})
 is one value, never split."""
 
 
-def add_export_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
+def add_endpoint_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
     """The range, the endpoint's query options (from the registry), the output options and the profile."""
     from . import connect  # the endpoint registry (generated models): only for the command being run
 
@@ -44,6 +46,9 @@ def add_export_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
     parser.add_argument("--limit", type=int, help="buckets per page (default: the largest the width allows)")
     for name, allowed in spec.list_filters.items():
         flag = f"--{name.replace('_', '-')}"
+        if name in ID_LISTS and not allowed:
+            add_id_lists(parser, [name])
+            continue
         if name in UNSPLIT_LISTS:
             hint = "one value per flag, never split on commas (repeat the flag for more)"
             parser.add_argument(flag, dest=name, type=one_value, action="extend", metavar="VALUE", help=hint)
@@ -64,7 +69,7 @@ def add_export_options(parser: argparse.ArgumentParser, endpoint: str) -> None:
 
 
 @dataclass(frozen=True)
-class ExportOptions:
+class RowsOptions:
     """What `usage ENDPOINT` and `costs` were asked."""
 
     endpoint: str
@@ -86,7 +91,7 @@ class ExportOptions:
     csv_raw: bool
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace, now: datetime) -> ExportOptions:
+    def from_args(cls, args: argparse.Namespace, now: datetime) -> RowsOptions:
         from . import connect
 
         endpoint = "costs" if args.command == "costs" else args.endpoint
@@ -114,7 +119,7 @@ class ExportOptions:
         )
 
 
-def _query_params(options: ExportOptions, start: datetime, end: datetime) -> dict[str, Any]:
+def _query_params(options: RowsOptions, start: datetime, end: datetime) -> dict[str, Any]:
     params: dict[str, Any] = {"start_time": start, "end_time": end}
     if options.bucket_width:
         params["bucket_width"] = options.bucket_width
@@ -129,7 +134,7 @@ def _query_params(options: ExportOptions, start: datetime, end: datetime) -> dic
     return params
 
 
-def run_export(options: ExportOptions) -> int:
+def write_endpoint_rows(options: RowsOptions) -> int:
     """Fetch the endpoint's rows over the range (counted from the server's now) and write them."""
     from . import connect
 
@@ -181,7 +186,7 @@ def _ids_for_names(client: Any, params: dict[str, Any]) -> None:
 
 
 def _with_names(
-    options: ExportOptions, client: Any, rows: Any, columns: tuple[str, ...], group_by: list[str] | None
+    options: RowsOptions, client: Any, rows: Any, columns: tuple[str, ...], group_by: list[str] | None
 ) -> tuple[Any, tuple[str, ...], list[str] | None]:
     """Tables name projects, keys and users (unless --ids); --names adds name columns to csv/json/jsonl."""
     from .organization import NAME_COLUMNS, load_directory, named_columns, named_group_by, named_rows

@@ -29,8 +29,20 @@ from .endpoint_names import USAGE_ENDPOINTS  # generated from the registry by to
 from .exit_codes import EXIT_API, EXIT_TERMINATED, EXIT_USAGE, CliError
 from .options import add_global
 
-__all__ = ["EXIT_API", "EXIT_TERMINATED", "EXIT_USAGE", "MODULES", "CliError", "Terminated", "build_parser", "main",
-           "run"]  # fmt: skip
+__all__ = [
+    "EXIT_API",
+    "EXIT_CODES",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "MODULES",
+    "CliError",
+    "Terminated",
+    "build_parser",
+    "error_line",
+    "exit_code",
+    "main",
+    "run",
+]
 
 log = logging.getLogger("oai_usage.cli")
 
@@ -42,16 +54,14 @@ CLI_WORDS = {errors.ADMIN_KEY_HINT: CLI_KEY_HINT, "allow_insecure_http=True": "-
 """The library's advice in Python words, and the same advice on the command line."""
 
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
-    (dates.DateError, EXIT_USAGE),
-    (paths.OutputPathError, EXIT_USAGE),
     (errors.ValidationError, EXIT_USAGE),
     (errors.MissingAdminKeyError, EXIT_USAGE),
     (errors.MissingDependencyError, EXIT_USAGE),
     (errors.OaiUsageError, EXIT_API),
     (paths.OutputIOError, EXIT_API),
 )
-"""The one table from a library (or CLI helper) error to its exit code, first match wins; a `CliError` carries its own
-code; anything else is a bug, and raises."""
+"""The one table from a library error (and a failed write) to its exit code, first match wins; a `CliError` (a date,
+a path, an option) carries its own code; anything else is a bug, and raises."""
 
 
 class Terminated(BaseException):
@@ -129,7 +139,7 @@ HINTS = {"wait": " (--wait SECONDS)"}
 """The option that is the way round a failure whose `param` names it: the line ends with it."""
 
 
-def _message(exc: BaseException) -> str:
+def error_line(exc: BaseException) -> str:
     """The one line shown for an error, in the CLI's words: the option behind a library error's value (the library
     names no option), the key hint naming the variable (not admin_key=); through `output.visible`: a server's
     message, type, code, param or request id never sends a terminal escape (nor a newline: one line)."""
@@ -189,7 +199,7 @@ def run(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> in
         code = exit_code(exc)
         if code is None:
             raise
-        print(f"oai-usage: error: {_message(exc)}", file=sys.stderr)
+        print(f"oai-usage: error: {error_line(exc)}", file=sys.stderr)
         return code
 
 

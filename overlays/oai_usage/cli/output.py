@@ -1,4 +1,4 @@
-"""Write rows as a table, CSV, JSON or JSONL, to stdout or to a file that appears only when complete."""
+"""Internal: write rows as a table, CSV, JSON or JSONL, to stdout or to a file that appears only when complete."""
 
 from __future__ import annotations
 
@@ -19,6 +19,32 @@ from typing import IO, Any
 from .. import redact_secrets
 from ..timeparse import iso_datetime
 from . import paths
+
+__all__ = [
+    "CURRENCY",
+    "FORMATS",
+    "FORMULA_START",
+    "MIN_TEXT_WIDTH",
+    "MONEY",
+    "NOT_SUMMED",
+    "WIDE",
+    "CsvWriter",
+    "atomic_file",
+    "csv_cell",
+    "fit_columns",
+    "json_ready",
+    "open_output",
+    "plain",
+    "redacted",
+    "table_columns",
+    "totals",
+    "visible",
+    "write_csv",
+    "write_json",
+    "write_jsonl",
+    "write_rows",
+    "write_table",
+]
 
 FORMATS = ("table", "csv", "json", "jsonl")
 

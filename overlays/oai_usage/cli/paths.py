@@ -1,4 +1,4 @@
-"""Where the CLI writes files: ONE rule for `-o`, `--plot` and `--html` (and any later file option).
+"""Internal: where the CLI writes files: ONE rule for `-o`, `--plot` and `--html` (and any later file option).
 
 Use `check_target(path, option)` before fetching (a path mistake then costs no API calls), and
 `atomic_write(path, option, mode)` to write. The rule:
@@ -28,6 +28,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from .exit_codes import CliError
+
+__all__ = ["OutputIOError", "OutputPathError", "atomic_write", "check_target", "check_targets", "os_error"]
+
 # errno values that mean "this is not a place you can write to" (the user should pick another path).
 _PATH_ERRNOS = frozenset(
     {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENAMETOOLONG,
@@ -35,7 +39,7 @@ _PATH_ERRNOS = frozenset(
 )  # fmt: skip
 
 
-class OutputPathError(ValueError):
+class OutputPathError(CliError, ValueError):
     """The path given to a file option cannot be written (a user mistake): one line, exit 2."""
 
 

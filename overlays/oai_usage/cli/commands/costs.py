@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import sys
 
-from ..endpoint_export import ExportOptions, add_export_options, run_export
+from ..endpoint_export import RowsOptions, add_endpoint_options, write_endpoint_rows
 from .base import CommandSet
 
 __all__ = ["Options", "register", "run"]
 
-Options = ExportOptions
-"""costs' options: those of every endpoint export (`ExportOptions.from_args` reads them)."""
+Options = RowsOptions
+"""costs' options: those of every endpoint export (`RowsOptions.from_args` reads them)."""
 
 
 def register(commands: CommandSet) -> None:
     costs = commands.add("costs", "export daily costs", sys.modules[__name__])
     if commands.wanted("costs"):
-        add_export_options(costs, "costs")
+        add_endpoint_options(costs, "costs")
 
 
 def run(options: Options) -> int:
-    return run_export(options)
+    return write_endpoint_rows(options)

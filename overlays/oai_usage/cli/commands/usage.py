@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from ..endpoint_export import ExportOptions, add_export_options, run_export
+from ..endpoint_export import RowsOptions, add_endpoint_options, write_endpoint_rows
 from ..endpoint_names import USAGE_ENDPOINTS  # generated from the registry by tools/gen_methods.py
 from ..options import add_global
 from .base import CommandSet, Parser
 
 __all__ = ["Options", "register", "run"]
 
-Options = ExportOptions
-"""usage's options: those of every endpoint export (`ExportOptions.from_args` reads them)."""
+Options = RowsOptions
+"""usage's options: those of every endpoint export (`RowsOptions.from_args` reads them)."""
 
 
 def register(commands: CommandSet) -> None:
@@ -22,8 +22,8 @@ def register(commands: CommandSet) -> None:
         sub = endpoints.add_parser(name, help=f"/organization/usage/{name}")
         add_global(sub, suppress=True)
         if commands.wanted("usage", name):
-            add_export_options(sub, name)
+            add_endpoint_options(sub, name)
 
 
 def run(options: Options) -> int:
-    return run_export(options)
+    return write_endpoint_rows(options)
