@@ -120,10 +120,10 @@ def text(caveat: Caveat) -> str:
     if kind == "limits_failed":
         return "The spend limits could not be read: they are left out."
     if kind == "limits_not_in_warehouse":
-        return ("Spend limits are live data and are not kept in the warehouse: run the report without --db to see "
-                "the month to date against them.")  # fmt: skip
+        return ("Spend limits are live data and are not kept in the warehouse: a report from the API shows the month "
+                "to date against them.")  # fmt: skip
     # groupings_not_in_warehouse
     return (
-        f"The warehouse's plan keeps no {', '.join(f['breakdowns'])}: "
-        "run the report without --db to see them, or add their groupings to the plan and sync."
+        f"The warehouse's plan keeps no {', '.join(f['breakdowns'])} for this period: a report from the API shows "
+        "them, or add their groupings to the plan and sync."
     )
