@@ -274,6 +274,14 @@ def _iso(moment: datetime) -> str:
     return iso_datetime(moment)
 
 
+def _people(directory: Directory | None) -> dict[str, str]:
+    """User ID -> e-mail (a service account, which has none: its name)."""
+    if directory is None:
+        return {}
+    accounts = {u.id: u.name for u in directory.service_accounts.values()}
+    return accounts | {u.id: u.email for u in directory.users.values()}
+
+
 def build(
     client: UsageClient,
     *,
@@ -301,6 +309,6 @@ def build(
         source, start=start, end=end if end is not None else moment, now=moment, tz=tz,
         names={p.id: p.name for p in directory.projects.values()} if directory is not None else {},
         key_names={k.id: k.name for k in directory.api_keys.values()} if directory is not None else {},
-        user_emails={u.id: u.email for u in directory.users.values()} if directory is not None else {},
+        user_emails=_people(directory),
         show_names=names, project_filter=tuple(chosen), limits=status,
     )  # fmt: skip

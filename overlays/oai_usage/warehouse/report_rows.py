@@ -82,7 +82,8 @@ class WarehouseRows:
 
     def labels(self) -> dict[str, dict[str, str]]:
         """The names stored by the last sync, as `oai_usage.report.from_rows` labels: `names` (project ID -> name),
-        `key_names` (API key ID -> name) and `user_emails` (user ID -> e-mail); empty names left out."""
+        `key_names` (API key ID -> name) and `user_emails` (user ID -> e-mail, a service account's name); empty names
+        left out."""
         from .names import has_names, project_names
 
         found: dict[str, dict[str, str]] = {"names": project_names(self.warehouse, self.organizations),
@@ -91,8 +92,9 @@ class WarehouseRows:
         with self.warehouse.session() as con:
             if not has_names(con):
                 return found
-            for label, table, column in (("key_names", "names_api_keys", "name"), ("user_emails", "names_users",
-                                                                                   "email")):  # fmt: skip
+            # a service account has no e-mail: its name stands for it, as in the live report
+            person = "coalesce(nullif(email, ''), name)"
+            for label, table, column in (("key_names", "names_api_keys", "name"), ("user_emails", "names_users", person)):
                 rows = con.execute(
                     f"SELECT id, {column} FROM {table} WHERE organization IN ({marks}) AND coalesce({column}, '') "
                     "<> '' ORDER BY organization, id",
