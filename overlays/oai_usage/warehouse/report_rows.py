@@ -94,7 +94,8 @@ class WarehouseRows:
                 return found
             # a service account has no e-mail: its name stands for it, as in the live report
             person = "coalesce(nullif(email, ''), name)"
-            for label, table, column in (("key_names", "names_api_keys", "name"), ("user_emails", "names_users", person)):
+            queries = (("key_names", "names_api_keys", "name"), ("user_emails", "names_users", person))
+            for label, table, column in queries:
                 rows = con.execute(
                     f"SELECT id, {column} FROM {table} WHERE organization IN ({marks}) AND coalesce({column}, '') "
                     "<> '' ORDER BY organization, id",
