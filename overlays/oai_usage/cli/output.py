@@ -19,19 +19,17 @@ from typing import IO, Any
 from .. import redact_secrets
 from ..timeparse import iso_datetime
 from . import paths
+from .table_fit import MIN_TEXT_WIDTH, fit_columns, natural_width
 
 __all__ = [
     "CURRENCY",
     "FORMATS",
     "FORMULA_START",
-    "MIN_TEXT_WIDTH",
     "MONEY",
     "NOT_SUMMED",
-    "WIDE",
     "CsvWriter",
     "atomic_file",
     "csv_cell",
-    "fit_columns",
     "json_ready",
     "open_output",
     "plain",
@@ -233,6 +231,8 @@ def table_columns(
     return ordered, len(wide)
 
 
+WIDE = 240
+"""The width of a table written to a file or a pipe (no terminal to fit)."""
 MONEY = frozenset({"amount_value", "amount"})  # shown with two decimals (amount: the limits listing, in dollars)
 NOT_SUMMED = frozenset({"quantity"})  # units differ from row to row: a sum would mean nothing
 CURRENCY = "amount_currency"
@@ -279,26 +279,27 @@ def write_table(
         return 0
     shown, hidden = table_columns(materialised, columns, group_by)
     sums = totals(materialised, shown) if totals_row else []
-    texts = {name: [_table_cell(row.get(name), money=name in MONEY) for row in materialised] for name in shown}
+    texts = {name: [visible(_table_cell(row.get(name), money=name in MONEY)) for row in materialised] for name in shown}
     for label, values in sums:
         texts[shown[0]].append(label)
         for name in shown[1:]:
             if name in values:
-                texts[name].append(_table_cell(values[name], money=name in MONEY, whole=name not in MONEY))
+                texts[name].append(visible(_table_cell(values[name], money=name in MONEY, whole=name not in MONEY)))
     width = width or (None if out.isatty() else WIDE)
     console = Console(file=out, width=width)
+
     numeric = {name: _numeric(materialised, name) for name in shown}
-    headers = {name: "bucket (UTC)" if name == "bucket_start" else name for name in shown}
+    headers = {name: visible("bucket (UTC)" if name == "bucket_start" else name) for name in shown}
     keep = [*(group_by or ()), *(shown[:1] if sums else ())]  # the totals' label is in the first column
     fitted, left_out = fit_columns(shown, headers, texts, numeric, console.width, keep, low_value)
     table = Table(title=escape(title), show_footer=False)
     for name in fitted:
-        natural = _natural_width(headers[name], texts[name])
+        natural = natural_width(headers[name], texts[name])
         if numeric[name] or name == "bucket_start":  # a number or a time is never cut nor wrapped
-            table.add_column(escape(visible(headers[name])), justify="right" if numeric[name] else "left",
+            table.add_column(escape(headers[name]), justify="right" if numeric[name] else "left",
                              no_wrap=True, min_width=natural)  # fmt: skip
         else:  # text wraps (folds) rather than being cut to an ellipsis
-            table.add_column(escape(visible(headers[name])), justify="left", overflow="fold",
+            table.add_column(escape(headers[name]), justify="left", overflow="fold",
                              min_width=min(natural, MIN_TEXT_WIDTH), max_width=natural)  # fmt: skip
     last = len(materialised) - 1
     for index, row in enumerate(materialised):
@@ -318,60 +319,6 @@ def write_table(
         console.print(f"left out to fit {console.width} columns: {', '.join(left_out)} (a wider terminal, or "
                       "--format csv/json, has them)", highlight=False, markup=False)  # fmt: skip
     return len(materialised)
-
-
-WIDE = 240
-"""The width of a table written to a file or a pipe (no terminal to fit)."""
-MIN_TEXT_WIDTH = 8
-"""The narrowest a text column wraps to (a shorter text keeps its own width)."""
-_BORDER = 3  # each column's padding (one space each side) and its rule; the table adds one rule more
-
-
-def _natural_width(header: str, cells: Sequence[str]) -> int:
-    from rich.cells import cell_len
-
-    return max([cell_len(visible(header)), *(cell_len(visible(c)) for c in cells)]) or 1
-
-
-def _least_width(name: str, natural: int, numeric: bool) -> int:
-    return natural if numeric or name == "bucket_start" else min(natural, MIN_TEXT_WIDTH)
-
-
-def fit_columns(
-    shown: Sequence[str],
-    headers: Mapping[str, str],
-    texts: Mapping[str, Sequence[str]],
-    numeric: Mapping[str, bool],
-    width: int,
-    keep: Sequence[str] = (),
-    low_value: Sequence[str] = (),
-) -> tuple[list[str], list[str]]:
-    """The columns a table of `width` cells shows, and those it leaves out: when the columns at their natural widths
-    do not fit, the `low_value` columns go first (in that order), then, while even wrapped text does not fit, the
-    other columns from the right, text before numbers and times; the columns to `keep` (grouped ones, the totals'
-    label) stay, and so does one column at least."""
-    natural = {name: _natural_width(headers[name], texts[name]) for name in shown}
-    fitted = list(shown)
-    dropped: list[str] = []
-
-    def total(least: bool) -> int:
-        widths = [_least_width(n, natural[n], numeric[n]) if least else natural[n] for n in fitted]
-        return sum(widths) + _BORDER * len(fitted) + 1
-
-    def low() -> list[str]:
-        return [n for n in low_value if n in fitted and n not in keep]
-
-    def droppable() -> list[str]:
-        texts_first = sorted(reversed(fitted), key=lambda n: numeric[n] or n == "bucket_start")  # stable: right first
-        return (low() or [n for n in texts_first if n not in keep])[: len(fitted) - 1]
-
-    while total(least=False) > width and (candidates := low()):
-        fitted.remove(candidates[0])
-        dropped.append(candidates[0])
-    while total(least=True) > width and (candidates := droppable()):
-        fitted.remove(candidates[0])
-        dropped.append(candidates[0])
-    return fitted, dropped
 
 
 def _table_cell(value: Any, *, money: bool = False, whole: bool = False) -> str:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from oai_usage.cli.main import run
-from oai_usage.cli.output import fit_columns
+from oai_usage.cli.table_fit import fit_columns
 
 from .conftest import NOW
 
