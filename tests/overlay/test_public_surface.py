@@ -17,7 +17,7 @@ import pytest
 
 LIBRARY = Path(oai_usage.__file__).resolve().parent  # the installed package (tox: a wheel in site-packages)
 REPO = Path(__file__).resolve().parents[2]  # the checkout, where tools/ lives
-PUBLIC_MODULES = ("errors", "timeparse", "clock")  # importable as modules too: their __all__ is public
+PUBLIC_MODULES = ("errors", "timeparse", "clock", "report")  # importable as modules too: their __all__ is public
 SEAM = {"endpoints.py", "schema.py"}  # the only hand-written modules that import the generated package
 GENERATED = {"params.py", "methods.py"}  # written by tools/gen_methods.py from the registry (drift-checked)
 
@@ -54,6 +54,9 @@ def test_every_public_name_is_importable_and_documented(name: str) -> None:
     value = getattr(oai_usage, name)
     if name == "__version__":
         assert re.fullmatch(r"\d+\.\d+\.\d+\S*", value)
+        return
+    if inspect.ismodule(value):  # a public subpackage (`report`): documented by its docstring
+        assert "Internal" not in (value.__doc__ or "Internal"), name
         return
     module = importlib.import_module(value.__module__) if hasattr(value, "__module__") else None
     owners = [m for m in (module, *(importlib.import_module(f"oai_usage.{n}") for n in _library_modules())) if m]
