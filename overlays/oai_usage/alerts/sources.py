@@ -1,7 +1,7 @@
 """Internal: the figures the rules read, from the live API (through a client) or from the warehouse.
 
-The limits and their month-end projection are the report's own: `_report_limits` is the one place that reaches
-them (today in the command line's modules; it moves with them into the library's report package).
+The limits and their month-end projection are the report's own (`oai_usage.report`): `_report_limits` is the one
+place that reaches them.
 """
 
 from __future__ import annotations
@@ -92,16 +92,14 @@ def stored_names(warehouse: Any, organizations: Sequence[str]) -> dict[str, dict
 
 
 def _report_limits(client: UsageClient, now: datetime, directory: Directory | None) -> tuple[list[Any], str, list[str]]:
-    """THE adapter to the report's spend limits and month-end projection: the report's limit lines (the
-    organization's first; each with scope, name, limit, month_to_date, projected, used, projected_share,
-    reached_on), their currency, and the report's notes about them as text.
-
-    Re-point it when the report moves into the library: `from ..report.limits import limit_status` and
-    `from ..report.caveats import text`, with `[text(n) for n in status.notes]`."""
-    from ..cli.organization import limit_status
+    """THE adapter to the report's spend limits and month-end projection (`oai_usage.report`): the report's limit
+    lines (the organization's first; each with scope, name, limit, month_to_date, projected, used, projected_share,
+    reached_on), their currency, and the report's notes about them as text."""
+    from ..report.caveats import text
+    from ..report.limits import limit_status
 
     status = limit_status(client, now, directory)
-    return list(status.lines), str(status.currency), [str(n) for n in status.notes]
+    return list(status.lines), str(status.currency), [text(n) for n in status.notes]
 
 
 PROJECTION = ("the mean spend per weekday and per weekend day over the 28 whole UTC days before today, for today and "

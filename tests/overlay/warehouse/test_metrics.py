@@ -148,7 +148,7 @@ def test_the_month_to_date_of_the_organization_is_the_sum_of_its_projects(reader
 
 
 def test_the_projection_is_the_reports_for_a_projects_daily_spend(reader: Warehouse) -> None:
-    from oai_usage.cli.limits import limit_line
+    from oai_usage.report.limits import limit_line
     from oai_usage.warehouse.report_rows import WarehouseRows
 
     source = WarehouseRows(reader, ["acme"])
@@ -164,7 +164,7 @@ def test_the_projection_is_the_reports_for_a_projects_daily_spend(reader: Wareho
     projected = {dict(k)["project_id"]: v for k, v in emitted.items()}
     for project, per in daily.items():
         line = limit_line(project, "", Decimal(1), per, date(2026, 11, 24))
-        assert projected[project] == pytest.approx(line.projected, rel=1e-12)
+        assert projected[project] == pytest.approx(float(line.projected), rel=1e-12)
 
 
 def test_the_last_day_is_the_day_before_the_data_end(reader: Warehouse) -> None:
