@@ -36,6 +36,15 @@ def _disk_full(fd: int, data: bytes, offset: int) -> int:
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
+def _failed_sync(db: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What a short sync into `db` says on stderr, having exited 1 with nothing on stdout."""
+    argv = ["--sandbox", "sync", "--since", "2d", "--endpoints", "costs", "--no-names", "--db", str(db)]
+    code = run(argv, now=HOUR_NOW)
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (1, "")
+    return captured.err
+
+
 def test_a_full_disk_under_the_lock_file_is_a_warehouse_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "pwrite", _disk_full)
     with pytest.raises(WarehouseError) as caught, database_lock(tmp_path / "u.duckdb"):
@@ -47,11 +56,8 @@ def test_a_full_disk_under_the_lock_file_is_one_line_exit_1_for_a_sync(
     db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(os, "pwrite", _disk_full)
-    argv = ["--sandbox", "sync", "--since", "2d", "--endpoints", "costs", "--no-names", "--db", str(db)]
-    code = run(argv, now=HOUR_NOW)
-    captured = capsys.readouterr()
-    assert (code, captured.out) == (1, "")
-    assert captured.err == f"oai-usage: error: {db}.lock: cannot write the lock file: No space left on device\n"
+    said = _failed_sync(db, capsys)
+    assert said == f"oai-usage: error: {db}.lock: cannot write the lock file: No space left on device\n"
 
 
 @pytest.mark.parametrize(
@@ -147,11 +153,7 @@ def test_without_fcntl_a_sync_is_one_line_exit_1(
     db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _without_fcntl(monkeypatch)
-    argv = ["--sandbox", "sync", "--since", "2d", "--endpoints", "costs", "--no-names", "--db", str(db)]
-    code = run(argv, now=HOUR_NOW)
-    captured = capsys.readouterr()
-    assert (code, captured.out) == (1, "")
-    assert captured.err == f"oai-usage: error: {NEEDS_POSIX}\n"
+    assert _failed_sync(db, capsys) == f"oai-usage: error: {NEEDS_POSIX}\n"
 
 
 @pytest.mark.parametrize(
