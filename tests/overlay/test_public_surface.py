@@ -15,6 +15,8 @@ from typing import Any
 import oai_usage
 import pytest
 
+from tests.conftest import load_script
+
 LIBRARY = Path(oai_usage.__file__).resolve().parent  # the installed package (tox: a wheel in site-packages)
 REPO = Path(__file__).resolve().parents[2]  # the checkout, where tools/ lives
 PUBLIC_MODULES = ("errors", "timeparse", "clock", "report")  # importable as modules too: their __all__ is public
@@ -129,10 +131,7 @@ def test_only_the_registry_and_the_schema_reader_import_the_generated_package() 
 
 def test_the_generated_client_methods_match_the_registry() -> None:
     """The drift check of tools/gen_methods.py (also run by `tox -e drift`): params.py and methods.py are current."""
-    spec = importlib.util.spec_from_file_location("gen_methods", REPO / "tools" / "gen_methods.py")
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script("tools/gen_methods.py", "gen_methods")
     for target, text in tool.render().items():
         assert target.read_text(encoding="utf-8") == text, f"{target.name} is stale: run python tools/gen_methods.py"
 

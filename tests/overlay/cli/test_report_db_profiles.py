@@ -13,25 +13,15 @@ from typing import Any
 
 import pytest
 from oai_usage.cli.main import run
-from oai_usage.warehouse.config import SyncConfig
-from oai_usage.warehouse.names import sync_names
-from oai_usage.warehouse.store import Warehouse
-from oai_usage.warehouse.sync import sync
 
-from tests.overlay.warehouse.conftest import sandbox_client
+from tests.overlay.warehouse.conftest import SEEDS, sync_organizations
 
 HOUR_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 ENDPOINTS = ("costs", "completions", "embeddings")  # what the report reads
-SEEDS = {"acme": 0, "beta": 7}  # two organizations: the sandbox's seed picks one
 
 
 def _sync(path: Path, organizations: list[str]) -> Path:
-    with Warehouse(path) as warehouse:
-        for name in organizations:
-            with sandbox_client(HOUR_NOW, seed=SEEDS[name]) as client:
-                sync(warehouse, client, SyncConfig(), name, now=HOUR_NOW, endpoints=ENDPOINTS)
-                sync_names(warehouse, client, name, synced_at=HOUR_NOW)
-    return path
+    return sync_organizations(path, organizations, HOUR_NOW, endpoints=ENDPOINTS)
 
 
 @pytest.fixture(scope="module")
