@@ -54,7 +54,8 @@ def _rows(db: Path) -> int:
     from oai_usage.warehouse.store import table_name
 
     with duckdb.connect(str(db), read_only=True) as con:
-        return sum(int(con.execute(f"SELECT count(*) FROM {table_name(e)}").fetchone()[0]) for e in ENDPOINTS)
+        counts = [con.execute(f"SELECT count(*) FROM {table_name(e)}").fetchone() for e in ENDPOINTS]
+    return sum(int(found[0]) for found in counts if found)
 
 
 def measure(days: list[int], latency_ms: int) -> list[dict[str, Any]]:
@@ -106,7 +107,7 @@ def child(argv: list[str]) -> int:
     if argv[:1] == ["baseline"]:  # what every sync loads and opens, and nothing else
         import duckdb  # noqa: F401
         import httpx  # noqa: F401
-        import oai_usage.cli.main  # noqa: F401
+        import oai_usage.cli.main
         import oai_usage.warehouse.sync  # noqa: F401
         from oai_usage.warehouse.store import Warehouse
 
@@ -123,8 +124,10 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=5)
     args = parser.parse_args()
     results = measure(args.days, args.latency_ms)
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     print(f"Sandbox over loopback, latency {args.latency_ms} ms; each case a fresh `oai-usage` process "
-          f"(ru_maxrss); {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}.\n")  # fmt: skip
+          f"(ru_maxrss); {machine}.\n")  # fmt: skip
     print(table(results))
     print()
     print(verdict(results))
