@@ -33,8 +33,9 @@ TARGET_MB = 150.0
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run_child(argv: list[str], env: dict[str, str]) -> tuple[int, float, float, str]:
-    """Run `python -m bench.memory --child ARGV`; (exit code, peak RSS in MB, wall seconds, last stderr line)."""
+def _run_child(argv: list[str], env: dict[str, str]) -> tuple[int, float, float, float, str]:
+    """Run `python -m bench.memory --child ARGV`; (exit code, peak RSS in MB, wall seconds, CPU seconds (user and
+    system), last stderr line)."""
     command = [sys.executable, "-m", "bench.memory", "--child", *argv]
     started = time.perf_counter()
     with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -45,7 +46,7 @@ def _run_child(argv: list[str], env: dict[str, str]) -> tuple[int, float, float,
         stderr = child.stderr.read() if child.stderr else ""
     last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    return child.returncode, usage.ru_maxrss * scale / 2**20, wall, last
+    return child.returncode, usage.ru_maxrss * scale / 2**20, wall, usage.ru_utime + usage.ru_stime, last
 
 
 def _rows(db: Path) -> int:
@@ -67,28 +68,29 @@ def measure(days: list[int], latency_ms: int) -> list[dict[str, Any]]:
         config = folder / "oai-usage.toml"
         config.write_text(f'[profiles.bench]\nkey_env = "{KEY_ENV}"\nbase_url = "{url}"\n')
         config.chmod(0o600)
-        code, peak, wall, last = _run_child(["baseline", str(folder / "baseline.duckdb")], env)
+        code, peak, wall, cpu, last = _run_child(["baseline", str(folder / "baseline.duckdb")], env)
         if code != 0:
             raise RuntimeError(f"the baseline child failed: {last}")
         results.append({"label": "baseline: imports and a new warehouse, no sync", "days": 0, "rows": 0,
-                        "peak": peak, "wall": wall})  # fmt: skip
+                        "peak": peak, "wall": wall, "cpu": cpu})  # fmt: skip
         for n in days:
             db = folder / f"sync-{n}.duckdb"
             argv = ["sync", "--config", str(config), "--db", str(db), "--since", f"{n}d", "--no-names"]
-            code, peak, wall, last = _run_child(argv, env)
+            code, peak, wall, cpu, last = _run_child(argv, env)
             if code != 0:
                 raise RuntimeError(f"the {n}-day sync failed: {last}")
             results.append({"label": f"first sync, {n} days, default plan", "days": n, "rows": _rows(db),
-                            "peak": peak, "wall": wall})  # fmt: skip
+                            "peak": peak, "wall": wall, "cpu": cpu})  # fmt: skip
     return results
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| case | rows stored | peak RSS (MB) | above baseline (MB) | wall (s) |", "|---|---:|---:|---:|---:|"]
+    lines = ["| case | rows stored | peak RSS (MB) | above baseline (MB) | wall (s) | CPU (s) |",
+             "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     base = results[0]["peak"]
     for r in results:
         above = "—" if r["days"] == 0 else f"{r['peak'] - base:.1f}"
-        lines.append(f"| {r['label']} | {r['rows']:,} | {r['peak']:.1f} | {above} | {r['wall']:.1f} |")
+        lines.append(f"| {r['label']} | {r['rows']:,} | {r['peak']:.1f} | {above} | {r['wall']:.1f} | {r['cpu']:.1f} |")
     return "\n".join(lines)
 
 

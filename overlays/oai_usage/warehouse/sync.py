@@ -47,7 +47,7 @@ independent of the range for a few more requests (costs in total keep 180 days a
 PAGES_AT_ONCE = 1
 """Pages of one unit's query fetched at once: units run side by side (UNITS_AT_ONCE) and share the key's pacer, so
 the rate is used without a unit fetching ahead; a page fetched ahead would be held, decoded, until its turn."""
-BATCH_ROWS = 5_000
+BATCH_ROWS = 20_000
 """Rows a unit fetches before it stores them in one transaction (at the next page boundary): what bounds a sync's
 memory, UNITS_AT_ONCE batches of at most this plus a page, whatever the range."""
 RESUME_ATTEMPTS = 3
