@@ -43,10 +43,6 @@ WRITE_WAIT = 120.0
 """Seconds a writer's open retries while readers hold the file (each reader holds it for one report or export)."""
 READ_WAIT = 60.0
 """Seconds a reader's open retries (besides its --wait) while a writer holds the file (one chunk's transaction)."""
-WRITE_MEMORY = "32MB"
-"""DuckDB's memory limit for a writer: its buffer pool otherwise keeps every block a write or checkpoint touched, up
-to 80 % of the machine's memory, so a sync's peak would grow with the size of the history (a batch's insert needs a
-few MB; more spills to DuckDB's temporary directory)."""
 RETRY_SECONDS = 0.05
 LINGER_SECONDS = 0.05
 """A writer keeps the file open this long after a write, for the next one (opening costs ~25 ms)..."""
@@ -255,9 +251,7 @@ class Warehouse:
         deadline = time.monotonic() + self._wait
         while True:
             try:
-                if self.read_only:
-                    return duckdb.connect(str(self.path), read_only=True)
-                return duckdb.connect(str(self.path), config={"memory_limit": WRITE_MEMORY})
+                return duckdb.connect(str(self.path), read_only=self.read_only)
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
                 busy = "lock" in reason.lower() or "different configuration" in reason.lower()
