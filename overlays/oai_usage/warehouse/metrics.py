@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from ..report.build import GroupingUnavailable
 from .report_rows import CoverageError, WarehouseRows
 from .store import Warehouse
 
@@ -206,7 +207,7 @@ def _rows(source: WarehouseRows, endpoint: str, groupings: Sequence[tuple[str, .
         params = {"bucket_width": "1d", "group_by": list(grouping), "start_time": start, "end_time": end}
         try:
             return grouping, list(source(endpoint, params))
-        except CoverageError as exc:
+        except (CoverageError, GroupingUnavailable) as exc:  # not held: the next grouping may be
             reasons.append(str(exc))
     if strict:
         raise CoverageError(reasons[-1] if reasons else f"no grouping of {endpoint}")
