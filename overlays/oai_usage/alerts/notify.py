@@ -70,18 +70,54 @@ def require_apprise() -> ModuleType:
 
 
 def target_label(url: str) -> str:
-    """A URL as messages may show it: its scheme and host, never a path, user or token."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if _port(parts) else ""
-    return f"{parts.scheme}://{host}{port}" if host else f"{parts.scheme}://..."
+    """A URL as messages may show it: its scheme and host, never a path, user, password or query. Many Apprise
+    URLs carry a token where the host goes (`pbul://TOKEN`, `pover://USER@TOKEN`, `slack://TOKEN_A/...`): a host
+    that is not a DNS name with a dot, `localhost` or an IP address shows only its first and last character."""
+    scheme = urlsplit(url).scheme or ""
+    shown = _private_netloc(url)
+    if shown is None:
+        parts = urlsplit(url)
+        shown = parts.netloc.rpartition("@")[2]
+    host, port = _host_port(shown)
+    if not scheme:
+        return "(not a URL)"
+    if not host:
+        return f"{scheme}://..."
+    return f"{scheme}://{_masked_host(host)}{port}"
 
 
-def _port(parts: Any) -> int | None:
+_HOSTNAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]|localhost|"
+                       r"\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]", re.IGNORECASE)  # fmt: skip
+_PORT = re.compile(r":(\d{1,5})$")
+
+
+def _private_netloc(url: str) -> str | None:
+    """The host (and port) of `url` as Apprise's privacy mode writes it (tokens masked), or None (no apprise, or
+    a URL it does not know)."""
     try:
-        return int(parts.port) if parts.port else None
-    except ValueError:
+        import apprise
+    except ImportError:
         return None
+    try:
+        with _quiet_apprise():
+            plugin = apprise.Apprise.instantiate(url)
+            private = plugin.url(privacy=True) if plugin else None
+    except Exception:  # a plug-in's bug: the label falls back to the URL's own host, masked below
+        return None
+    return urlsplit(private).netloc.rpartition("@")[2] if isinstance(private, str) else None
+
+
+def _host_port(netloc: str) -> tuple[str, str]:
+    match = _PORT.search(netloc)
+    if match and not netloc.endswith("]"):
+        return netloc[: match.start()], match.group()
+    return netloc, ""
+
+
+def _masked_host(host: str) -> str:
+    if _HOSTNAME.fullmatch(host):
+        return host.lower()
+    return f"{host[0]}...{host[-1]}" if len(host) > 2 else "..."
 
 
 def _target_id(url: str) -> str:

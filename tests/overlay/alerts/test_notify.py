@@ -115,6 +115,19 @@ def test_a_target_label_shows_no_path_or_credentials() -> None:
     assert target_label("jsons://user:pass@hooks.example:8443/abc") == "jsons://hooks.example:8443"
 
 
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("pbul://o.gn5kj6nfhv736I7jC3cj3QLRiyhgl98b", "pbul://o...b"),  # Pushbullet: the host is the access token
+        ("pover://uQiRzpo4DXghDmr9QzzfQu27cmVRsG@azGDORePK8gMaC0QOYAMyEEuzJnyUi", "pover://a...i"),
+        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", "slack://T...2"),
+        ("nosuchscheme://tok3nSecretValue/x", "nosuchscheme://t...e"),  # unknown to Apprise: masked all the same
+    ],
+)
+def test_a_target_label_never_shows_a_token_in_the_host(url: str, label: str) -> None:
+    assert target_label(url) == label
+
+
 def test_a_held_state_file_makes_a_second_run_wait(tmp_path: Path) -> None:
     import fcntl
     import os

@@ -129,6 +129,18 @@ def test_a_failing_target_exits_4_and_the_findings_go_out_next_run(
     assert len(data["notifications"]["sent"]) == len(data["findings"])
 
 
+def test_a_failing_target_with_a_token_for_a_host_is_never_printed_or_stored(
+    api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "o.gn5kj6nfhv736I7jC3cj3QLRiyhgl98b"  # a Pushbullet access token goes where a host goes
+    state = tmp_path / "state.json"
+    code, out, err = _check(capsys, "--base-url", api, "check", "--notify", f"pbul://{token}", "--state", str(state),
+                            "--format", "json")  # fmt: skip
+    shown = out + err + caplog.text + state.read_text(encoding="utf-8")
+    assert code == EXIT_NOTIFY_FAILED and "pbul://o...b" in out
+    assert token not in shown and token.lower() not in shown
+
+
 def test_targets_and_rules_come_from_the_config(api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     with receiving() as got:
         (tmp_path / "oai-usage.toml").write_text(
