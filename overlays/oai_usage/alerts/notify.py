@@ -100,7 +100,7 @@ def _private_netloc(url: str) -> str | None:
         return None
     try:
         with _quiet_apprise():
-            plugin = apprise.Apprise.instantiate(url)
+            plugin: Any = apprise.Apprise.instantiate(url)
             private = plugin.url(privacy=True) if plugin else None
     except Exception:  # a plug-in's bug: the label falls back to the URL's own host, masked below
         return None
