@@ -36,6 +36,7 @@ __all__ = [
     "NotifyStateError",
     "check_targets",
     "default_state_path",
+    "mask_key_like",
     "message",
     "notify_findings",
     "require_apprise",
@@ -48,7 +49,9 @@ EXTRA_HINT = "pip install 'oai-usage[alerts]' (or pip install apprise)"
 STATE_NAME = "oai-usage-check-state.json"
 KEEP_DAYS = 70
 """Entries of the state file older than this (by the day they were sent) are dropped: every period is shorter."""
-_KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
+_KEY_LIKE = re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{20,}")
+"""An OpenAI API key (sk-admin-..., sk-proj-..., sk-...): `sk-` starting a word and 20 or more key characters, so
+that names such as "Risk-analysis" or "task-force" are left as they are."""
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 MAX_STATE_BYTES = 8 << 20
 
@@ -150,8 +153,15 @@ def _quiet_apprise() -> Iterator[None]:
         logger.setLevel(before)
 
 
+def mask_key_like(text: str) -> str:
+    """`text` with every live secret masked (`redact_secrets`) and anything shaped like an OpenAI API key cut to
+    `sk-***`: names read back from a warehouse may hold a key a server echoed, when no client (no live key) is
+    around to know it."""
+    return _KEY_LIKE.sub("sk-***", redact_secrets(text))
+
+
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", _KEY_LIKE.sub("sk-***", redact_secrets(text)))
+    return _CONTROL.sub(" ", mask_key_like(text))
 
 
 def message(finding: Finding) -> tuple[str, str]:

@@ -85,6 +85,11 @@ def test_the_admin_key_never_appears_in_a_message() -> None:
     assert key not in title and key not in body and "sk-***" in body
 
 
+def test_a_name_with_sk_inside_a_word_is_sent_as_it_is() -> None:
+    _, body = message(_finding(name="Risk-analysis task-force-alpha"))
+    assert "Risk-analysis task-force-alpha" in body
+
+
 def test_a_message_holds_no_control_character() -> None:
     title, body = message(_finding(name="evil\x1b[2Jname\u202e"))
     assert "\x1b" not in title + body and "\u202e" not in title + body

@@ -204,6 +204,27 @@ def test_the_warehouse_finds_what_the_api_finds(capsys: pytest.CaptureFixture[st
     assert judged(live) and judged(live) == judged(stored)
 
 
+def test_a_key_a_server_echoed_into_a_stored_name_is_masked_with_db(
+    capsys: pytest.CaptureFixture[str], synced: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    import duckdb
+
+    db, config = synced
+    echoed = tmp_path / "echoed.duckdb"
+    shutil.copy(db, echoed)
+    with duckdb.connect(str(echoed)) as con:  # no client is live when --db reads it: nothing else knows the key
+        con.execute(f"UPDATE names_projects SET name = name || ' {KEY}'")
+    loose = tmp_path / "oai-usage.toml"
+    loose.write_text(config.read_text(encoding="utf-8") + '[check]\nunusual_dimensions = ["project"]\n'
+                     "unusual_factor = 1\nunusual_min_ratio = 1\nunusual_min_amount = 0\n", encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    for fmt in ("json", "table"):
+        code, out, _ = _check(capsys, "--sandbox", "check", "--db", str(echoed), "--config", str(loose), "--format", fmt)
+        assert code == EXIT_FINDINGS and " sk-***" in out and KEY not in out
+
+
 def test_the_console_script_exits_3(tmp_path: Path) -> None:
     """A real child process, as cron runs it, on the built-in sandbox pinned to NOW (its burst line item)."""
     script = Path(sys.executable).with_name("oai-usage")

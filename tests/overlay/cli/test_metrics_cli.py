@@ -131,6 +131,22 @@ def test_a_port_out_of_range_is_refused(both: Path, capsys: pytest.CaptureFixtur
     assert exited.value.code == 2 and "70000' is not a port number" in capsys.readouterr().err
 
 
+def test_a_key_a_server_echoed_into_a_stored_name_is_masked(
+    both: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    import duckdb
+
+    key = "sk-admin-test-echoed0123456789abcdef"
+    echoed = tmp_path / "echoed.duckdb"
+    shutil.copy(both, echoed)
+    with duckdb.connect(str(echoed)) as con:  # metrics runs with no client: no live key to mask
+        con.execute(f"UPDATE names_projects SET name = name || ' {key}'")
+    code, out, _ = _cli(capsys, "--db", str(echoed), "--profile", "acme")
+    assert code == 0 and key not in out and " sk-***\"" in out
+
+
 def test_the_server_listens_on_localhost_by_default() -> None:
     assert metrics.Options(now=HOUR_NOW, database=Database()).host == "127.0.0.1"
 

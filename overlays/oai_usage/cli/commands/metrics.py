@@ -108,7 +108,14 @@ def read_metrics(options: Options) -> str:
     path = database_path(options.database, config, must_exist=True)
     with database_errors(path), Warehouse(path, read_only=True, wait=options.database.wait) as warehouse:
         chosen = _chosen(warehouse.organizations(), options, path)
-        return exposition(warehouse, chosen, clean=visible)
+        return exposition(warehouse, chosen, clean=_shown)
+
+
+def _shown(text: str) -> str:
+    """A label value: escaped for a terminal, and no key a server echoed into a stored name (no client is live)."""
+    from ...alerts import mask_key_like
+
+    return mask_key_like(visible(text))
 
 
 def run(options: Options) -> int:
