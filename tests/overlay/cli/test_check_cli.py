@@ -217,11 +217,13 @@ def test_a_key_a_server_echoed_into_a_stored_name_is_masked_with_db(
     with duckdb.connect(str(echoed)) as con:  # no client is live when --db reads it: nothing else knows the key
         con.execute(f"UPDATE names_projects SET name = name || ' {KEY}'")
     loose = tmp_path / "oai-usage.toml"
-    loose.write_text(config.read_text(encoding="utf-8") + '[check]\nunusual_dimensions = ["project"]\n'
-                     "unusual_factor = 1\nunusual_min_ratio = 1\nunusual_min_amount = 0\n", encoding="utf-8")  # fmt: skip
+    rules = '[check]\nunusual_dimensions = ["project"]\nunusual_factor = 1\nunusual_min_ratio = 1\n'
+    rules += "unusual_min_amount = 0\n"
+    loose.write_text(config.read_text(encoding="utf-8") + rules, encoding="utf-8")
     capsys.readouterr()
     for fmt in ("json", "table"):
-        code, out, _ = _check(capsys, "--sandbox", "check", "--db", str(echoed), "--config", str(loose), "--format", fmt)
+        code, out, _ = _check(capsys, "--sandbox", "check", "--db", str(echoed), "--config", str(loose),
+                              "--format", fmt)  # fmt: skip
         assert code == EXIT_FINDINGS and " sk-***" in out and KEY not in out
 
 
