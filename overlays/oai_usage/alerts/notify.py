@@ -196,6 +196,16 @@ def default_state_path(config_file: str | os.PathLike[str] | None) -> Path:
     return Path(base) / "oai-usage" / STATE_NAME
 
 
+def _probe_writable(where: Path) -> None:
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{where.name}.", dir=where.parent)
+        os.close(fd)
+        os.unlink(temp)
+    except OSError as exc:
+        raise NotifyStateError(f"state file {where}: cannot write it ({exc.strerror or exc}); nothing was "
+                               "sent") from None  # fmt: skip
+
+
 @dataclass
 class NotifyState:
     """What was sent: finding key -> target hash -> the day it was sent."""
@@ -214,6 +224,8 @@ class NotifyState:
             return cls(where)
         except OSError as exc:
             raise NotifyStateError(f"state file {where}: cannot read it ({exc.strerror or exc})") from None
+        if len(raw) <= MAX_STATE_BYTES and not raw.strip():  # an empty file (touch, mktemp): nothing sent yet
+            return cls(where)
         try:
             data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_STATE_BYTES else None
         except (UnicodeDecodeError, ValueError):
@@ -243,7 +255,9 @@ class NotifyState:
             raise NotifyStateError(f"state file {where}: cannot lock it ({exc.strerror or exc})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            yield cls.load(where)
+            state = cls.load(where)
+            _probe_writable(where)  # a state that cannot be saved would send the same findings again every run
+            yield state
         finally:
             os.close(fd)  # closing releases the lock
 

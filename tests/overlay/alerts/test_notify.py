@@ -133,6 +133,12 @@ def test_a_target_label_never_shows_a_token_in_the_host(url: str, label: str) ->
     assert target_label(url) == label
 
 
+def test_an_empty_state_file_is_nothing_sent_yet(tmp_path: Path) -> None:
+    empty = tmp_path / "s.json"
+    empty.write_text("", encoding="utf-8")  # as `touch` or `mktemp` leave it
+    assert NotifyState.load(empty).sent == {}
+
+
 def test_a_held_state_file_makes_a_second_run_wait(tmp_path: Path) -> None:
     import fcntl
     import os

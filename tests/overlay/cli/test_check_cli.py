@@ -141,6 +141,22 @@ def test_a_failing_target_with_a_token_for_a_host_is_never_printed_or_stored(
     assert token not in shown and token.lower() not in shown
 
 
+def test_a_state_that_cannot_be_written_is_exit_1_before_anything_is_sent(
+    api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)  # a state folder the cron user cannot write
+    with receiving() as got:
+        code, _, err = _check(capsys, "--base-url", api, "check", "--notify", got.url(), "--state",
+                              str(tmp_path / "state.json"))  # fmt: skip
+    assert code == 1 and "cannot write it (Permission denied); nothing was sent" in err and err.count("\n") == 1
+    assert got.posts == []  # before: sent, then failed to note it, so sent again at every run
+
+
 def test_targets_and_rules_come_from_the_config(api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     with receiving() as got:
         (tmp_path / "oai-usage.toml").write_text(
