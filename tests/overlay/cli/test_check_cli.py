@@ -177,6 +177,14 @@ def test_an_unknown_config_key_is_exit_2_naming_it(capsys: pytest.CaptureFixture
     assert code == 2 and "unknown setting 'threshold'; allowed: rules" in err and err.count("\n") == 1
 
 
+def test_an_empty_state_path_is_exit_2_not_the_default_file(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                            clean_env: pytest.MonkeyPatch) -> None:  # fmt: skip
+    clean_env.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    code, _, err = _check(capsys, "--sandbox", "check", "--state", "", "--notify", "json://127.0.0.1:9/x")
+    assert code == 2 and "--state: a file path, not an empty one" in err and err.count("\n") == 1
+    assert not (tmp_path / "state").exists()
+
+
 def test_nothing_fired_is_exit_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     config = tmp_path / "oai-usage.toml"
     config.write_text('[check]\nrules = ["limits"]\n', encoding="utf-8")

@@ -86,6 +86,10 @@ def run(options: Options) -> int:
         from ...errors import ValidationError
 
         raise ValidationError("--sandbox runs the synthetic organization: leave out --profile", param="--profile")
+    if options.state is not None and not options.state.strip():
+        from ...errors import ValidationError
+
+        raise ValidationError("--state: a file path, not an empty one", param="--state")
     settings = config.check_for(options.connection.profile)
     urls = tuple(dict.fromkeys((*options.notify, *settings.notify)))
     check_targets(urls)  # a bad URL or a missing apprise costs no API call
