@@ -141,16 +141,24 @@ def check_targets(urls: Sequence[str], param: str = "notify") -> None:
                                   "mailto://...)", param=param)  # fmt: skip
 
 
+_QUIET = ("apprise", "urllib3", "requests")
+"""Apprise's loggers and those of the HTTP library it sends with (urllib3's DEBUG line quotes the request path,
+where a webhook keeps its token)."""
+
+
 @contextlib.contextmanager
 def _quiet_apprise() -> Iterator[None]:
-    """Apprise's own log lines may quote a URL with its token: they are silenced; this module says what failed."""
-    logger = logging.getLogger("apprise")
-    before = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
+    """Apprise's own log lines (and its HTTP library's) may quote a URL with its token: they are silenced; this
+    module says what failed."""
+    loggers = [logging.getLogger(name) for name in _QUIET]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        logger.setLevel(before)
+        for logger, level in zip(loggers, before, strict=True):
+            logger.setLevel(level)
 
 
 def mask_key_like(text: str) -> str:

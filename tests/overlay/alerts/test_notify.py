@@ -4,6 +4,7 @@ no secret in a message, the state file written atomically."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -67,6 +68,14 @@ def test_a_failing_target_is_one_warning_and_its_finding_is_sent_next_run(
         retried = notify_findings(findings, [got.url()], NotifyState.load(state_file), today=DAY)
     assert [r.levelname for r in caplog.records if r.name == "oai_usage.alerts"] == ["WARNING"]
     assert len(retried.sent) == 2 and retried.failed == ()
+
+
+def test_no_log_line_quotes_a_token_in_the_target_path(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # as -vv sets it
+    with receiving() as got:
+        notify_findings([_finding()], [got.url("/hooks/T0KENsecret42")], NotifyState.load(tmp_path / "s.json"),
+                        today=DAY)  # fmt: skip
+    assert len(got.posts) == 1 and "T0KENsecret42" not in caplog.text
 
 
 def test_one_target_failing_does_not_resend_to_the_other(tmp_path: Path) -> None:
