@@ -86,6 +86,10 @@ def run(options: Options) -> int:
         from ...errors import ValidationError
 
         raise ValidationError("--sandbox runs the synthetic organization: leave out --profile", param="--profile")
+    if options.state is not None and not options.state.strip():
+        from ...errors import ValidationError
+
+        raise ValidationError("--state: a file path, not an empty one", param="--state")
     settings = config.check_for(options.connection.profile)
     urls = tuple(dict.fromkeys((*options.notify, *settings.notify)))
     check_targets(urls)  # a bad URL or a missing apprise costs no API call
@@ -99,13 +103,18 @@ def run(options: Options) -> int:
         if state is not None:
             delivery = notify_findings(outcome.findings, urls, state, today=outcome.as_of.date())
     code = EXIT_NOTIFY_FAILED if delivery is not None and delivery.failed else EXIT_FINDINGS if outcome.findings else 0
+    import io
+
+    from ...alerts import mask_key_like
     from ..output import open_output
 
-    with open_output(None) as out:
-        if options.format == "json":
-            _write_json(out, outcome, delivery, code)
-        else:
-            _write_table(out, outcome, delivery, urls, options.dry_run)
+    said = io.StringIO()
+    if options.format == "json":
+        _write_json(said, outcome, delivery, code)
+    else:
+        _write_table(said, outcome, delivery, urls, options.dry_run)
+    with open_output(None) as out:  # names read back from a warehouse may hold a key a server echoed: masked
+        out.write(mask_key_like(said.getvalue()))
     return code
 
 
