@@ -9,10 +9,18 @@ a click, or by a link to `#<section>-rest`), with no script.
 from __future__ import annotations
 
 import base64
-from html import escape
+from html import escape as _html_escape
 
 from ..report import Report
+from .output import visible
 from .render import TOP, Section, caveats, headline, sections, sources
+
+
+def escape(text: str) -> str:
+    """Server or user text for the page: `visible` (no control character, no key, even one read back from a
+    warehouse), then HTML-escaped."""
+    return _html_escape(visible(text))
+
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """

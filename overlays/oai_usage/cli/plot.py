@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import import_extra
 from ..report import LimitLine, Report
+from .output import visible
 from .paths import OutputPathError
 
 MAX_SERIES = 8  # more series than this are folded into "other" to keep the legend readable
@@ -66,7 +67,9 @@ LEGEND_CHARS = 48  # a longer name (free text) is cut with "…": a legend wider
 
 
 def _literal(text: str) -> str:
-    """A legend label shown as written: a `$` in a name (free text from the API) would start matplotlib's mathtext."""
+    """A legend label shown as written (through `visible`: no control character, no key): a `$` in a name (free text
+    from the API) would start matplotlib's mathtext."""
+    text = visible(text)
     if len(text) > LEGEND_CHARS:
         text = text[: LEGEND_CHARS - 1] + "…"
     return text.replace("$", r"\$")
