@@ -109,8 +109,8 @@ def csv_cell(value: Any, *, raw: bool = False) -> str:
     if isinstance(value, datetime):
         return iso_datetime(value)
     if isinstance(value, str):
-        value = mask_key_like(value)
-        return value if raw or not value.startswith(FORMULA_START) else "'" + value
+        text = mask_key_like(value)
+        return text if raw or not text.startswith(FORMULA_START) else "'" + text
     return str(value)
 
 
