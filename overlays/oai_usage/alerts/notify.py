@@ -251,9 +251,12 @@ class NotifyState:
     @contextlib.contextmanager
     def held(cls, path: str | os.PathLike[str]) -> Iterator[NotifyState]:
         """The state of `path`, loaded and kept under an exclusive lock on `<path>.lock` (POSIX, fcntl) until the
-        block ends: a second run at the same moment waits, then sees what the first one sent."""
-        import fcntl
-
+        block ends: a second run at the same moment waits, then sees what the first one sent. Without fcntl (Windows)
+        the state is used unlocked, with one warning: two runs at the very same moment could send a finding twice."""
+        try:
+            import fcntl
+        except ImportError:
+            fcntl = None  # type: ignore[assignment]
         where = Path(path)
         lock = where.with_name(where.name + ".lock")
         try:
@@ -262,7 +265,10 @@ class NotifyState:
         except OSError as exc:
             raise NotifyStateError(f"state file {where}: cannot lock it ({exc.strerror or exc})") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            else:
+                log.warning("state file %s: not locked (no fcntl on this system): run one check at a time", where)
             state = cls.load(where)
             _probe_writable(where)  # a state that cannot be saved would send the same findings again every run
             yield state

@@ -165,3 +165,17 @@ def test_a_held_state_file_makes_a_second_run_wait(tmp_path: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released at the end of the block
     finally:
         os.close(fd)
+
+
+def test_without_fcntl_the_state_is_used_unlocked_with_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: `import fcntl` raises ImportError
+    state_file = tmp_path / "s.json"
+    with caplog.at_level(logging.WARNING, logger="oai_usage.alerts"), NotifyState.held(state_file) as state:
+        state.mark("k", "json://localhost/x", date(2026, 11, 24))
+        state.save()
+    assert NotifyState.load(state_file).was_sent("k", "json://localhost/x")
+    assert [r.getMessage() for r in caplog.records if "not locked" in r.getMessage()] != []
