@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Callable, Generator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,6 +17,17 @@ REPO = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO / "openapi.yaml"
 
 TEST_NOW = 1_795_534_200  # 2026-11-24T15:30:00Z: the wall clock, as far as the library and the sandbox read it
+
+
+def load_script(relative: str, name: str) -> ModuleType:
+    """The script at REPO/`relative` (tools are scripts, not packages), imported as the module `name`; registered in
+    sys.modules, where dataclasses look their module up while a class is built."""
+    found = importlib.util.spec_from_file_location(name, REPO / relative)
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    sys.modules[name] = module
+    found.loader.exec_module(module)
+    return module
 
 
 def load_spec() -> dict[str, Any]:

@@ -102,6 +102,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "report":  # the report library, a public subpackage (imported on first use, as the names above)
+        value = importlib.import_module(".report", __name__)
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -157,5 +161,6 @@ __all__ = [
     "evaluate_rules",
     "one_job",
     "redact_secrets",
+    "report",
     "unusual_days",
 ]

@@ -4,19 +4,21 @@ The lists (projects, users, keys, service accounts, alerts: `endpoints.LISTS`, `
 `after=<last_id>` and have no time range, so none of the bucket checks of `pagination.PageLoop` apply. What does:
 `has_more` without a cursor, a cursor that repeats or is absurdly long (`pagination.check_cursor`), an item listed
 twice, a page with more items than `limit`, and the page cap are `PaginationError`s; a page that is not a list
-page is a `DecodeError`. `ListPageLoop` does no I/O; `iter_list_pages`/`aiter_list_pages` drive it.
+page is a `DecodeError`. `ListPageLoop` does no I/O (a `pagination.PagePlan`); `iter_list_pages`/`aiter_list_pages`
+drive it with the page chain's one loop (`pagination.follow_pages`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from functools import partial
 from typing import Any
 
 from .endpoints import ListEndpoint
 from .errors import DecodeError, PaginationError
 from .page import ListPage
-from .pagination import check_cursor
+from .pagination import afollow_pages, check_cursor, follow_pages
 from .transport import Reply, RequestSpec
 
 __all__ = ["DEFAULT_LIST_PAGE_CAP", "ListPageLoop", "aiter_list_pages", "decode_list_page", "iter_list_pages"]
@@ -102,14 +104,10 @@ def iter_list_pages(
     send: Callable[[RequestSpec], Reply], endpoint: ListEndpoint, params: dict[str, Any], *, max_pages: int | None
 ) -> Iterator[ListPage]:
     """Every page of one Admin list, one after the other."""
-    loop = ListPageLoop(endpoint, params, max_pages=max_pages)
-    request: RequestSpec | None = loop.first()
-    while request is not None:
-        page, request = loop.accept(send(request))
-        yield page
+    return follow_pages(send, partial(ListPageLoop, endpoint, params, max_pages=max_pages))
 
 
-async def aiter_list_pages(
+def aiter_list_pages(
     send: Callable[[RequestSpec], Awaitable[Reply]],
     endpoint: ListEndpoint,
     params: dict[str, Any],
@@ -117,8 +115,4 @@ async def aiter_list_pages(
     max_pages: int | None,
 ) -> AsyncIterator[ListPage]:
     """Every page of one Admin list, one after the other (async)."""
-    loop = ListPageLoop(endpoint, params, max_pages=max_pages)
-    request: RequestSpec | None = loop.first()
-    while request is not None:
-        page, request = loop.accept(await send(request))
-        yield page
+    return afollow_pages(send, partial(ListPageLoop, endpoint, params, max_pages=max_pages))

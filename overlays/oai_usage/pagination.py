@@ -27,7 +27,9 @@ starts after the server's now has nothing to serve: a ValidationError naming the
 the server's now keeps every guard: its last page must reach E.
 
 `iter_pages`/`aiter_pages` drive the loop for one window of parameters; `fetch` runs several windows side by side.
-The Admin lists (`after`/`last_id`, no buckets) page in `list_pages`, with the cursor check of this module.
+The Admin lists (`after`/`last_id`, no buckets) page in `list_pages`, with the cursor check of this module. Both
+chains are a `PagePlan` (`first()`, then `accept(reply)` until it returns no next request), driven by the one loop
+of `follow_pages`/`afollow_pages`.
 
 The default page cap needs no tuning: a page holds at least one bucket, so a range cannot take more pages
 than it has buckets. The cap is that count (plus one for a partial first bucket, plus one spare).
@@ -42,7 +44,8 @@ import logging
 import math
 import operator
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from functools import partial
+from typing import Any, Generic, Protocol, TypeVar
 
 from .clock import system_time
 from .decode import decode_page
@@ -58,15 +61,49 @@ __all__ = [
     "MAX_CURSOR_CHARS",
     "PageDecoder",
     "PageLoop",
+    "PagePlan",
+    "afollow_pages",
     "aiter_pages",
     "automatic_page_cap",
     "check_cursor",
+    "follow_pages",
     "iter_pages",
 ]
 
 log = logging.getLogger("oai_usage")
 
 B = TypeVar("B")
+P = TypeVar("P")
+P_co = TypeVar("P_co", covariant=True)
+
+
+class PagePlan(Protocol[P_co]):
+    """A page chain without I/O: the first request, then for each reply its page and the next request (None: done)."""
+
+    def first(self) -> RequestSpec: ...
+
+    def accept(self, reply: Reply, /) -> tuple[P_co, RequestSpec | None]: ...
+
+
+def follow_pages(send: Callable[[RequestSpec], Reply], plan: Callable[[], PagePlan[P]]) -> Iterator[P]:
+    """Every page of the chain, one after the other with `send`. The plan is made at the first page asked for, not
+    before (a PageLoop reads the clock when made)."""
+    chain = plan()
+    request: RequestSpec | None = chain.first()
+    while request is not None:
+        page, request = chain.accept(send(request))
+        yield page
+
+
+async def afollow_pages(
+    send: Callable[[RequestSpec], Awaitable[Reply]], plan: Callable[[], PagePlan[P]]
+) -> AsyncIterator[P]:
+    """Every page of the chain, one after the other with the awaitable `send` (the twin of `follow_pages`)."""
+    chain = plan()
+    request: RequestSpec | None = chain.first()
+    while request is not None:
+        page, request = chain.accept(await send(request))
+        yield page
 
 
 def automatic_page_cap(query: ValidQuery[Any], now: float) -> int:
@@ -304,14 +341,11 @@ def iter_pages(
     clock: Callable[[], float] | None = None,
 ) -> Iterator[Page[B]]:
     """Every page of one query window, fetched one after the other with `send`; `clock` gives the server's now."""
-    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported, clock=clock)
-    request: RequestSpec | None = loop.first()
-    while request is not None:
-        page, request = loop.accept(send(request))
-        yield page
+    plan = partial(PageLoop, query, max_pages=max_pages, decode=decode, reported=reported, clock=clock)
+    return follow_pages(send, plan)
 
 
-async def aiter_pages(
+def aiter_pages(
     send: Callable[[RequestSpec], Awaitable[Reply]],
     query: ValidQuery[B],
     *,
@@ -321,8 +355,5 @@ async def aiter_pages(
     clock: Callable[[], float] | None = None,
 ) -> AsyncIterator[Page[B]]:
     """Every page of one query window, fetched one after the other with the awaitable `send`."""
-    loop = PageLoop(query, max_pages=max_pages, decode=decode, reported=reported, clock=clock)
-    request: RequestSpec | None = loop.first()
-    while request is not None:
-        page, request = loop.accept(await send(request))
-        yield page
+    plan = partial(PageLoop, query, max_pages=max_pages, decode=decode, reported=reported, clock=clock)
+    return afollow_pages(send, plan)

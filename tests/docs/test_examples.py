@@ -6,27 +6,14 @@ rewrites their expected output with `python tools/doc_examples.py --update`.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, load_script
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("doc_examples", REPO / "tools" / "doc_examples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["doc_examples"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-doc_examples = _load()
+doc_examples = load_script("tools/doc_examples.py", "doc_examples")
 PAGES = doc_examples.doc_files()
 COMMAND_LINE = re.compile(r"^\s*(?:\$\s*)?oai-usage\b")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 from pathlib import Path
 from typing import Any
@@ -11,16 +10,14 @@ import pytest
 from oai_usage.endpoints import LISTS, ORGANIZATION_SPEND_LIMIT, PROJECT_SPEND_LIMIT
 from oai_usage.list_methods import AsyncListMethods, ListMethods
 
+from tests.conftest import load_script
+
 REPO = Path(__file__).resolve().parents[2]
 NAMES = [*LISTS, ORGANIZATION_SPEND_LIMIT.name, PROJECT_SPEND_LIMIT.name]
 
 
 def _tool() -> Any:
-    spec = importlib.util.spec_from_file_location("gen_methods", REPO / "tools" / "gen_methods.py")
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
+    return load_script("tools/gen_methods.py", "gen_methods")
 
 
 def test_list_methods_py_is_what_the_generator_writes_from_the_registry() -> None:

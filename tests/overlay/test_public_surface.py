@@ -15,9 +15,11 @@ from typing import Any
 import oai_usage
 import pytest
 
+from tests.conftest import load_script
+
 LIBRARY = Path(oai_usage.__file__).resolve().parent  # the installed package (tox: a wheel in site-packages)
 REPO = Path(__file__).resolve().parents[2]  # the checkout, where tools/ lives
-PUBLIC_MODULES = ("errors", "timeparse", "clock")  # importable as modules too: their __all__ is public
+PUBLIC_MODULES = ("errors", "timeparse", "clock", "report")  # importable as modules too: their __all__ is public
 SEAM = {"endpoints.py", "schema.py"}  # the only hand-written modules that import the generated package
 GENERATED = {"params.py", "methods.py"}  # written by tools/gen_methods.py from the registry (drift-checked)
 
@@ -54,6 +56,9 @@ def test_every_public_name_is_importable_and_documented(name: str) -> None:
     value = getattr(oai_usage, name)
     if name == "__version__":
         assert re.fullmatch(r"\d+\.\d+\.\d+\S*", value)
+        return
+    if inspect.ismodule(value):  # a public subpackage (`report`): documented by its docstring
+        assert "Internal" not in (value.__doc__ or "Internal"), name
         return
     module = importlib.import_module(value.__module__) if hasattr(value, "__module__") else None
     owners = [m for m in (module, *(importlib.import_module(f"oai_usage.{n}") for n in _library_modules())) if m]
@@ -126,10 +131,7 @@ def test_only_the_registry_and_the_schema_reader_import_the_generated_package() 
 
 def test_the_generated_client_methods_match_the_registry() -> None:
     """The drift check of tools/gen_methods.py (also run by `tox -e drift`): params.py and methods.py are current."""
-    spec = importlib.util.spec_from_file_location("gen_methods", REPO / "tools" / "gen_methods.py")
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script("tools/gen_methods.py", "gen_methods")
     for target, text in tool.render().items():
         assert target.read_text(encoding="utf-8") == text, f"{target.name} is stale: run python tools/gen_methods.py"
 

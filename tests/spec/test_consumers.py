@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -14,6 +12,7 @@ from unittest.mock import MagicMock
 import pytest
 from pydantic import BaseModel, ConfigDict
 
+from tests.conftest import load_script
 from tests.generated.spec_helpers import ADMIN_OPERATIONS, OPERATIONS, Operation, resolve
 
 CONSUMERS = Path(__file__).resolve().parents[2] / "tools" / "consumers"
@@ -21,16 +20,7 @@ PLAN: dict[str, Any] = json.loads((CONSUMERS / "queries.json").read_text(encodin
 QUERIES = {q["operation"]: q for q in PLAN["queries"]}
 
 
-def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("consumers_run", CONSUMERS / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-RUN = _runner()
+RUN = load_script("tools/consumers/run.py", "consumers_run")
 
 
 def _operation(path: str) -> Operation:
@@ -177,11 +167,7 @@ def test_the_official_sdk_consumer_runs_in_the_consumers_env_on_the_admin_querie
 
 
 def _sdk_consumer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("openai_sdk_consumer", CONSUMERS / "openai_sdk_consumer.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tools/consumers/openai_sdk_consumer.py", "openai_sdk_consumer")
 
 
 def test_the_sdk_consumer_maps_every_admin_query_to_an_sdk_method() -> None:

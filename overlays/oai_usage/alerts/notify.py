@@ -36,6 +36,7 @@ __all__ = [
     "NotifyStateError",
     "check_targets",
     "default_state_path",
+    "mask_key_like",
     "message",
     "notify_findings",
     "require_apprise",
@@ -48,7 +49,9 @@ EXTRA_HINT = "pip install 'oai-usage[alerts]' (or pip install apprise)"
 STATE_NAME = "oai-usage-check-state.json"
 KEEP_DAYS = 70
 """Entries of the state file older than this (by the day they were sent) are dropped: every period is shorter."""
-_KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_\-]{4,}")
+_KEY_LIKE = re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{20,}")
+"""An OpenAI API key (sk-admin-..., sk-proj-..., sk-...): `sk-` starting a word and 20 or more key characters, so
+that names such as "Risk-analysis" or "task-force" are left as they are."""
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 MAX_STATE_BYTES = 8 << 20
 
@@ -70,18 +73,54 @@ def require_apprise() -> ModuleType:
 
 
 def target_label(url: str) -> str:
-    """A URL as messages may show it: its scheme and host, never a path, user or token."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if _port(parts) else ""
-    return f"{parts.scheme}://{host}{port}" if host else f"{parts.scheme}://..."
+    """A URL as messages may show it: its scheme and host, never a path, user, password or query. Many Apprise
+    URLs carry a token where the host goes (`pbul://TOKEN`, `pover://USER@TOKEN`, `slack://TOKEN_A/...`): a host
+    that is not a DNS name with a dot, `localhost` or an IP address shows only its first and last character."""
+    scheme = urlsplit(url).scheme or ""
+    shown = _private_netloc(url)
+    if shown is None:
+        parts = urlsplit(url)
+        shown = parts.netloc.rpartition("@")[2]
+    host, port = _host_port(shown)
+    if not scheme:
+        return "(not a URL)"
+    if not host:
+        return f"{scheme}://..."
+    return f"{scheme}://{_masked_host(host)}{port}"
 
 
-def _port(parts: Any) -> int | None:
+_HOSTNAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]|localhost|"
+                       r"\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]", re.IGNORECASE)  # fmt: skip
+_PORT = re.compile(r":(\d{1,5})$")
+
+
+def _private_netloc(url: str) -> str | None:
+    """The host (and port) of `url` as Apprise's privacy mode writes it (tokens masked), or None (no apprise, or
+    a URL it does not know)."""
     try:
-        return int(parts.port) if parts.port else None
-    except ValueError:
+        import apprise
+    except ImportError:
         return None
+    try:
+        with _quiet_apprise():
+            plugin: Any = apprise.Apprise.instantiate(url)
+            private = plugin.url(privacy=True) if plugin else None
+    except Exception:  # a plug-in's bug: the label falls back to the URL's own host, masked below
+        return None
+    return urlsplit(private).netloc.rpartition("@")[2] if isinstance(private, str) else None
+
+
+def _host_port(netloc: str) -> tuple[str, str]:
+    match = _PORT.search(netloc)
+    if match and not netloc.endswith("]"):
+        return netloc[: match.start()], match.group()
+    return netloc, ""
+
+
+def _masked_host(host: str) -> str:
+    if _HOSTNAME.fullmatch(host):
+        return host.lower()
+    return f"{host[0]}...{host[-1]}" if len(host) > 2 else "..."
 
 
 def _target_id(url: str) -> str:
@@ -102,20 +141,35 @@ def check_targets(urls: Sequence[str], param: str = "notify") -> None:
                                   "mailto://...)", param=param)  # fmt: skip
 
 
+_QUIET = ("apprise", "urllib3", "requests")
+"""Apprise's loggers and those of the HTTP library it sends with (urllib3's DEBUG line quotes the request path,
+where a webhook keeps its token)."""
+
+
 @contextlib.contextmanager
 def _quiet_apprise() -> Iterator[None]:
-    """Apprise's own log lines may quote a URL with its token: they are silenced; this module says what failed."""
-    logger = logging.getLogger("apprise")
-    before = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
+    """Apprise's own log lines (and its HTTP library's) may quote a URL with its token: they are silenced; this
+    module says what failed."""
+    loggers = [logging.getLogger(name) for name in _QUIET]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        logger.setLevel(before)
+        for logger, level in zip(loggers, before, strict=True):
+            logger.setLevel(level)
+
+
+def mask_key_like(text: str) -> str:
+    """`text` with every live secret masked (`redact_secrets`) and anything shaped like an OpenAI API key cut to
+    `sk-***`: names read back from a warehouse may hold a key a server echoed, when no client (no live key) is
+    around to know it."""
+    return _KEY_LIKE.sub("sk-***", redact_secrets(text))
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", _KEY_LIKE.sub("sk-***", redact_secrets(text)))
+    return _CONTROL.sub(" ", mask_key_like(text))
 
 
 def message(finding: Finding) -> tuple[str, str]:
@@ -150,6 +204,16 @@ def default_state_path(config_file: str | os.PathLike[str] | None) -> Path:
     return Path(base) / "oai-usage" / STATE_NAME
 
 
+def _probe_writable(where: Path) -> None:
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{where.name}.", dir=where.parent)
+        os.close(fd)
+        os.unlink(temp)
+    except OSError as exc:
+        raise NotifyStateError(f"state file {where}: cannot write it ({exc.strerror or exc}); nothing was "
+                               "sent") from None  # fmt: skip
+
+
 @dataclass
 class NotifyState:
     """What was sent: finding key -> target hash -> the day it was sent."""
@@ -168,6 +232,8 @@ class NotifyState:
             return cls(where)
         except OSError as exc:
             raise NotifyStateError(f"state file {where}: cannot read it ({exc.strerror or exc})") from None
+        if len(raw) <= MAX_STATE_BYTES and not raw.strip():  # an empty file (touch, mktemp): nothing sent yet
+            return cls(where)
         try:
             data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_STATE_BYTES else None
         except (UnicodeDecodeError, ValueError):
@@ -185,9 +251,12 @@ class NotifyState:
     @contextlib.contextmanager
     def held(cls, path: str | os.PathLike[str]) -> Iterator[NotifyState]:
         """The state of `path`, loaded and kept under an exclusive lock on `<path>.lock` (POSIX, fcntl) until the
-        block ends: a second run at the same moment waits, then sees what the first one sent."""
-        import fcntl
-
+        block ends: a second run at the same moment waits, then sees what the first one sent. Without fcntl (Windows)
+        the state is used unlocked, with one warning: two runs at the very same moment could send a finding twice."""
+        try:
+            import fcntl
+        except ImportError:
+            fcntl = None  # type: ignore[assignment]
         where = Path(path)
         lock = where.with_name(where.name + ".lock")
         try:
@@ -196,8 +265,13 @@ class NotifyState:
         except OSError as exc:
             raise NotifyStateError(f"state file {where}: cannot lock it ({exc.strerror or exc})") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield cls.load(where)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            else:
+                log.warning("state file %s: not locked (no fcntl on this system): run one check at a time", where)
+            state = cls.load(where)
+            _probe_writable(where)  # a state that cannot be saved would send the same findings again every run
+            yield state
         finally:
             os.close(fd)  # closing releases the lock
 

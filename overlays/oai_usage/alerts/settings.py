@@ -11,6 +11,7 @@ Every mistake is a ValidationError naming the setting and what is allowed (exit 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -19,10 +20,12 @@ from typing import Any
 from ..errors import ValidationError
 from .model import DIMENSIONS, RULES
 
-__all__ = ["SETTINGS", "CheckSettings", "parse_check_settings", "stale_seconds"]
+__all__ = ["MAX_BASIS_DAYS", "SETTINGS", "CheckSettings", "parse_check_settings", "stale_seconds"]
 
 _SPAN = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNIT = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+MAX_BASIS_DAYS = 366
+"""The longest basis of the unusual rule: a year of daily history."""
 
 
 @dataclass(frozen=True)
@@ -101,11 +104,12 @@ def _names(value: Any, allowed: Sequence[str], setting: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value))
 
 
-def _number(value: Any, setting: str, *, low: float = 0.0, whole: bool = False) -> float:
+def _number(value: Any, setting: str, *, low: float = 0.0, high: float = math.inf, whole: bool = False) -> float:
     kinds = (int,) if whole else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not value >= low or value != value:
+    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high or not math.isfinite(value):
         kind = "a whole number" if whole else "a number"
-        raise ValidationError(f"{setting}: {value!r}; must be {kind} of at least {low:g}", param=setting)
+        upto = f" and at most {high:g}" if math.isfinite(high) else ""
+        raise ValidationError(f"{setting}: {value!r}; must be {kind} of at least {low:g}{upto}", param=setting)
     return float(value)
 
 
@@ -127,7 +131,7 @@ def _value(name: str, value: Any, setting: str) -> Any:
             raise ValidationError(f"{setting}: true or false", param=setting)
         return value
     if name == "unusual_basis_days":
-        return int(_number(value, setting, low=7, whole=True))
+        return int(_number(value, setting, low=7, high=MAX_BASIS_DAYS, whole=True))
     if name in ("unusual_factor", "unusual_min_ratio"):
         return _number(value, setting, low=1.0)
     if name in ("unusual_min_amount", "new_min_amount"):

@@ -1,8 +1,7 @@
 """Internal: the figures the rules read, from the live API (through a client) or from the warehouse.
 
-The limits and their month-end projection are the report's own: `_report_limits` (live) and `_report_limit_line`
-(limits a sync stored) are the only places that reach them (today in the command line's modules; they move with
-them into the library's report package).
+The limits and their month-end projection are the report's own (`oai_usage.report`): read live through
+`limit_status`, or computed with `limit_line` for the limits a sync stored.
 """
 
 from __future__ import annotations
@@ -104,16 +103,14 @@ def stored_names(warehouse: Any, organizations: Sequence[str]) -> dict[str, dict
 
 
 def _report_limits(client: UsageClient, now: datetime, directory: Directory | None) -> tuple[list[Any], str, list[str]]:
-    """THE adapter to the report's spend limits and month-end projection: the report's limit lines (the
+    """The report's spend limits and month-end projection (`oai_usage.report.limit_status`): its limit lines (the
     organization's first; each with scope, name, limit, month_to_date, projected, used, projected_share,
-    reached_on), their currency, and the report's notes about them as text.
-
-    Re-point it when the report moves into the library: `from ..report.limits import limit_status` and
-    `from ..report.caveats import text`, with `[text(n) for n in status.notes]`."""
-    from ..cli.organization import limit_status
+    reached_on), their currency, and the report's notes about them as text."""
+    from ..report.caveats import text
+    from ..report.limits import limit_status
 
     status = limit_status(client, now, directory)
-    return list(status.lines), str(status.currency), [str(n) for n in status.notes]
+    return list(status.lines), str(status.currency), [text(n) for n in status.notes]
 
 
 PROJECTION = ("the mean spend per weekday and per weekend day over the 28 whole UTC days before today, for today and "
@@ -142,42 +139,27 @@ def limit_uses(lines: Sequence[Any], currency: str) -> list[LimitUse]:
     return uses
 
 
-def _report_limit_line(scope: str, name: str, limit: Decimal, daily: Mapping[date, float], today: date) -> Any:
-    """THE adapter to the report's projection of one limit (a line as `_report_limits` gives them), for limits
-    stored by a sync. Re-point it with `_report_limits`: `from ..report.limits import limit_line`."""
-    from ..cli.limits import limit_line
-
-    return limit_line(scope, name, limit, daily, today)
-
-
 def stored_limit_uses(rows: Iterable[Mapping[str, Any]], limits: Mapping[str, tuple[Decimal, str]], today: date,
                       names: Mapping[str, str], read_at: datetime | None,
                       currency: str = "usd") -> tuple[list[LimitUse], list[str]]:  # fmt: skip
     """The limits a sync stored (`warehouse.limits.read_limits`: scope '' the organization's, else a project ID ->
     amount, currency) against daily costs `rows` (any grouping with the project; from the report's first day, see
-    `history_start`), with the report's projection as of `today`; in the report's order (the organization's first,
-    then the projects projected closest to their limit). `read_at`: when the sync read them (said in the
-    findings). A limit in another currency than the spend is left out, with a note."""
-    daily: dict[str, dict[date, float]] = {"": {}}
-    for row in rows:
-        if str(row.get("amount_currency") or currency).lower() != currency:
-            continue
-        day = row["bucket_start"].astimezone(UTC).date()
-        amount = float(row.get("amount_value") or 0.0)
-        keys = ("", str(row["project_id"])) if row.get("project_id") else ("",)
-        for key in keys:
-            per = daily.setdefault(key, {})
-            per[day] = per.get(day, 0.0) + amount
+    `history_start`), with the report's projection (`oai_usage.report.limit_line`) as of `today`; in the report's
+    order (the organization's first, then the projects projected closest to their limit). `read_at`: when the sync
+    read them (said in the findings). A limit in another currency than the spend is left out, with a note."""
+    from ..report.limits import limit_line, spend_by_day
+
+    daily = spend_by_day(rows, currency)  # exact decimals per project ('' the organization), as the live report's
     notes: list[str] = []
     other = sorted({cur for _, cur in limits.values() if cur.lower() != currency})
     if other:
         notes.append(f"Spend limits in {', '.join(other)} are left out: spend is summed in {currency.upper()}.")
     kept = {scope: amount for scope, (amount, cur) in limits.items() if cur.lower() == currency}
-    lines = [_report_limit_line(scope, names.get(scope, ""), amount, daily.get(scope, {}), today)
+    lines = [limit_line(scope, names.get(scope, ""), amount, daily.get(scope, {}), today)
              for scope, amount in kept.items() if scope]  # fmt: skip
     lines.sort(key=lambda p: (-(math.inf if p.projected_share is None else p.projected_share), p.scope))
     if "" in kept:
-        lines.insert(0, _report_limit_line("organization", "organization", kept[""], daily[""], today))
+        lines.insert(0, limit_line("organization", "organization", kept[""], daily[""], today))
     uses = [replace(use, as_of=read_at) for use in limit_uses(lines, currency)]
     return uses, notes
 

@@ -1,31 +1,19 @@
-"""The CLI's view of the organization around the numbers: names for IDs, `--project-ids` by name, spend limits.
+"""The CLI's view of the organization around the numbers: names for IDs, `--project-ids` by name.
 
 Names are a convenience: when the directory cannot be fetched (a key that may not read a list, a failing list),
-the command goes on with IDs and says so in one warning line. A spend limit that cannot be read leaves it out of
-the report with a note, never a failed report.
+the command goes on with IDs and says so in one warning line. (The report's spend limits are read by the library:
+`oai_usage.report.limit_status`.)
 """
 
 from __future__ import annotations
 
 import logging
-import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from .. import (
-    APIError,
-    AuthenticationError,
-    Directory,
-    OaiUsageError,
-    PermissionDeniedError,
-    SpendLimit,
-    UsageClient,
-    ValidationError,
-)
-from . import limits as lim
+from .. import APIError, AuthenticationError, Directory, OaiUsageError, UsageClient, ValidationError
 from .output import visible
 
 log = logging.getLogger("oai_usage.cli")
@@ -162,90 +150,3 @@ def named_columns(columns: Sequence[str], *, replace: bool) -> tuple[str, ...]:
 
 def named_group_by(group_by: Sequence[str] | None) -> list[str] | None:
     return [ID_COLUMNS.get(g, g) for g in group_by] if group_by else None
-
-
-def _spend_by_day(rows: Iterable[Mapping[str, Any]], currency: str) -> dict[str, dict[date, float]]:
-    """UTC date -> spend in `currency`, per project ('' for the organization as a whole)."""
-    per: dict[str, dict[date, float]] = {"": {}}
-    for row in rows:
-        if str(row.get("amount_currency") or "usd").lower() != currency:
-            continue
-        day = row["bucket_start"].astimezone(UTC).date()
-        amount = float(row.get("amount_value") or 0.0)
-        keys = ("", str(row["project_id"])) if row.get("project_id") else ("",)
-        for key in keys:
-            bucket = per.setdefault(key, {})
-            bucket[day] = bucket.get(day, 0.0) + amount
-    return per
-
-
-def limit_status(
-    client: UsageClient,
-    now: datetime,
-    directory: Directory | None,
-    project_ids: Sequence[str] | None = None,
-) -> lim.LimitStatus:
-    """Month to date against the organization's and each (selected, active) project's limit, with projections.
-
-    Never fails the report: a limit the key may not read (403) is left out with a note; any other failure of these
-    reads leaves the limits out with one warning line and a note."""
-    today = now.astimezone(UTC).date()
-    status = lim.LimitStatus(today=today)
-    try:
-        _fill_limits(status, client, now, directory, project_ids)
-    except OaiUsageError as exc:
-        log.warning("the spend limits are left out (%s)", str(exc).splitlines()[0])
-        status = lim.LimitStatus(today=today, notes=["The spend limits could not be read: they are left out."])
-    return status
-
-
-def _fill_limits(
-    status: lim.LimitStatus,
-    client: UsageClient,
-    now: datetime,
-    directory: Directory | None,
-    project_ids: Sequence[str] | None,
-) -> None:
-    today = status.today
-    try:
-        org_limit = client.spend_limit()
-    except PermissionDeniedError:
-        status.notes.append("The organization's spend limit is not readable with this key (403): it is left out.")
-        org_limit = None
-    projects = [] if directory is None else [p for p in directory.projects.values() if p.status != "archived"]
-    if project_ids:
-        projects = [p for p in projects if p.id in project_ids]
-
-    def read(project_id: str) -> SpendLimit | PermissionDeniedError | None:
-        try:
-            return client.project_spend_limit(project_id)
-        except PermissionDeniedError as exc:
-            return exc
-
-    answers = side_by_side(client, read, [p.id for p in projects])  # one GET per project, side by side
-    project_limits = [(p, a) for p, a in zip(projects, answers, strict=True) if isinstance(a, SpendLimit)]
-    # Spend is summed in the report's currency: a limit in another one is never compared with it (left out, noted).
-    other = sorted({a.currency for a in [org_limit, *(a for _, a in project_limits)]
-                    if a is not None and a.currency.lower() != status.currency})  # fmt: skip
-    if other:
-        status.notes.append(f"Spend limits in {', '.join(map(visible, other))} are left out: spend is summed in "
-                            f"{status.currency.upper()}.")  # fmt: skip
-        if org_limit is not None and org_limit.currency.lower() != status.currency:
-            org_limit = None
-        project_limits = [(p, a) for p, a in project_limits if a.currency.lower() == status.currency]
-    refused = any(isinstance(a, PermissionDeniedError) for a in answers)
-    if refused:
-        status.notes.append("Some projects' spend limits are not readable with this key (403): they are left out.")
-    if org_limit is None and not project_limits:
-        return
-    start = datetime.combine(lim.fetch_start(today), time(), tzinfo=UTC)
-    rows = client.costs(start_time=start, end_time=max(now, start + timedelta(seconds=1)), bucket_width="1d",
-                        group_by=["project_id"]).rows()  # fmt: skip
-    spend = _spend_by_day(rows, status.currency)
-    if org_limit is not None:
-        status.organization = lim.limit_line("organization", "organization", org_limit.amount, spend[""], today)
-        status.cumulative, status.projection = lim.running_totals(spend[""], today)
-    for project, found in project_limits:
-        line = lim.limit_line(project.id, project.name, found.amount, spend.get(project.id, {}), today)
-        status.projects.append(line)
-    status.projects.sort(key=lambda p: (-(math.inf if p.projected_share is None else p.projected_share), p.scope))

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from .. import redact_secrets
+from ..alerts import mask_key_like
 from ..timeparse import iso_datetime
 from . import paths
 from .table_fit import MIN_TEXT_WIDTH, fit_columns, natural_width
@@ -62,13 +62,15 @@ def visible(text: str) -> str:
     """THE escaping of the CLI: every piece of server or user text it prints to a terminal, a Markdown file or an
     error line goes through here. The admin key is masked (in any encoding a server echoes it in) and control
     characters, line separators and bidi overrides are written as escapes (`\x1b`, `\u202e`), never sent.
-    Idempotent: text already shown is shown the same."""
-    return _CONTROL.sub(_shown, redact_secrets(text))
+    Anything shaped like an API key is masked too: text read back from a warehouse may hold a key a server echoed
+    when no client (no live key) is running to recognise it. Idempotent: text already shown is shown the same."""
+    return _CONTROL.sub(_shown, mask_key_like(text))
 
 
 def redacted(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row whose strings never carry a live secret (the admin key a server echoes in a name is masked)."""
-    return {key: redact_secrets(value) if isinstance(value, str) else value for key, value in row.items()}
+    """A row whose strings never carry a secret (the admin key a server echoes in a name, or anything key-shaped,
+    is masked)."""
+    return {key: mask_key_like(value) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def plain(value: Any) -> Any:
@@ -99,7 +101,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_cell(value: Any, *, raw: bool = False) -> str:
     """A value as CSV text; a text value that starts like a formula is neutralised with a leading `'` unless `raw`
-    (numbers are never touched: -5 stays -5)."""
+    (numbers are never touched: -5 stays -5). Anything shaped like an API key is masked, even with `raw`."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -107,7 +109,8 @@ def csv_cell(value: Any, *, raw: bool = False) -> str:
     if isinstance(value, datetime):
         return iso_datetime(value)
     if isinstance(value, str):
-        return value if raw or not value.startswith(FORMULA_START) else "'" + value
+        text = mask_key_like(value)
+        return text if raw or not text.startswith(FORMULA_START) else "'" + text
     return str(value)
 
 

@@ -1,4 +1,5 @@
-"""The report chart: daily spend stacked by project (one panel per currency), daily tokens stacked by model.
+"""The report chart: daily spend stacked by project (one panel per currency), the month to date against each spend
+limit (the organization's and each project's with a limit, one panel each), daily tokens stacked by model.
 
 The format follows the file's extension (.png, .svg, .pdf). matplotlib is imported only inside the functions
 that draw, so importing this module costs nothing.
@@ -13,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import import_extra
+from ..report import LimitLine, Report
+from .output import visible
 from .paths import OutputPathError
-from .report import Report
 
 MAX_SERIES = 8  # more series than this are folded into "other" to keep the legend readable
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -34,11 +36,14 @@ def chart_format(path: str, option: str = "--plot") -> str:
     return FORMATS[suffix]
 
 
-def _top_series(daily: Mapping[date, Mapping[str, float]]) -> list[str]:
+Series = Mapping[date, Mapping[str, Any]]  # day -> name -> value (Decimal money or int tokens)
+
+
+def _top_series(daily: Series) -> list[str]:
     totals: dict[str, float] = {}
     for per_day in daily.values():
         for name, value in per_day.items():
-            totals[name] = totals.get(name, 0.0) + value
+            totals[name] = totals.get(name, 0.0) + float(value)
     ranked = sorted(totals, key=lambda n: (-totals[n], n))
     return ranked[:MAX_SERIES]
 
@@ -62,7 +67,9 @@ LEGEND_CHARS = 48  # a longer name (free text) is cut with "…": a legend wider
 
 
 def _literal(text: str) -> str:
-    """A legend label shown as written: a `$` in a name (free text from the API) would start matplotlib's mathtext."""
+    """A legend label shown as written (through `visible`: no control character, no key): a `$` in a name (free text
+    from the API) would start matplotlib's mathtext."""
+    text = visible(text)
     if len(text) > LEGEND_CHARS:
         text = text[: LEGEND_CHARS - 1] + "…"
     return text.replace("$", r"\$")
@@ -71,7 +78,7 @@ def _literal(text: str) -> str:
 def _stack(
     ax: Any,
     days: list[date],
-    daily: Mapping[date, Mapping[str, float]],
+    daily: Series,
     title: str,
     ylabel: str,
     notes: Mapping[date, str],
@@ -112,17 +119,25 @@ def _stack(
                 fontsize="large", color="0.4")  # fmt: skip
 
 
-def _limit_panel(ax: Any, report: Report) -> None:
-    """The month so far (a line of cumulative spend), its projection (dashed) and the organization's limit."""
+def _limit_panel(ax: Any, report: Report, line: LimitLine) -> None:
+    """The month so far (a line of cumulative spend), its projection (dashed) and the limit, of the organization
+    or of one project."""
     status = report.limits
-    assert status is not None and status.organization is not None
-    org, cur = status.organization, status.currency
-    days = sorted(set(status.cumulative) | set(status.projection))
+    assert status is not None
+    org, cur = line, status.currency
+    if line.scope == "organization":
+        cumulative, projection, who = status.cumulative, status.projection, "organization"
+    else:
+        cumulative = status.project_cumulative.get(line.scope, {})
+        projection = status.project_projection.get(line.scope, {})
+        who = f"project {report.label(line.scope)}"
+    who = who.replace("$", r"\$")  # a name is free text: a `$` would start mathtext
+    days = sorted(set(cumulative) | set(projection))
     index = {day: i for i, day in enumerate(days)}
-    actual = sorted(status.cumulative.items())
+    actual = [(d, float(v)) for d, v in sorted(cumulative.items())]
     ax.plot([index[d] for d, _ in actual], [v for _, v in actual], marker="o", markersize=3, color="#4c78a8",
             label=f"spend this month ({cur.upper()})")  # fmt: skip
-    ahead = sorted(status.projection.items())
+    ahead = [(d, float(v)) for d, v in sorted(projection.items())]
     before = [(d, v) for d, v in actual if d < status.today]
     if ahead and before:
         ahead.insert(0, before[-1])  # the projection continues from the last whole day
@@ -131,13 +146,14 @@ def _limit_panel(ax: Any, report: Report) -> None:
                 label="projection at the weekday/weekend pace of the last 28 days")  # fmt: skip
     symbol = "$" if cur == "usd" else f"{cur.upper()} "
     limit = float(org.limit)
-    ax.axhline(limit, color="#d62728", linewidth=1.5, label=f"organization spend limit {symbol}{org.limit:,.0f}")
+    ax.axhline(limit, color="#d62728", linewidth=1.5, label=f"{who} spend limit {symbol}{org.limit:,.0f}")
     if org.reached_on is not None and org.reached_on in index:
         ax.axvline(index[org.reached_on], color="#d62728", linestyle=":", linewidth=1,
                    label=f"limit reached on {org.reached_on}")  # fmt: skip
-    ax.set_title(f"Month to date against the spend limit ({cur.upper()}, UTC days, {status.today:%B %Y})")
+    ax.set_title(f"Month to date of the {who} against its spend limit ({cur.upper()}, UTC days, "
+                 f"{status.today:%B %Y})")  # fmt: skip
     ax.set_ylabel(cur.upper())
-    ax.set_ylim(0, max(limit, org.projected, 1.0) * 1.08)  # a $0 limit with no spend still has a scale
+    ax.set_ylim(0, max(limit, float(org.projected), 1.0) * 1.08)  # a $0 limit with no spend still has a scale
     ax.set_xlim(-0.6, max(len(days), 1) - 0.4)
     ticks = _tick_positions(len(days))
     ax.set_xticks(ticks, [f"{days[i]:%m-%d}" for i in ticks], fontsize="small")
@@ -156,8 +172,9 @@ def draw(report: Report) -> Any:
     matplotlib."""
     plt = _pyplot()
     currencies = report.currencies
-    with_limit = report.limits is not None and report.limits.organization is not None
-    panels = len(currencies) + 1 + int(with_limit)
+    # the organization's limit, then the projects closest to theirs (at most MAX_SERIES project panels)
+    limits = report.limits.lines[: MAX_SERIES + 1] if report.limits is not None else []
+    panels = len(currencies) + 1 + len(limits)
     fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, PANEL_HEIGHT * panels))
     try:
         money_days = report.money_days
@@ -167,8 +184,8 @@ def draw(report: Report) -> Any:
             _stack(ax, money_days, per_day, f"Daily spend by project ({cur.upper()}, UTC days)", cur.upper(),
                    in_progress, report.label)  # fmt: skip
         tokens = {d: {m: v / 1e6 for m, v in per.items()} for d, per in report.daily_tokens_by_model.items()}
-        if with_limit:
-            _limit_panel(axes[len(currencies)], report)
+        for offset, line in enumerate(limits):
+            _limit_panel(axes[len(currencies) + offset], report, line)
         _stack(axes[-1], report.days, tokens, f"Daily tokens by model (completions and embeddings, {report.zone} days)",
                "million tokens", report.partial_days())  # fmt: skip
         fig.suptitle(chart_title(report))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from .limits import share_text
+from ..report import Breakdown, Report, caveat_text, share_text
 from .output import CsvWriter, visible
-from .report import Report
 
 TOP = 10
 BAR_WIDTH = 30
@@ -56,24 +55,30 @@ def headline(report: Report) -> list[str]:
     ]
 
 
+def caveats(report: Report) -> list[str]:
+    """The report's caveats in words (the library's wording of each `Caveat`)."""
+    return [caveat_text(c) for c in report.caveats()]
+
+
 def sources(report: Report) -> list[str]:
     return [f"Money: {report.money_source}", f"Volume: {report.volume_source}"]
 
 
-def _ranked(key: str, title: str, label: str, data: dict[str, dict[str, float]], report: Report) -> Section:
+def _ranked(key: str, title: str, label: str, data: Mapping[str, Mapping[str, Decimal]], report: Report,
+            top: int | None) -> Section:  # fmt: skip
     section = Section(key, title, [label, "currency", "spend", "share"], [False, False, True, True])
     for currency in report.currencies:
         items = list(data.get(currency, {}).items())
         if key == "projects":
             items = [(report.label(name), value) for name, value in items]
-        total = report.spend.get(currency, 0.0)
-        for name, value in items[:TOP]:
+        total = report.spend.get(currency, Decimal(0))
+        for name, value in items[:top]:
             section.rows.append(
                 [name, currency.upper(), money(value, currency), f"{value / total:.1%}" if total else ""]
             )
-        if len(items) > TOP:
-            rest = sum(v for _, v in items[TOP:])
-            section.rows.append([f"{len(items) - TOP} more", currency.upper(), money(rest, currency), ""])
+        if top is not None and len(items) > top:
+            rest = sum((v for _, v in items[top:]), Decimal(0))
+            section.rows.append([f"{len(items) - top} more", currency.upper(), money(rest, currency), ""])
     return section
 
 
@@ -84,8 +89,27 @@ def _by_model(report: Report) -> Section:
     for currency in report.currencies:
         for name, figures in report.model_breakdown(currency).items():
             share = f"{figures['share']:.1%}" if figures["share"] is not None else ""
-            spend = money(figures["spend"] or 0.0, currency)
+            spend = money(figures["spend"], currency)
             section.rows.append([name, currency.upper(), spend, share, change_text(figures["change"])])
+    return section
+
+
+def _breakdown(key: str, title: str, label: str, breakdown: Breakdown | None, top: int | None) -> Section | None:
+    """Spend by API key or tokens by user: each entry with its share and change (None: the source lacks it)."""
+    if breakdown is None:
+        return None
+    money_ = breakdown.measure == "spend"
+    columns = [label, *(["currency"] if money_ else []), breakdown.measure, "share", "change"]
+    section = Section(key, title, columns, [False, *([False] if money_ else []), True, True, True])
+    for unit, entries in breakdown.entries.items():
+        for entry in entries[:top]:
+            share = f"{entry.share:.1%}" if entry.share is not None else ""
+            value = [unit.upper(), money(entry.value, unit)] if money_ else [f"{entry.value:,}"]
+            section.rows.append([entry.label, *value, share, change_text(entry.change)])
+        if top is not None and len(entries) > top:
+            rest = sum((e.value for e in entries[top:]), 0)
+            shown = [unit.upper(), money(rest, unit)] if money_ else [f"{rest:,}"]
+            section.rows.append([f"{len(entries) - top} more", *shown, "", ""])
     return section
 
 
@@ -93,12 +117,14 @@ def _day_label(day: date, notes: dict[date, str]) -> str:
     return f"{day.isoformat()} ({notes[day]})" if day in notes else day.isoformat()
 
 
-def sections(report: Report) -> list[Section]:
-    """The report's tables, in order: summary, projects, line items, models, daily spend, daily tokens."""
+def sections(report: Report, top: int | None = TOP) -> list[Section]:
+    """The report's tables, in order: summary, limits, projects, line items, models, API keys, top models, users,
+    daily spend, daily tokens (`top`: the most rows of a ranked table, the rest summed in one "N more" row; None:
+    every row, as the HTML page has them)."""
     summary = Section("summary", "Summary", ["figure", "this period", "previous period", "change"],
                       [False, True, True, True])  # fmt: skip
     for cur in report.currencies:
-        now, before = report.spend.get(cur, 0.0), report.previous_spend.get(cur, 0.0)
+        now, before = report.spend.get(cur, Decimal(0)), report.previous_spend.get(cur, Decimal(0))
         summary.rows.append([f"spend ({cur.upper()})", money(now, cur), money(before, cur),
                              change_text(report.spend_change(cur))])  # fmt: skip
     summary.rows.append(["tokens (completions, embeddings)", f"{report.total_tokens:,}", f"{report.previous_tokens:,}",
@@ -109,15 +135,19 @@ def sections(report: Report) -> list[Section]:
     if report.limits is not None and report.limits.lines:
         result.append(limits_section(report))
     result += [
-        _ranked("projects", "Spend by project", "project", report.spend_by_project, report),
-        _ranked("line_items", "Spend by line item", "line item", report.spend_by_line_item, report),
+        _ranked("projects", "Spend by project", "project", report.spend_by_project, report, top),
+        _ranked("line_items", "Spend by line item", "line item", report.spend_by_line_item, report, top),
         _by_model(report),
     ]
+    keys = _breakdown("api_keys", "Spend by API key", "API key", report.spend_by_api_key, top)
+    result += [keys] if keys is not None else []
     models = Section("models", "Top models by tokens", ["model", "tokens", "input", "output", "requests"],
                      [False, True, True, True, True])  # fmt: skip
-    for m in report.models[:TOP]:
+    for m in report.models[:top]:
         models.rows.append([m.model, f"{m.tokens:,}", f"{m.input_tokens:,}", f"{m.output_tokens:,}", f"{m.requests:,}"])
     result.append(models)
+    users = _breakdown("users", "Tokens by user", "user", report.tokens_by_user, top)
+    result += [users] if users is not None else []
 
     money_days = report.money_days
     in_progress = {money_days[-1]: "so far"} if money_days and report.money_day_in_progress else {}
@@ -125,10 +155,10 @@ def sections(report: Report) -> list[Section]:
     spend = Section("daily_spend", "Daily spend", ["day (UTC)", *(f"spend ({c.upper()})" for c in daily)],
                     [False, *(True for _ in daily)])  # fmt: skip
     first = report.currencies[0]
-    peak = max(daily[first].values(), default=0.0)
+    peak = max(daily[first].values(), default=Decimal(0))
     for day in money_days:
         spend.rows.append([_day_label(day, in_progress), *(money(daily[c][day], c) for c in daily)])
-        spend.bars.append(daily[first][day] / peak if peak > 0 else 0.0)
+        spend.bars.append(float(daily[first][day] / peak) if peak > 0 else 0.0)
     result.append(spend)
 
     tokens = report.daily_tokens()
@@ -189,7 +219,7 @@ def print_report(report: Report, out: IO[str], chart: str | None = None) -> None
             table.add_row(*cells)
         console.print(table)
         if section.key == "summary":
-            for line in report.caveats():
+            for line in caveats(report):
                 console.print(f"Note: {escape(line)}")
     for line in sources(report):
         console.print(escape(line))
@@ -215,15 +245,15 @@ def markdown(report: Report) -> str:
     """The report as GitHub-flavoured Markdown (for wikis and pull requests)."""
     first, second = headline(report)
     lines = [f"# {_md_cell(first)}", "", _md_cell(second), ""]
-    caveats = report.caveats()
+    worded = caveats(report)
     for section in sections(report):
         lines += [f"## {section.title}", ""]
         lines.append("| " + " | ".join(_md_cell(c) for c in section.columns) + " |")
         lines.append("|" + "|".join("---:" if n else "---" for n in section.numeric) + "|")
         lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
         lines.append("")
-        if section.key == "summary" and caveats:
-            lines += [f"> **Note:** {_md_cell(line)}" for line in caveats]
+        if section.key == "summary" and worded:
+            lines += [f"> **Note:** {_md_cell(line)}" for line in worded]
             lines.append("")
     lines += [f"- {_md_cell(line)}" for line in sources(report)]
     return "\n".join(lines) + "\n"
@@ -241,8 +271,8 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
         key = "name" if len(report.organizations) == 1 else "total"
         yield ["organization", key, "", "", ", ".join(report.organizations)]
     for cur in report.currencies:
-        yield ["summary", "spend", cur, "this_period", report.spend.get(cur, 0.0)]
-        yield ["summary", "spend", cur, "previous_period", report.previous_spend.get(cur, 0.0)]
+        yield ["summary", "spend", cur, "this_period", report.spend.get(cur, Decimal(0))]
+        yield ["summary", "spend", cur, "previous_period", report.previous_spend.get(cur, Decimal(0))]
         yield ["summary", "spend", cur, "change", report.spend_change(cur)]
     for name, now, before in (("tokens", report.total_tokens, report.previous_tokens),
                               ("requests", report.total_requests, report.previous_requests)):  # fmt: skip
@@ -259,23 +289,36 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
     if report.limits is not None:
         for limit in report.limits.lines:
             figures: tuple[tuple[str, Any], ...] = (
-                ("limit", float(limit.limit)),
+                ("limit", limit.limit),
                 ("month_to_date", limit.month_to_date),
                 ("projected_month_end", limit.projected),
                 ("reached_on", limit.reached_on.isoformat() if limit.reached_on else ""),
             )
             for metric, figure in figures:
                 yield ["limit", limit.scope, report.limits.currency, metric, figure]
+    for section, label, breakdown in (("api_key_spend", "name", report.spend_by_api_key),
+                                       ("user_tokens", "email", report.tokens_by_user)):  # fmt: skip
+        if breakdown is None:
+            continue
+        for unit, entries in breakdown.entries.items():
+            for entry in entries:
+                figures_: tuple[tuple[str, Any], ...] = (
+                    (breakdown.measure, entry.value), (f"previous_{breakdown.measure}", entry.previous),
+                    ("share", entry.share), ("change", entry.change),
+                    (label, entry.label if entry.label != entry.key else ""),
+                )  # fmt: skip
+                for metric, figure in figures_:
+                    yield [section, entry.key, unit, metric, figure]
     for m in report.models:
-        for metric, value in (("input_tokens", m.input_tokens), ("output_tokens", m.output_tokens),
+        for metric, count in (("input_tokens", m.input_tokens), ("output_tokens", m.output_tokens),
                               ("tokens", m.tokens), ("requests", m.requests)):  # fmt: skip
-            yield ["model", m.model, "", metric, value]
+            yield ["model", m.model, "", metric, count]
     for cur in report.currencies:
         for day, amount in report.daily_spend(cur).items():
             yield ["daily_spend", day.isoformat(), cur, "spend", amount]
     for day, count in report.daily_tokens().items():
         yield ["daily_tokens", day.isoformat(), "", "tokens", count]
-    for line in report.caveats():
+    for line in caveats(report):
         yield ["caveat", "", "", "", line]
     yield ["source", "money", "", "", report.money_source]
     yield ["source", "volume", "", "", report.volume_source]
@@ -290,13 +333,17 @@ def write_csv(report: Report, out: IO[str], *, raw: bool = False) -> None:
 # --- report --db --all-profiles: each organization, then their total (issue 20) -------------------------------------
 
 
-def many_as_dict(parts: list[Report], total: Report) -> dict[str, Any]:
+def many_as_json(parts: list[Report], total: Report) -> str:
     """JSON of the all-profiles view: each organization's report under its name, and their total, labelled."""
-    return {
-        "organizations": list(total.organizations),
-        "by_organization": {part.organizations[0]: part.as_dict() for part in parts},
-        "total": total.as_dict(),
-    }
+    from ..report import dumps
+
+    return dumps(
+        {
+            "organizations": list(total.organizations),
+            "by_organization": {part.organizations[0]: part.to_dict() for part in parts},
+            "total": total.to_dict(),
+        }
+    )
 
 
 def write_csv_many(parts: list[Report], total: Report, out: IO[str], *, raw: bool = False) -> None:

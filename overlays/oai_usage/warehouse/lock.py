@@ -6,12 +6,14 @@ reader's open and a writer's transaction apart for that moment.
 
 The holder writes its pid, host and start time into the lock file, so a second sync that gives up can say who
 holds it. The kernel drops the lock when the holder dies (even by SIGKILL), so a lock is never left stale.
+
+`fcntl` is imported when the lock is taken, not with the module: on a system without it (Windows) the warehouse
+still imports and its readers work; only taking the lock fails, with one line (NEEDS_POSIX).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import socket
 import time
@@ -25,6 +27,7 @@ from ..timeparse import iso_datetime
 from . import WarehouseError
 
 POLL_SECONDS = 0.1
+NEEDS_POSIX = "the warehouse's sync needs a POSIX system (Linux, macOS, WSL on Windows): its lock uses fcntl"
 
 
 class LockBusyError(OaiUsageError):
@@ -42,7 +45,12 @@ def lock_path(database: Path) -> Path:
 
 @contextmanager
 def database_lock(database: Path, *, wait: float = 0.0, what: str = "sync") -> Iterator[None]:
-    """Hold the database's lock for the block; wait up to `wait` seconds for it, else LockBusyError."""
+    """Hold the database's lock for the block; wait up to `wait` seconds for it, else LockBusyError. Without
+    fcntl (Windows) a WarehouseError (NEEDS_POSIX), before any lock file is made."""
+    try:
+        import fcntl
+    except ImportError:
+        raise WarehouseError(NEEDS_POSIX) from None
     path = lock_path(database)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from ..report.build import GroupingUnavailable
 from .report_rows import CoverageError, WarehouseRows
 from .store import Warehouse
 
@@ -132,15 +133,16 @@ class _ReportMath(NamedTuple):
 
 
 def _report_math() -> _ReportMath:
-    """THE adapter to the report's figures (the month-end projection, a line item's model): the one place that
-    reaches them; re-point it when they move into the library's report package."""
-    from ..cli import limits, report
+    """THE adapter to the report's figures in `oai_usage.report` (the month-end projection, a line item's model): the
+    one place that reaches them. The report counts in exact Decimal; the gauges are floats."""
+    from ..report import labels, limits
 
     def projected_month_end(daily: Mapping[date, float], today: date) -> float:
-        actual, projected = limits.running_totals(daily, today)
-        return projected[limits.month_end(today)] if projected else actual[today]
+        exact = {day: Decimal(repr(amount)) for day, amount in daily.items()}
+        actual, projected = limits.running_totals(exact, today)
+        return float(projected[limits.month_end(today)] if projected else actual[today])
 
-    return _ReportMath(projected_month_end, limits.fetch_start, report.model_of, report.UNATTRIBUTED)
+    return _ReportMath(projected_month_end, limits.fetch_start, labels.model_of, labels.UNATTRIBUTED)
 
 
 # --- the text format ------------------------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def _rows(source: WarehouseRows, endpoint: str, groupings: Sequence[tuple[str, .
         params = {"bucket_width": "1d", "group_by": list(grouping), "start_time": start, "end_time": end}
         try:
             return grouping, list(source(endpoint, params))
-        except CoverageError as exc:
+        except (CoverageError, GroupingUnavailable) as exc:  # not held: the next grouping may be
             reasons.append(str(exc))
     if strict:
         raise CoverageError(reasons[-1] if reasons else f"no grouping of {endpoint}")

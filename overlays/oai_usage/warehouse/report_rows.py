@@ -2,21 +2,30 @@
 
 Each query (endpoint, width, group_by, start, end) is answered from the unit stored with exactly that grouping,
 so the figures are the live report's over the same, final data. A range the warehouse does not hold is refused
-with the sync that would fill it.
+with the sync that would fill it. A grouping the warehouse does not keep by itself is answered from the unit that
+keeps every dimension (the default plan's `1d` by all), whose rows the report sums by the grouping it reads; when
+neither is held, `GroupingUnavailable` (the report leaves that breakdown out with a caveat) for the optional
+breakdowns (by API key, by user), CoverageError for the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from ..catalog import endpoint_info
+from ..report import GroupingUnavailable
 from ..timeparse import iso_datetime as _iso
 from .config import ConfigError
 from .store import UnitState, Warehouse
 from .sync import floor_to
 
+__all__ = ["OPTIONAL_GROUPINGS", "WIDTHS", "CoverageError", "WarehouseRows"]
+
 WIDTHS = ("1d", "1h", "1m")
+OPTIONAL_GROUPINGS = ("api_key_id", "user_id")
+"""The report's groupings that a warehouse may lack (their breakdowns are left out with a caveat, not refused)."""
 
 
 class CoverageError(ConfigError):
@@ -24,7 +33,7 @@ class CoverageError(ConfigError):
 
 
 class WarehouseRows:
-    """A row source with the signature of the CLI's fetch: (endpoint, params) -> rows."""
+    """The warehouse as the report's row source (`oai_usage.report.RowSource`): (endpoint, params) -> rows."""
 
     def __init__(self, warehouse: Warehouse, organizations: Sequence[str]) -> None:
         if not organizations:
@@ -71,7 +80,41 @@ class WarehouseRows:
             states.append(state)
         return states
 
-    def __call__(self, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def labels(self) -> dict[str, dict[str, str]]:
+        """The names stored by the last sync, as `oai_usage.report.from_rows` labels: `names` (project ID -> name),
+        `key_names` (API key ID -> name) and `user_emails` (user ID -> e-mail, a service account's name); empty names
+        left out."""
+        from .names import has_names, project_names
+
+        found: dict[str, dict[str, str]] = {"names": project_names(self.warehouse, self.organizations),
+                                            "key_names": {}, "user_emails": {}}  # fmt: skip
+        marks = ", ".join("?" for _ in self.organizations)
+        with self.warehouse.session() as con:
+            if not has_names(con):
+                return found
+            # a service account has no e-mail: its name stands for it, as in the live report
+            person = "coalesce(nullif(email, ''), name)"
+            queries = (("key_names", "names_api_keys", "name"), ("user_emails", "names_users", person))
+            for label, table, column in queries:
+                rows = con.execute(
+                    f"SELECT id, {column} FROM {table} WHERE organization IN ({marks}) AND coalesce({column}, '') "
+                    "<> '' ORDER BY organization, id",
+                    list(self.organizations),
+                ).fetchall()
+                found[label] = {str(i): str(v) for i, v in rows}
+        return found
+
+    def _every_dimension(self, endpoint: str, width: str, group_by: tuple[str, ...]) -> str | None:
+        """The grouping of the unit that keeps every dimension of `endpoint` (`group_by` among them), when each
+        organization holds it at `width`; None otherwise."""
+        every = endpoint_info(endpoint).group_by
+        grouping = ",".join(every)
+        if not set(group_by) <= set(every):
+            return None
+        held = all(self.warehouse.state(org, endpoint, width, grouping) is not None for org in self.organizations)
+        return grouping if held else None
+
+    def __call__(self, endpoint: str, params: Mapping[str, Any], /) -> Iterator[dict[str, Any]]:
         width = "1d" if endpoint == "costs" else params.get("bucket_width", "1d")
         group_by = tuple(params.get("group_by") or ())
         grouping = ",".join(group_by)
@@ -80,6 +123,23 @@ class WarehouseRows:
         if floor_to(start, width) != start:
             raise CoverageError(f"{self.warehouse.path}: {endpoint} from {_iso(start)}: the start is not on a {width} "
                                 "bucket boundary", param="database")  # fmt: skip
+        optional = bool(set(group_by) & set(OPTIONAL_GROUPINGS))
+        if any(self.warehouse.state(org, endpoint, width, grouping) is None for org in self.organizations):
+            every = self._every_dimension(endpoint, width, group_by)
+            if every is None and optional:
+                raise GroupingUnavailable(f"{self.warehouse.path} holds no {endpoint} {width} by {grouping}")
+            if every is not None:
+                try:
+                    self._check(endpoint, width, every, start, end)
+                except CoverageError:
+                    if optional:
+                        raise GroupingUnavailable(f"{self.warehouse.path} does not cover {endpoint} {width} by "
+                                                  f"{grouping}") from None  # fmt: skip
+                    raise
+                if endpoint == "costs" or floor_to(end, width) == end:
+                    return self.warehouse.rows(self.organizations, endpoint, width, every, start, end)
+                if optional:  # a partial last bucket, and no finer width kept by every dimension
+                    raise GroupingUnavailable(f"{endpoint} {width} by {grouping} ends inside a bucket")
         states = self._check(endpoint, width, grouping, start, end)
         whole = floor_to(end, width)
         stored_end = all(s.watermark == end for s in states)

@@ -20,7 +20,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -101,25 +101,95 @@ def column_type(name: str) -> str:
     return "BIGINT"  # counters: tokens, requests, images, characters, seconds, bytes, sessions
 
 
-_JSON_TYPES = {"BIGINT", "INTEGER", "DOUBLE", "BOOLEAN"}
+def _json_type(name: str) -> str:
+    """The DuckDB type one column's values are read as from their JSON array."""
+    if name in ("bucket_start", "bucket_end"):
+        return "BIGINT"  # microseconds since the epoch, made TIMESTAMP by the SELECT
+    if name == "result_index":
+        return "INTEGER"
+    return "VARCHAR" if name == "extra" else column_type(name)
 
 
-def _column_param(name: str, number: int, values: list[Any]) -> tuple[str, Any]:
-    """The SELECT item and the parameter that insert one column's values, one row each (zipped by `unnest`).
+def _select_item(name: str, number: int) -> str:
+    """The SELECT item that reads one column's values from parameter `number` (a JSON array), one row each
+    (the columns of one INSERT are zipped by `unnest`)."""
+    values = f"unnest(from_json(${number}, '[\"{_json_type(name)}\"]'))"
+    return f"make_timestamp({values})" if name in ("bucket_start", "bucket_end") else values
 
-    Numbers, booleans and times travel as one JSON array each, which DuckDB parses in C++: several times cheaper
-    than a Python list, whose every value is converted one by one while the GIL is held (this is most of a sync's
-    CPU time). Times go as microseconds since the epoch; text goes as a list (that conversion is cheap)."""
-    kind = {"bucket_start": "TIMESTAMP", "bucket_end": "TIMESTAMP", "result_index": "INTEGER"}.get(name) or (
-        column_type(name) if name != "extra" else "VARCHAR"
-    )
-    if kind == "TIMESTAMP":
-        micros = [None if v is None else (v - (_EPOCH if v.tzinfo is None else _EPOCH_UTC)) // _MICROSECOND
-                  for v in values]  # fmt: skip
-        return f"make_timestamp(unnest(from_json(${number}, '[\"BIGINT\"]')))", json.dumps(micros)
-    if kind in _JSON_TYPES:
-        return f"unnest(from_json(${number}, '[\"{kind}\"]'))", json.dumps(values)
-    return f"unnest(${number}::{kind}[])", values
+
+class RowBatch:
+    """Rows of one endpoint on their way into the warehouse, held compactly: each page's rows as one JSON array per
+    column (what the INSERT reads), not as a dict per row.
+
+    JSON arrays because DuckDB parses them in C++: several times cheaper than a Python list, whose every value is
+    converted one by one while the GIL is held, and a few bytes a value where a dict row costs about 1.5 KB; a
+    page's slice is inserted by one statement, so DuckDB's working memory is bounded by a page, not the range.
+    Times travel as microseconds since the epoch."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        self.fields = field_columns(endpoint)
+        self.columns = ("bucket_start", "bucket_end", "result_index", *self.fields, "extra")
+        self._declared = frozenset({"bucket_start", "bucket_end", *self.fields})
+        self.slices: list[tuple[int, list[str]]] = []
+        self.rows = 0
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def add_buckets(self, buckets: Iterable[Any]) -> None:
+        """Add a page's buckets as the client's rows path reads them (`start_time`, `end_time` as Unix seconds,
+        `rows`): one slice."""
+        starts: list[int] = []
+        ends: list[int] = []
+        places: list[int] = []
+        rows: list[dict[str, Any]] = []
+        for bucket in buckets:
+            count = len(bucket.rows)
+            if count:
+                starts += [bucket.start_time * 1_000_000] * count
+                ends += [bucket.end_time * 1_000_000] * count
+                places += range(count)
+                rows += bucket.rows
+        self._add(starts, ends, places, rows)
+
+    def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Add rows with their `bucket_start` and `bucket_end` (datetimes, aware or naive UTC), in the API's order:
+        one slice."""
+        starts: list[int] = []
+        ends: list[int] = []
+        places: list[int] = []
+        kept: list[dict[str, Any]] = []
+        index, previous = 0, None
+        for row in rows:
+            bucket = row["bucket_start"]
+            index = index + 1 if bucket == previous else 0
+            previous = bucket
+            starts.append(_micros(bucket))
+            ends.append(_micros(row["bucket_end"]))
+            places.append(index)
+            kept.append(row)
+        self._add(starts, ends, places, kept)
+
+    def _add(self, starts: list[int], ends: list[int], places: list[int], rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        declared = self._declared
+        extras: list[str | None] = []
+        for row in rows:
+            undeclared = row.keys() - declared
+            extras.append(json.dumps({k: row[k] for k in undeclared}, sort_keys=True, default=str)
+                          if undeclared else None)  # fmt: skip
+        dumps = json.dumps
+        encoded = [dumps(starts), dumps(ends), dumps(places)]
+        encoded += [dumps([row.get(name) for row in rows]) for name in self.fields]
+        encoded.append(dumps(extras))
+        self.slices.append((len(rows), encoded))
+        self.rows += len(rows)
+
+
+def _micros(moment: datetime) -> int:
+    return int((moment - (_EPOCH if moment.tzinfo is None else _EPOCH_UTC)) // _MICROSECOND)
 
 
 _EPOCH = datetime(1970, 1, 1)
@@ -348,7 +418,7 @@ class Warehouse:
         width: str,
         grouping: str,
         start: datetime,
-        rows: Sequence[dict[str, Any]],
+        rows: Sequence[dict[str, Any]] | RowBatch,
         *,
         covered_from: datetime,
         watermark: datetime,
@@ -356,33 +426,25 @@ class Warehouse:
         end: datetime | None = None,
     ) -> None:
         """In ONE transaction: delete the unit's buckets starting in [start, end) (end None: from start on),
-        insert `rows` (every bucket fetched for that range) and move the unit's state. All or nothing."""
+        insert `rows` (every bucket fetched for that range: dict rows, or a RowBatch of the endpoint) and move the
+        unit's state. All or nothing."""
         table = table_name(endpoint)
-        fields = field_columns(endpoint)
         key = [organization, width, grouping, naive_utc(start)]
         where = "organization = ? AND width = ? AND grouping = ? AND bucket_start >= ?"
         if end is not None:
             where += " AND bucket_start < ?"
             key.append(naive_utc(end))
-        columns: dict[str, list[Any]] = {c: [] for c in ("bucket_start", "bucket_end", "result_index", *fields)}
-        extras: list[str | None] = []
-        index, previous = 0, None
-        declared = {"bucket_start", "bucket_end", *fields}
-        for row in rows:
-            bucket = row["bucket_start"]
-            index = index + 1 if bucket == previous else 0
-            previous = bucket
-            columns["bucket_start"].append(bucket)  # aware or naive (UTC): `_column_param` reads both
-            columns["bucket_end"].append(row["bucket_end"])
-            columns["result_index"].append(index)
-            for name in fields:
-                columns[name].append(row.get(name))
-            undeclared = {k: v for k, v in row.items() if k not in declared}
-            extras.append(json.dumps(undeclared, sort_keys=True, default=str) if undeclared else None)
+        if isinstance(rows, RowBatch):
+            if rows.endpoint != endpoint:
+                raise ValueError(f"rows of {rows.endpoint} given for {endpoint}")
+            batch = rows
+        else:
+            batch = RowBatch(endpoint)
+            batch.add_rows(rows)
         unit = (organization, endpoint, width, grouping)
         try:
             with self.session() as con:
-                self._replace(con, table, where, key, columns, extras, unit, (covered_from, watermark, synced_at))
+                self._replace(con, table, where, key, batch, unit, (covered_from, watermark, synced_at))
         except BaseException:
             self._states = None  # a failure after COMMIT may have stored the write: read the state from the file
             raise
@@ -390,25 +452,20 @@ class Warehouse:
             self._states[unit] = UnitState(*(to_utc(naive_utc(m)) for m in (covered_from, watermark, synced_at)))
 
     @staticmethod
-    def _replace(con: Any, table: str, where: str, key: list[Any], columns: dict[str, list[Any]],
-                 extras: list[str | None], unit: tuple[str, str, str, str],
-                 marks: tuple[datetime, datetime, datetime]) -> None:  # fmt: skip
+    def _replace(con: Any, table: str, where: str, key: list[Any], batch: RowBatch,
+                 unit: tuple[str, str, str, str], marks: tuple[datetime, datetime, datetime]) -> None:  # fmt: skip
         organization, endpoint, width, grouping = unit
         covered_from, watermark, synced_at = marks
+        names = batch.columns
+        insert = (
+            f"INSERT INTO {table} (organization, width, grouping, {', '.join(names)}) SELECT $1, $2, $3, "
+            + ", ".join(_select_item(n, i + 4) for i, n in enumerate(names))
+        )
         con.execute("BEGIN")
         try:
             con.execute(f"DELETE FROM {table} WHERE {where}", key)
-            if extras:
-                names = [*columns, "extra"]
-                params = [_column_param(n, i + 4, v) for i, (n, v) in enumerate(zip(names, [*columns.values(), extras],
-                                                                                            strict=True))]  # fmt: skip
-                selects = [select for select, _ in params]
-                values = [value for _, value in params]
-                con.execute(
-                    f"INSERT INTO {table} (organization, width, grouping, {', '.join(names)}) SELECT $1, $2, $3, "
-                    f"{', '.join(selects)}",
-                    [organization, width, grouping, *values],
-                )
+            for _count, values in batch.slices:  # one statement per page: DuckDB's working memory is one page's
+                con.execute(insert, [organization, width, grouping, *values])
             con.execute(
                 "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [organization, endpoint, width, grouping, naive_utc(covered_from), naive_utc(watermark),

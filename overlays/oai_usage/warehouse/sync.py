@@ -9,17 +9,19 @@ For each (endpoint, width, grouping) of the plan, per organization:
   fetched and is never fetched again; newer buckets were still being revised and are read again;
 - an earlier `since` than the history kept backfills the older range as well.
 
-A range is cut into chunks of a few pages. Each chunk is fetched completely (an error part way is resumed from
-its `resume` point, a few times) before one transaction deletes the chunk's buckets and inserts the new rows and
-moves the watermark; a sync killed at any moment leaves every chunk either fully old or fully new, and the next
-run starts from the last committed watermark.
+A range is cut into chunks of a few pages (one query each; an error part way is resumed from its `resume` point,
+a few times). A chunk's rows are stored batch by batch as they arrive (BATCH_ROWS, cut at a page boundary, so a
+batch holds whole buckets): one transaction deletes the batch's buckets, inserts its rows and moves the
+watermark to the end of its last bucket. A sync holds one batch per unit, whatever the range, and a sync killed at
+any moment leaves every batch either fully old or fully new; the next run starts from the last committed
+watermark.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -30,14 +32,24 @@ from ..client import UsageClient
 from ..clock import system_now
 from ..errors import APIConnectionError, DecodeError, OaiUsageError, RateLimitError, ServerError
 from .config import SyncConfig, Unit, parse_span
-from .store import Warehouse
+from .store import RowBatch, Warehouse
 
 log = logging.getLogger("oai_usage.warehouse")
 
 WIDTH_SECONDS = {"1m": 60, "1h": 3600, "1d": 86400}
 PAGE_BUCKETS = {"1m": 1440, "1h": 168, "1d": 31, "costs": 180}
 CHUNK_PAGES = {"1m": 2, "1h": 8, "1d": 8, "costs": 4}
-"""Pages per chunk (one transaction each): bounds the rows held in memory before they are stored."""
+"""Pages per chunk (one query each; its rows are stored batch by batch, see BATCH_ROWS)."""
+GROUPED_COSTS_PAGE = 31
+"""Days per page of grouped costs (the API allows 180): a page is decoded whole, and 180 days of costs by project
+and line item (or finer) is tens of thousands of rows; 31 days, as a page of daily usage, keeps a sync's memory
+independent of the range for a few more requests (costs in total keep 180 days a page)."""
+PAGES_AT_ONCE = 1
+"""Pages of one unit's query fetched at once: units run side by side (UNITS_AT_ONCE) and share the key's pacer, so
+the rate is used without a unit fetching ahead; a page fetched ahead would be held, decoded, until its turn."""
+BATCH_ROWS = 20_000
+"""Rows a unit fetches before it stores them in one transaction (at the next page boundary): what bounds a sync's
+memory, UNITS_AT_ONCE batches of at most this plus a page, whatever the range."""
 RESUME_ATTEMPTS = 3
 MAX_RESUME_WAIT = 60.0
 """The longest Retry-After a resume waits (the client's own `max_retry_after`); a longer one stops the sync."""
@@ -55,6 +67,7 @@ class UnitReport:
     ranges: list[tuple[datetime, datetime]] = field(default_factory=list)
     rows: int = 0
     resumed: int = 0
+    batches: int = 0  # transactions that stored rows of this unit (a chunk's rows go in batches)
 
 
 @dataclass
@@ -116,34 +129,58 @@ def _chunks(start: datetime, end: datetime, unit: Unit) -> list[tuple[datetime, 
     return chunks
 
 
-def fetch_all(client: UsageClient, endpoint: str, params: dict[str, Any], attempts: int = RESUME_ATTEMPTS
-              ) -> tuple[list[dict[str, Any]], int, int | None]:  # fmt: skip
-    """Every row of a query, resuming from the error's resume point after a transient failure (up to `attempts`
-    times); (rows, resumes, the end of the last bucket served: where the server's data stops, None for no bucket).
-    A server's Retry-After holds the resume's requests as it holds every request of the key (the client's pacer);
-    a wait longer than MAX_RESUME_WAIT is not resumed. Anything else, or too many failures, raises (nothing is
-    stored then)."""
-    query = client.query(endpoint, **params)
-    current = query
-    rows: list[dict[str, Any]] = []
-    covered: int | None = None
-    for attempt in range(attempts + 1):
-        try:
-            for page in current.row_pages():
-                for bucket in page.data:
-                    rows.extend(bucket.rows)
-                    covered = bucket.end_time
-            return rows, attempt, covered
-        except _TRANSIENT as exc:
-            if exc.resume is None or attempt == attempts:
-                raise
-            wait = getattr(exc, "retry_after", None) or 0.0
-            if wait > MAX_RESUME_WAIT:
-                raise
-            log.info("%s: %s; resuming (%d/%d)%s", endpoint, type(exc).__name__, attempt + 1, attempts,
-                     f" in {wait:g} s (Retry-After)" if wait else "")  # fmt: skip
-            current = query.resume(exc.resume)  # its first request waits out the Retry-After in the client's pacer
-    raise AssertionError("unreachable")  # pragma: no cover
+class BatchedFetch:
+    """Every row of one query, as RowBatches of about `batch_rows` rows cut at page boundaries (so each holds whole
+    buckets), resuming from the error's resume point after a transient failure (up to `attempts` times).
+
+    Iterating yields (batch, covered_to, final): covered_to is the end of the last bucket served so far (Unix
+    seconds; None when no bucket was), final is True for the last batch (possibly empty). A sync stores each
+    batch before the next is read, so a unit holds at most one batch, whatever the range: memory is flat in the size
+    of the history. `resumed` counts the resumes. A server's Retry-After holds the resume's requests as it holds
+    every request of the key (the client's pacer); a wait longer than MAX_RESUME_WAIT is not resumed. Anything
+    else, or too many failures, raises (what was not yielded is not stored then)."""
+
+    def __init__(self, client: UsageClient, endpoint: str, params: dict[str, Any], *, batch_rows: int | None = None,
+                 attempts: int = RESUME_ATTEMPTS) -> None:  # fmt: skip
+        self.client = client
+        self.endpoint = endpoint
+        self.params = params
+        self.batch_rows = BATCH_ROWS if batch_rows is None else batch_rows
+        self.attempts = attempts
+        self.resumed = 0
+
+    def __iter__(self) -> Iterator[tuple[RowBatch, int | None, bool]]:
+        query = self.client.query(self.endpoint, **self.params).with_concurrency(PAGES_AT_ONCE)
+        current = query
+        batch = RowBatch(self.endpoint)
+        covered: int | None = None
+        for attempt in range(self.attempts + 1):
+            try:
+                for page in current.row_pages():
+                    if page.data:
+                        batch.add_buckets(page.data)
+                        covered = page.data[-1].end_time
+                    if batch.rows >= self.batch_rows:
+                        yield batch, covered, False
+                        batch = RowBatch(self.endpoint)
+                yield batch, covered, True
+                return
+            except _TRANSIENT as exc:
+                if exc.resume is None or attempt == self.attempts:
+                    raise
+                wait = getattr(exc, "retry_after", None) or 0.0
+                if wait > MAX_RESUME_WAIT:
+                    raise
+                log.info("%s: %s; resuming (%d/%d)%s", self.endpoint, type(exc).__name__, attempt + 1, self.attempts,
+                         f" in {wait:g} s (Retry-After)" if wait else "")  # fmt: skip
+                self.resumed += 1
+                current = query.resume(exc.resume)  # its first request waits out the Retry-After in the client's pacer
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def fetch_batches(client: UsageClient, endpoint: str, params: dict[str, Any]) -> BatchedFetch:
+    """The rows of one chunk's query, batch by batch (see BatchedFetch)."""
+    return BatchedFetch(client, endpoint, params)
 
 
 def sync_unit(
@@ -160,8 +197,8 @@ def sync_unit(
     stopped: Callable[[], bool] | None = None,
     on_chunk: Callable[[UnitReport], None] | None = None,
 ) -> UnitReport:
-    """Bring one unit up to `now`: fetch each chunk whole, then store it in one transaction (under `lock`, when
-    units run side by side: the fetches overlap, the database is used by one of them at a time)."""
+    """Bring one unit up to `now`: fetch each chunk batch by batch, storing each batch in one transaction (under
+    `lock`, when units run side by side: the fetches overlap, the database is used by one of them at a time)."""
     guard = lock if lock is not None else nullcontext()
     report = UnitReport(organization, unit.endpoint, unit.width, unit.grouping)
     with guard:
@@ -176,34 +213,42 @@ def sync_unit(
             params: dict[str, Any] = {"start_time": start, "end_time": stop, "bucket_width": unit.width}
             if unit.group_by:
                 params["group_by"] = list(unit.group_by)
+                if unit.endpoint == "costs":
+                    params["limit"] = GROUPED_COSTS_PAGE
             if start >= stop:
                 continue
             if stopped is not None and stopped():
                 return report  # another unit failed, or the command was interrupted: stop between chunks
-            rows, resumed, covered_to = fetch_all(client, unit.endpoint, params)
-            report.resumed += resumed
-            report.rows += len(rows)
+            fetch = fetch_batches(client, unit.endpoint, params)
+            begin = start
+            for batch, covered_to, final in fetch:
+                # A batch ends where its last bucket ends; the last one at the chunk's end (or where the server's
+                # data stops: a last bucket clipped at the server's now, short of `stop`).
+                piece_end = stop if final or covered_to is None else datetime.fromtimestamp(covered_to, UTC)
+                if range_end is None:  # the newest range: it moves the watermark
+                    new_from = covered if covered is not None else range_start
+                    served = stop if covered_to is None else datetime.fromtimestamp(covered_to, UTC)
+                    watermark = (min(stop, served) if last else stop) if final else piece_end
+                else:  # a backfill before the history kept: the history starts earlier once it is all in
+                    assert state is not None
+                    new_from = range_start if (last and final) else state.covered_from
+                    watermark = state.watermark
+                with guard:
+                    if stopped is not None and stopped():
+                        return report  # stopped while this batch was fetched: nothing half-done, nothing stored
+                    warehouse.replace_range(
+                        organization, unit.endpoint, unit.width, unit.grouping, begin, batch,
+                        covered_from=new_from, watermark=watermark, synced_at=(clock or _wall)(),
+                        end=None if (range_end is None and last and final) else piece_end,
+                    )  # fmt: skip
+                    state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
+                report.rows += len(batch)
+                report.batches += 1
+                begin = piece_end
+                if on_chunk is not None:
+                    on_chunk(report)
+            report.resumed += fetch.resumed
             report.ranges.append((start, stop))
-            if range_end is None:  # the newest range: it moves the watermark
-                new_from = covered if covered is not None else range_start
-                # What the server covered: a last bucket clipped at the server's now, short of `stop`, sets it.
-                served = stop if covered_to is None else datetime.fromtimestamp(covered_to, UTC)
-                watermark = min(stop, served) if last else stop
-            else:  # a backfill before the history kept: the history starts earlier once it is all in
-                assert state is not None
-                new_from = range_start if last else state.covered_from
-                watermark = state.watermark
-            with guard:
-                if stopped is not None and stopped():
-                    return report  # stopped while this chunk was fetched: nothing half-done, nothing stored
-                warehouse.replace_range(
-                    organization, unit.endpoint, unit.width, unit.grouping, start, rows,
-                    covered_from=new_from, watermark=watermark, synced_at=(clock or _wall)(),
-                    end=None if (range_end is None and last) else stop,
-                )  # fmt: skip
-                state = warehouse.state(organization, unit.endpoint, unit.width, unit.grouping)
-            if on_chunk is not None:
-                on_chunk(report)
             if range_end is not None and last:
                 covered = range_start
     return report

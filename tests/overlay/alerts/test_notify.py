@@ -4,6 +4,7 @@ no secret in a message, the state file written atomically."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -69,6 +70,14 @@ def test_a_failing_target_is_one_warning_and_its_finding_is_sent_next_run(
     assert len(retried.sent) == 2 and retried.failed == ()
 
 
+def test_no_log_line_quotes_a_token_in_the_target_path(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # as -vv sets it
+    with receiving() as got:
+        notify_findings([_finding()], [got.url("/hooks/T0KENsecret42")], NotifyState.load(tmp_path / "s.json"),
+                        today=DAY)  # fmt: skip
+    assert len(got.posts) == 1 and "T0KENsecret42" not in caplog.text
+
+
 def test_one_target_failing_does_not_resend_to_the_other(tmp_path: Path) -> None:
     state_file = tmp_path / "s.json"
     with receiving() as good, receiving() as bad:
@@ -83,6 +92,11 @@ def test_the_admin_key_never_appears_in_a_message() -> None:
     key = "sk-admin-test-abcdEFGH1234ijkl5678"
     title, body = message(_finding(name=f"leak {key}"))
     assert key not in title and key not in body and "sk-***" in body
+
+
+def test_a_name_with_sk_inside_a_word_is_sent_as_it_is() -> None:
+    _, body = message(_finding(name="Risk-analysis task-force-alpha"))
+    assert "Risk-analysis task-force-alpha" in body
 
 
 def test_a_message_holds_no_control_character() -> None:
@@ -115,6 +129,25 @@ def test_a_target_label_shows_no_path_or_credentials() -> None:
     assert target_label("jsons://user:pass@hooks.example:8443/abc") == "jsons://hooks.example:8443"
 
 
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("pbul://o.gn5kj6nfhv736I7jC3cj3QLRiyhgl98b", "pbul://o...b"),  # Pushbullet: the host is the access token
+        ("pover://uQiRzpo4DXghDmr9QzzfQu27cmVRsG@azGDORePK8gMaC0QOYAMyEEuzJnyUi", "pover://a...i"),
+        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", "slack://T...2"),
+        ("nosuchscheme://tok3nSecretValue/x", "nosuchscheme://t...e"),  # unknown to Apprise: masked all the same
+    ],
+)
+def test_a_target_label_never_shows_a_token_in_the_host(url: str, label: str) -> None:
+    assert target_label(url) == label
+
+
+def test_an_empty_state_file_is_nothing_sent_yet(tmp_path: Path) -> None:
+    empty = tmp_path / "s.json"
+    empty.write_text("", encoding="utf-8")  # as `touch` or `mktemp` leave it
+    assert NotifyState.load(empty).sent == {}
+
+
 def test_a_held_state_file_makes_a_second_run_wait(tmp_path: Path) -> None:
     import fcntl
     import os
@@ -132,3 +165,17 @@ def test_a_held_state_file_makes_a_second_run_wait(tmp_path: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released at the end of the block
     finally:
         os.close(fd)
+
+
+def test_without_fcntl_the_state_is_used_unlocked_with_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: `import fcntl` raises ImportError
+    state_file = tmp_path / "s.json"
+    with caplog.at_level(logging.WARNING, logger="oai_usage.alerts"), NotifyState.held(state_file) as state:
+        state.mark("k", "json://localhost/x", date(2026, 11, 24))
+        state.save()
+    assert NotifyState.load(state_file).was_sent("k", "json://localhost/x")
+    assert [r.getMessage() for r in caplog.records if "not locked" in r.getMessage()] != []

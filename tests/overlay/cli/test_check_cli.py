@@ -129,6 +129,34 @@ def test_a_failing_target_exits_4_and_the_findings_go_out_next_run(
     assert len(data["notifications"]["sent"]) == len(data["findings"])
 
 
+def test_a_failing_target_with_a_token_for_a_host_is_never_printed_or_stored(
+    api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "o.gn5kj6nfhv736I7jC3cj3QLRiyhgl98b"  # a Pushbullet access token goes where a host goes
+    state = tmp_path / "state.json"
+    code, out, err = _check(capsys, "--base-url", api, "check", "--notify", f"pbul://{token}", "--state", str(state),
+                            "--format", "json")  # fmt: skip
+    shown = out + err + caplog.text + state.read_text(encoding="utf-8")
+    assert code == EXIT_NOTIFY_FAILED and "pbul://o...b" in out
+    assert token not in shown and token.lower() not in shown
+
+
+def test_a_state_that_cannot_be_written_is_exit_1_before_anything_is_sent(
+    api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)  # a state folder the cron user cannot write
+    with receiving() as got:
+        code, _, err = _check(capsys, "--base-url", api, "check", "--notify", got.url(), "--state",
+                              str(tmp_path / "state.json"))  # fmt: skip
+    assert code == 1 and "cannot write it (Permission denied); nothing was sent" in err and err.count("\n") == 1
+    assert got.posts == []  # before: sent, then failed to note it, so sent again at every run
+
+
 def test_targets_and_rules_come_from_the_config(api: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     with receiving() as got:
         (tmp_path / "oai-usage.toml").write_text(
@@ -147,6 +175,14 @@ def test_an_unknown_config_key_is_exit_2_naming_it(capsys: pytest.CaptureFixture
     config.write_text("[check]\nthreshold = 80\n", encoding="utf-8")
     code, _, err = _check(capsys, "--sandbox", "check", "--config", str(config))
     assert code == 2 and "unknown setting 'threshold'; allowed: rules" in err and err.count("\n") == 1
+
+
+def test_an_empty_state_path_is_exit_2_not_the_default_file(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                            clean_env: pytest.MonkeyPatch) -> None:  # fmt: skip
+    clean_env.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    code, _, err = _check(capsys, "--sandbox", "check", "--state", "", "--notify", "json://127.0.0.1:9/x")
+    assert code == 2 and "--state: a file path, not an empty one" in err and err.count("\n") == 1
+    assert not (tmp_path / "state").exists()
 
 
 def test_nothing_fired_is_exit_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -215,6 +251,29 @@ def test_the_warehouse_judges_the_limits_the_sync_stored_as_the_api_does(
     assert figures(limits(stored)) == figures(limits(live))
     assert all("the limit as of the last sync, 2026-11-24 15:30Z" in f["basis"] for f in limits(stored))
     assert all(f["details"]["limit_as_of"] == "2026-11-24T15:30:00+00:00" for f in limits(stored))
+
+
+def test_a_key_a_server_echoed_into_a_stored_name_is_masked_with_db(
+    capsys: pytest.CaptureFixture[str], synced: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    import duckdb
+
+    db, config = synced
+    echoed = tmp_path / "echoed.duckdb"
+    shutil.copy(db, echoed)
+    with duckdb.connect(str(echoed)) as con:  # no client is live when --db reads it: nothing else knows the key
+        con.execute(f"UPDATE names_projects SET name = name || ' {KEY}'")
+    loose = tmp_path / "oai-usage.toml"
+    rules = '[check]\nunusual_dimensions = ["project"]\nunusual_factor = 1\nunusual_min_ratio = 1\n'
+    rules += "unusual_min_amount = 0\n"
+    loose.write_text(config.read_text(encoding="utf-8") + rules, encoding="utf-8")
+    capsys.readouterr()
+    for fmt in ("json", "table"):
+        code, out, _ = _check(capsys, "--sandbox", "check", "--db", str(echoed), "--config", str(loose),
+                              "--format", fmt)  # fmt: skip
+        assert code == EXIT_FINDINGS and " sk-***" in out and KEY not in out
 
 
 def test_the_console_script_exits_3(tmp_path: Path) -> None:

@@ -38,9 +38,15 @@ def _chromium() -> str:
     return path
 
 
-def _browse(page: Path, *extra: str) -> subprocess.CompletedProcess[bytes]:
+def _browse(page: Path, *extra: str, fragment: str = "") -> subprocess.CompletedProcess[bytes]:
     with tempfile.TemporaryDirectory(prefix="oai-usage-chromium-") as profile:
-        command = [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()]
+        command = [
+            _chromium(),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            *extra,
+            page.as_uri() + (f"#{fragment}" if fragment else ""),
+        ]
         return subprocess.run(command, capture_output=True, timeout=120, check=True)
 
 
@@ -51,6 +57,7 @@ class _Tables(HTMLParser):
         super().__init__()
         self.tables: dict[str, list[list[str]]] = {}
         self.images: list[dict[str, str | None]] = []
+        self.details: dict[str, bool] = {}  # id -> open
         self._section: str | None = None
         self._cell: list[str] | None = None
 
@@ -65,6 +72,8 @@ class _Tables(HTMLParser):
             self._cell = []
         elif tag == "img":
             self.images.append(found)
+        elif tag == "details":
+            self.details[found.get("id") or "?"] = "open" in found
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"td", "th"} and self._section and self._cell is not None:
@@ -93,10 +102,13 @@ def test_the_dom_holds_the_reports_tables_with_its_numbers(rendered: tuple[Path,
     dom = _browse(page, "--dump-dom").stdout.decode()
     parsed = _Tables()
     parsed.feed(dom)
-    assert list(parsed.tables) == [
-        "summary", "limits", "projects", "line_items", "models_spend", "models", "daily_spend", "daily_tokens",
+    assert [t for t in parsed.tables if not t.endswith("-rest")] == [
+        "summary", "limits", "projects", "line_items", "models_spend", "api_keys", "models", "users", "daily_spend",
+        "daily_tokens",
     ]  # fmt: skip
-    by_model = {row[0]: row[2] for row in parsed.tables["models_spend"][1:]}  # model -> spend as shown
+    by_model = {
+        row[0]: row[2] for row in [*parsed.tables["models_spend"][1:], *_rest(parsed, "models_spend")]
+    }  # model -> spend as shown
     assert list(by_model) == list(report["spend"]["by_model"]["usd"])
     spend, volume = report["spend"], report["volume"]
     summary = {row[0]: row[1:] for row in parsed.tables["summary"][1:]}
@@ -110,6 +122,40 @@ def test_the_dom_holds_the_reports_tables_with_its_numbers(rendered: tuple[Path,
     daily = parsed.tables["daily_spend"][1:]
     assert [row[0].split(" ")[0] for row in daily] == list(spend["daily"]["usd"])
     assert len(parsed.tables["daily_tokens"]) - 1 == 14
+
+
+def _rest(parsed: _Tables, section: str) -> list[list[str]]:
+    """The folded rows of a section (its `<details>` table, without the header), or none."""
+    return parsed.tables.get(f"{section}-rest", [])[1:]
+
+
+def test_long_tables_are_folded_and_closed_when_the_page_opens(rendered: tuple[Path, dict[str, Any]]) -> None:
+    page, report = rendered
+    parsed = _Tables()
+    parsed.feed(_browse(page, "--dump-dom").stdout.decode())
+    assert len(report["spend"]["by_line_item"]["usd"]) > len(parsed.tables["line_items"]) - 1
+    assert parsed.details["line_items-more"] is False
+    assert len(parsed.tables["line_items"]) - 1 == 10  # the first rows in sight, the rest folded
+
+
+def test_a_folded_table_opens_and_holds_every_line_item(rendered: tuple[Path, dict[str, Any]]) -> None:
+    page, report = rendered
+    parsed = _Tables()  # a link to the folded table opens its <details> (no script: the browser does it)
+    parsed.feed(_browse(page, "--dump-dom", fragment="line_items-rest").stdout.decode())
+    assert parsed.details["line_items-more"] is True
+    shown = {row[0]: row[2] for row in [*parsed.tables["line_items"][1:], *_rest(parsed, "line_items")]}
+    expected = report["spend"]["by_line_item"]["usd"]
+    assert shown == {item: money(value, "usd") for item, value in expected.items()}
+
+
+def test_every_api_key_and_user_is_in_the_page(rendered: tuple[Path, dict[str, Any]]) -> None:
+    page, report = rendered
+    parsed = _Tables()
+    parsed.feed(_browse(page, "--dump-dom").stdout.decode())
+    keys = [row[0] for row in [*parsed.tables["api_keys"][1:], *_rest(parsed, "api_keys")]]
+    assert keys == [k["name"] or k["id"] for k in report["spend"]["by_api_key"]["usd"]]
+    users = [row[0] for row in [*parsed.tables["users"][1:], *_rest(parsed, "users")]]
+    assert users == [u["email"] or u["id"] for u in report["volume"]["by_user"]]
 
 
 def test_the_chart_is_inline_and_the_page_loads_nothing(rendered: tuple[Path, dict[str, Any]]) -> None:

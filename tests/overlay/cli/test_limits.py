@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from oai_usage.cli import limits as lim
+from oai_usage.report import limits as lim
+from oai_usage.report import share_text
 
 TODAY = date(2026, 11, 24)
 
@@ -27,7 +28,7 @@ def simple_days(today_so_far: float = 30.0) -> dict[date, float]:
 
 def test_the_pace_is_the_mean_per_weekday_and_per_weekend_day() -> None:
     assert lim.basis_range(TODAY) == (date(2026, 10, 27), date(2026, 11, 23))
-    assert lim.pace(simple_days(), TODAY) == lim.Pace(weekday=100.0, weekend=40.0)
+    assert lim.pace(simple_days(), TODAY) == lim.Pace(weekday=Decimal(100), weekend=Decimal(40))
 
 
 def test_a_day_with_no_spend_counts_as_zero_in_the_pace() -> None:
@@ -90,7 +91,7 @@ def test_an_enforced_zero_limit_is_reached_on_the_first_day_a_cent_is_spent() ->
     line = lim.limit_line("proj_a", "Alpha", Decimal(0), days, TODAY)
     assert line.reached_on == first_spend == date(2026, 11, 1)
     assert line.reached and line.used is None and line.projected_share is None
-    assert lim.share_text(line.used) == "over $0"
+    assert share_text(line.used) == "over $0"
 
 
 def test_a_zero_limit_with_nothing_spent_is_not_reached() -> None:

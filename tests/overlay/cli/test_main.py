@@ -102,7 +102,8 @@ def test_report_plot_writes_a_real_png(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 0
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     height, width, _ = matplotlib.image.imread(str(chart)).shape
-    assert (width, height) == (1300, 1200)  # spend, month to date against the limit, tokens
+    # spend, month to date against the organization's limit and each of the sandbox's two project limits, tokens
+    assert (width, height) == (1300, 2000)
     assert f"Chart written to {chart}" in out
 
 

@@ -5,8 +5,12 @@ for other methods, localhost by default."""
 from __future__ import annotations
 
 import http.client
+import logging
 import os
+import socket
+import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,6 +131,22 @@ def test_a_port_out_of_range_is_refused(both: Path, capsys: pytest.CaptureFixtur
     assert exited.value.code == 2 and "70000' is not a port number" in capsys.readouterr().err
 
 
+def test_a_key_a_server_echoed_into_a_stored_name_is_masked(
+    both: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    import duckdb
+
+    key = "sk-admin-test-echoed0123456789abcdef"
+    echoed = tmp_path / "echoed.duckdb"
+    shutil.copy(both, echoed)
+    with duckdb.connect(str(echoed)) as con:  # metrics runs with no client: no live key to mask
+        con.execute(f"UPDATE names_projects SET name = name || ' {key}'")
+    code, out, _ = _cli(capsys, "--db", str(echoed), "--profile", "acme")
+    assert code == 0 and key not in out and ' sk-***"' in out
+
+
 def test_the_server_listens_on_localhost_by_default() -> None:
     assert metrics.Options(now=HOUR_NOW, database=Database()).host == "127.0.0.1"
 
@@ -134,14 +154,14 @@ def test_the_server_listens_on_localhost_by_default() -> None:
 class _Served:
     """A metrics server on a free loopback port, in a thread, and the number of warehouse reads it made."""
 
-    def __init__(self, read: Callable[[], str]) -> None:
+    def __init__(self, read: Callable[[], str], timeout: float = metrics.CLIENT_TIMEOUT) -> None:
         self.reads = 0
 
         def counted() -> str:
             self.reads += 1
             return read()
 
-        self.server = metrics.make_server("127.0.0.1", 0, counted)
+        self.server = metrics.make_server("127.0.0.1", 0, counted, timeout=timeout)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -209,6 +229,40 @@ def test_a_failing_read_is_500_and_the_server_keeps_serving() -> None:
         assert server.request("GET", "/metrics")[0] == 500
     finally:
         server.close()
+
+
+def test_a_stalled_client_is_dropped_and_others_are_served_meanwhile() -> None:
+    server = _Served(lambda: "oai_usage_x 1\n", timeout=0.5)
+    stalled = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:
+        stalled.sendall(b"GET /metr")  # a request line that never ends
+        assert server.request("GET", "/metrics")[0] == 200
+        stalled.settimeout(10)
+        assert stalled.recv(1024) == b""  # the server closed it (before the fix: held forever, recv timed out)
+    finally:
+        stalled.close()
+        server.close()
+
+
+def test_a_client_gone_mid_answer_is_one_log_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="oai_usage.cli")
+    server = _Served(lambda: "oai_usage_x 1\n" * 2_000_000)  # 28 MB: more than the socket buffers hold
+    gone = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:
+        gone.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        gone.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        gone.recv(1)
+        gone.close()
+        deadline = time.monotonic() + 10
+        while "ended early" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.request("GET", "/")[0] == 404  # still serving
+    finally:
+        server.close()
+    assert "metrics: a connection from 127.0.0.1 ended early" in caplog.text
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_a_port_in_use_is_one_line(capsys: pytest.CaptureFixture[str], both: Path) -> None:

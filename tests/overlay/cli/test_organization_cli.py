@@ -156,12 +156,12 @@ def test_report_tables_name_projects_and_ids_gives_ids(capsys: pytest.CaptureFix
 def test_the_charts_legend_names_projects_and_draws_the_limit() -> None:
     pytest.importorskip("matplotlib")
     import matplotlib.pyplot as plt
+    from oai_usage.cli.commands.report import Options, build_report
     from oai_usage.cli.main import build_parser
     from oai_usage.cli.plot import draw
-    from oai_usage.cli.report_run import build_report
 
     argv = ["--sandbox", "report", "--since", "14d"]
-    report = build_report(build_parser(argv).parse_args(argv), NOW)
+    report = build_report(Options.from_args(build_parser(argv).parse_args(argv), NOW), NOW)
     fig = draw(report)
     try:
         legends = [[t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes]
@@ -285,18 +285,19 @@ def test_a_dollar_in_a_project_name_is_a_dollar_in_the_legend() -> None:
     pytest.importorskip("matplotlib")
     import matplotlib.pyplot as plt
     from oai_usage.cli.plot import chart_bytes, draw
-    from oai_usage.cli.report import Report
 
-    day = date(2026, 11, 20)
+    from tests.overlay.report.draft import Draft as Report
+    from tests.overlay.report.draft import add_costs
+
     start = datetime(2026, 11, 20, tzinfo=UTC)
     report = Report(
         start=start, end=datetime(2026, 11, 21, tzinfo=UTC), previous_start=datetime(2026, 11, 19, tzinfo=UTC)
     )
-    report.spend["usd"] = 5.0
-    report.daily_spend_by_project = {"usd": {day: {"proj_a": 5.0}}}
+    add_costs(report, [{"bucket_start": datetime(2026, 11, 20, tzinfo=UTC), "project_id": "proj_a", "line_item": "x",
+                        "amount_value": 5.0}])  # fmt: skip
     report.names = {"proj_a": r"Save $\frac{$ now"}  # broken mathtext: drawing would fail if read as math
-    assert chart_bytes(report, "png")[:4] == b"\x89PNG"
-    fig = draw(report)
+    assert chart_bytes(report.report, "png")[:4] == b"\x89PNG"
+    fig = draw(report.report)
     try:
         assert fig.axes[0].get_legend().get_texts()[0].get_text() == r"Save \$\frac{\$ now"
     finally:
@@ -455,18 +456,20 @@ def test_limits_with_a_key_that_may_not_read_them_lists_what_it_can_and_warns_on
 
 def test_the_report_table_shows_escapes_in_server_text_instead_of_sending_them() -> None:
     from oai_usage.cli.render import print_report
-    from oai_usage.cli.report import Report
+
+    from tests.overlay.report.draft import Draft as Report
+    from tests.overlay.report.draft import add_costs
 
     report = Report(
         start=datetime(2026, 11, 20, tzinfo=UTC),
         end=datetime(2026, 11, 21, tzinfo=UTC),
         previous_start=datetime(2026, 11, 19, tzinfo=UTC),
     )
-    report.spend["usd"] = 5.0
-    report.spend_by_project = {"usd": {"proj_a": 5.0}}
+    add_costs(report, [{"bucket_start": datetime(2026, 11, 20, tzinfo=UTC), "project_id": "proj_a", "line_item": "x",
+                        "amount_value": 5.0}])  # fmt: skip
     report.names = {"proj_a": "Ops \x1b[2J"}
     buffer = io.StringIO()
-    print_report(report, buffer)
+    print_report(report.report, buffer)
     assert "\x1b" not in buffer.getvalue() and "Ops \\x1b[2J" in buffer.getvalue()
 
 
@@ -528,19 +531,21 @@ def test_a_very_long_project_name_is_shortened_in_the_legend() -> None:
 
     import matplotlib.pyplot as plt
     from oai_usage.cli.plot import draw
-    from oai_usage.cli.report import Report
+
+    from tests.overlay.report.draft import Draft as Report
+    from tests.overlay.report.draft import add_costs
 
     report = Report(
         start=datetime(2026, 11, 20, tzinfo=UTC),
         end=datetime(2026, 11, 21, tzinfo=UTC),
         previous_start=datetime(2026, 11, 19, tzinfo=UTC),
     )
-    report.spend["usd"] = 5.0
-    report.daily_spend_by_project = {"usd": {date(2026, 11, 20): {"proj_a": 5.0}}}
+    add_costs(report, [{"bucket_start": datetime(2026, 11, 20, tzinfo=UTC), "project_id": "proj_a", "line_item": "x",
+                        "amount_value": 5.0}])  # fmt: skip
     report.names = {"proj_a": "Customer support " + "W" * 5000}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Tight layout not applied": a legend wider than the figure
-        fig = draw(report)
+        fig = draw(report.report)
     try:
         text = fig.axes[0].get_legend().get_texts()[0].get_text()
         assert text.startswith("Customer support WWW") and text.endswith("…") and len(text) <= 48

@@ -8,17 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from oai_usage.cli.render import caveats as worded
 from oai_usage.cli.render import csv_records, headline, markdown, sections
-from oai_usage.cli.report import (
-    UNATTRIBUTED,
-    Report,
-    add_costs,
-    add_previous_spend,
-    add_previous_volume,
-    add_usage,
-    money_range,
-    previous_money_range,
-)
+from oai_usage.report import UNATTRIBUTED
+
+from tests.overlay.report.draft import Draft as Report
+from tests.overlay.report.draft import add_costs, add_previous_spend, add_previous_volume, add_usage
 
 
 def _day(n: int, hour: int = 0) -> datetime:
@@ -77,7 +72,7 @@ def test_a_day_with_no_tokens_is_a_day_with_zero() -> None:
 
 
 def test_daily_tables_list_the_empty_day() -> None:
-    by_key = {s.key: s for s in sections(_report())}
+    by_key = {s.key: s for s in sections(_report().report)}
     assert [row[0] for row in by_key["daily_spend"].rows] == ["2026-11-01", "2026-11-02", "2026-11-03"]
     assert by_key["daily_spend"].rows[1][1] == "$0.00"
     assert by_key["daily_tokens"].rows[1][1] == "0"
@@ -100,7 +95,7 @@ def test_currencies_are_never_added_together() -> None:
 
 
 def test_every_table_labels_money_with_its_currency() -> None:
-    by_key = {s.key: s for s in sections(_report(MIXED))}
+    by_key = {s.key: s for s in sections(_report(MIXED).report)}
     summary = {row[0]: row[1] for row in by_key["summary"].rows}
     assert summary["spend (USD)"] == "$300.00" and summary["spend (EUR)"] == "EUR 150.00"
     assert ["proj_eu", "EUR", "EUR 150.00", "100.0%"] in by_key["projects"].rows
@@ -111,8 +106,8 @@ def test_every_table_labels_money_with_its_currency() -> None:
 
 def test_mixed_currencies_get_a_caveat_and_separate_csv_totals() -> None:
     report = _report(MIXED)
-    assert any("2 currencies (EUR, USD)" in line for line in report.caveats())
-    totals = [r for r in csv_records(report) if r[:2] == ["summary", "spend"] and r[3] == "this_period"]
+    assert any("2 currencies (EUR, USD)" in line for line in worded(report.report))
+    totals = [r for r in csv_records(report.report) if r[:2] == ["summary", "spend"] and r[3] == "this_period"]
     assert totals == [["summary", "spend", "eur", "this_period", pytest.approx(150.0)],
                       ["summary", "spend", "usd", "this_period", pytest.approx(300.0)]]  # fmt: skip
 
@@ -129,32 +124,32 @@ def test_change_against_previous_period() -> None:
         report, [_usage(1, "gpt-4o", 500, 81, 13) | {"bucket_start": datetime(2026, 10, 29, tzinfo=UTC)}]
     )
     assert report.change(report.spend["usd"], report.previous_spend["usd"]) == pytest.approx(1.0)
-    assert report.as_dict()["spend"]["change"] == {"usd": pytest.approx(1.0)}
-    assert report.as_dict()["volume"]["tokens_change"] == pytest.approx(1.0)
-    assert report.as_dict()["volume"]["requests_change"] == pytest.approx(0.0)
-    assert not any("previous period" in line for line in report.caveats())
+    assert report.to_dict()["spend"]["change"] == {"usd": pytest.approx(1.0)}
+    assert report.to_dict()["volume"]["tokens_change"] == pytest.approx(1.0)
+    assert report.to_dict()["volume"]["requests_change"] == pytest.approx(0.0)
+    assert not any("previous period" in line for line in worded(report.report))
 
 
 def test_change_is_none_without_previous_data_and_says_so() -> None:
     report = _report()
     add_previous_spend(report, [])
     add_previous_volume(report, [])
-    assert report.as_dict()["spend"]["change"] == {"usd": None}
-    assert "The previous period has no data: there is no change to show." in report.caveats()
+    assert report.to_dict()["spend"]["change"] == {"usd": None}
+    assert "The previous period has no data: there is no change to show." in worded(report.report)
 
 
 def test_a_partly_covered_previous_period_is_a_caveat() -> None:
     report = _report()  # previous period: Oct 29, 30, 31; data only from Oct 31
     add_previous_spend(report, [_cost(1, "p", "x", 1.0) | {"bucket_start": datetime(2026, 10, 31, tzinfo=UTC)}])
-    (line,) = [c for c in report.caveats() if "previous period" in c]
+    (line,) = [c for c in worded(report.report) if "previous period" in c]
     assert "starts 2026-10-29 but its data starts 2026-10-31" in line
     assert "only 1 of its 3 days" in line
-    assert report.as_dict()["previous_period"]["first_day_with_data"] == "2026-10-31"
-    assert line.replace("|", "\\|") in markdown(report)
+    assert report.to_dict()["previous_period"]["first_day_with_data"] == "2026-10-31"
+    assert line.replace("|", "\\|") in markdown(report.report)
 
 
 def test_report_says_where_its_figures_come_from() -> None:
-    data = _report().as_dict()
+    data = _report().to_dict()
     assert "/organization/costs" in data["spend"]["source"]
     assert "/organization/usage/{completions,embeddings}" in data["volume"]["source"]
 
@@ -185,39 +180,39 @@ def test_local_days_are_built_from_hourly_buckets() -> None:
 def test_with_a_zone_spend_stays_on_utc_days_of_the_same_dates_and_says_so() -> None:
     start = datetime(2026, 10, 31, 23, tzinfo=UTC)
     end = start + timedelta(days=2)
-    report = Report(start=start, end=end, previous_start=start - timedelta(days=2), tz=BERLIN)
-    report.money_start, report.money_end = money_range(start, end, end + timedelta(days=1), BERLIN)
+    later = end + timedelta(days=1)
+    report = Report(start=start, end=end, previous_start=start - timedelta(days=2), tz=BERLIN, now=later)
     assert (report.money_start, report.money_end) == (_day(1), _day(3))
-    assert previous_money_range(report) == (datetime(2026, 10, 30, tzinfo=UTC), _day(1))
-    assert any("each local date shows the spend of the same UTC date" in c for c in report.caveats())
+    assert report.previous_money == (datetime(2026, 10, 30, tzinfo=UTC), _day(1))
+    assert any("each local date shows the spend of the same UTC date" in c for c in worded(report.report))
 
 
 def test_partial_days_are_named() -> None:
     report = Report(start=_day(24, 4), end=_day(24, 15) + timedelta(minutes=30), previous_start=_day(23, 16))
     assert report.partial_days() == {date(2026, 11, 24): "from 04:00 to 15:30"}
-    assert "2026-11-24 is a partial day (from 04:00 to 15:30 UTC)." in report.caveats()
+    assert "2026-11-24 is a partial day (from 04:00 to 15:30 UTC)." in worded(report.report)
     assert report.previous_length() == "12 hours"
 
 
 def test_an_empty_period_says_it_has_no_data() -> None:
     report = Report(start=_day(1), end=_day(2), previous_start=datetime(2026, 10, 31, tzinfo=UTC))
-    assert report.caveats()[0].startswith("This period has no data")
+    assert worded(report.report)[0].startswith("This period has no data")
     assert report.daily_spend("usd") == {_day(1).date(): 0.0}
 
 
 def test_a_partial_period_is_compared_with_the_same_span_earlier() -> None:
     start, end = _day(20), _day(24, 12)
     report = Report(start=start, end=end, previous_start=_day(15), previous_end=end - timedelta(days=5))
-    assert report.as_dict()["previous_period"] == {
+    assert report.to_dict()["previous_period"] == {
         "start": "2026-11-15T00:00:00+00:00",
         "end": "2026-11-19T12:00:00+00:00",
         "days": 5,
         "first_day_with_data": None,
     }
     cut = "The previous period stops at the same time of day, 2026-11-19 12:00 UTC"
-    assert any(c.startswith(cut) for c in report.caveats())
+    assert any(c.startswith(cut) for c in worded(report.report))
     expected = "compared with the same span 5 days earlier: 2026-11-15 00:00 → 2026-11-19 12:00 UTC"
-    assert headline(report)[1] == expected
+    assert headline(report.report)[1] == expected
 
 
 def test_spend_change_leaves_out_the_day_in_progress() -> None:
@@ -229,5 +224,5 @@ def test_spend_change_leaves_out_the_day_in_progress() -> None:
     assert report.spend_change("usd") == pytest.approx(1.0)  # 20 over the 10th-11th vs 10 over the 7th-8th
     assert report.change(report.spend["usd"], report.previous_spend["usd"]) == pytest.approx(-0.58)  # not this
     assert "it compares the whole UTC days 2026-11-10 to 2026-11-11 with 2026-11-07 to 2026-11-08." in " ".join(
-        report.caveats()
+        worded(report.report)
     )

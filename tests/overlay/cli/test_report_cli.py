@@ -241,19 +241,22 @@ def test_html_page_is_self_contained(capsys: pytest.CaptureFixture[str], tmp_pat
     assert not re.search(r"<(script|link|iframe|object)\b", html)
     assert "default-src 'none'" in html
     assert html.count('<img alt="Daily spend') == 1 and 'src="data:image/png;base64,' in html
-    assert html.count("<table") == 8  # with the spend limits and the spend by model
+    # the spend limits, by model, by API key, by user; long tables fold their rest in a <details> of its own table
+    assert html.count("<table") == 10 + html.count("<details")
     assert "Money: GET /v1/organization/costs" in html
 
 
 def test_html_escapes_names_from_the_api() -> None:
     from oai_usage.cli.html import html_page
-    from oai_usage.cli.report import Report, add_costs
+
+    from tests.overlay.report.draft import Draft as Report
+    from tests.overlay.report.draft import add_costs
 
     report = Report(start=datetime(2026, 11, 1, tzinfo=UTC), end=datetime(2026, 11, 2, tzinfo=UTC),
                     previous_start=datetime(2026, 10, 31, tzinfo=UTC))  # fmt: skip
     add_costs(report, [{"bucket_start": report.start, "project_id": "<img src=x onerror=alert(1)>",
                         "line_item": "a & b", "amount_value": 1.0, "amount_currency": "usd"}])  # fmt: skip
-    html = html_page(report)
+    html = html_page(report.report)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from oai_usage import UsageClient
 from oai_usage.cli.main import run
-from oai_usage.cli.report import NO_MODEL, UNATTRIBUTED, model_of
+from oai_usage.report import NO_MODEL, UNATTRIBUTED, model_of
 
 from tests.overlay.cli.conftest import NOW
 

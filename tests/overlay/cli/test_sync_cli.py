@@ -39,8 +39,9 @@ def _stdout(capsys: pytest.CaptureFixture[str], argv: list[str], now: datetime) 
 def test_report_from_the_warehouse_equals_the_live_report(
     synced: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
 ) -> None:
-    from oai_usage.cli.limits import METHOD
-    from oai_usage.cli.report import WAREHOUSE_LIMITS_NOTE
+    from oai_usage.report import METHOD, Caveat, caveat_text
+
+    WAREHOUSE_LIMITS_NOTE = caveat_text(Caveat("limits_not_in_warehouse"))
 
     code, live_text, _ = _stdout(capsys, ["--sandbox", "report", "--format", "json", *extra], HOUR_NOW)
     assert code == 0
@@ -54,6 +55,13 @@ def test_report_from_the_warehouse_equals_the_live_report(
     # as `report --no-limits` does (README), and says so last. Their caveats come last in the live report; all else
     # is equal.
     assert live["limits"] is not None and stored["limits"] is None
+    # Spend by API key and tokens by user come from the units the default plan keeps by every dimension (whole UTC
+    # days, 30 days back): a report reaching further back, or ending inside a day, leaves them out and says so.
+    (gap,) = [c for c in stored["caveats"] if c.startswith("The warehouse's plan keeps no")] or [""]
+    stored["caveats"] = [c for c in stored["caveats"] if c != gap]
+    for part, name, words in (("spend", "by_api_key", "spend by API key"), ("volume", "by_user", "tokens by user")):
+        assert stored[part][name] == live[part][name] or (stored[part][name] is None and words in gap)
+        stored[part][name] = live[part][name]
     assert stored["caveats"][-1] == WAREHOUSE_LIMITS_NOTE
     kept = len(stored["caveats"]) - 1
     assert live["caveats"][kept] == METHOD
@@ -61,6 +69,26 @@ def test_report_from_the_warehouse_equals_the_live_report(
     assert stored["spend"]["total"]["usd"] > 0
     names = set(stored["project_names"].values())
     assert "" not in names and len(names) > 1  # every project with spend named, from the warehouse
+
+
+def test_report_db_has_spend_by_api_key_from_the_plans_every_dimension_unit(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["report", "--format", "json", "--since", "7d"]  # within the 30 days the default plan keeps by all
+    live = json.loads(_stdout(capsys, ["--sandbox", *argv], HOUR_NOW)[1])
+    stored = json.loads(_stdout(capsys, [*argv, "--db", str(synced)], datetime(2026, 12, 3, tzinfo=UTC))[1])
+    assert stored["spend"]["by_api_key"] == live["spend"]["by_api_key"]
+    assert len(stored["spend"]["by_api_key"]["usd"]) > 1 and stored["spend"]["by_api_key"]["usd"][0]["name"]
+
+
+def test_report_db_without_usage_by_user_for_the_range_says_so(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the default plan keeps usage by user in whole UTC days only: a report ending inside a day cannot have it
+    stored = json.loads(_stdout(capsys, ["report", "--db", str(synced), "--format", "json", "--since", "7d"],
+                                datetime(2026, 12, 3, tzinfo=UTC))[1])  # fmt: skip
+    assert stored["volume"]["by_user"] is None
+    assert any(c.startswith("The warehouse's plan keeps no tokens by user") for c in stored["caveats"])
 
 
 def test_report_db_tables_show_the_stored_names(synced: Path, capsys: pytest.CaptureFixture[str]) -> None:

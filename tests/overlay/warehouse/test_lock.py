@@ -1,5 +1,6 @@
 """The database lock: a full disk under the lock file is one line for a sync, and a reader (export, report --db),
-which takes no lock, reads a database on a read-only mount without creating a lock file."""
+which takes no lock, reads a database on a read-only mount without creating a lock file. Without fcntl (Windows)
+the warehouse still imports and reads; only a sync fails, with one line."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from typing import Any
 import pytest
 from oai_usage.cli.main import run
 from oai_usage.warehouse import WarehouseError
-from oai_usage.warehouse.lock import database_lock
+from oai_usage.warehouse.lock import NEEDS_POSIX, database_lock
+
+from ..test_neutral_errors import _flags
 
 HOUR_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 SCRIPT = Path(sys.executable).parent / "oai-usage"
@@ -33,6 +36,15 @@ def _disk_full(fd: int, data: bytes, offset: int) -> int:
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
+def _failed_sync(db: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What a short sync into `db` says on stderr, having exited 1 with nothing on stdout."""
+    argv = ["--sandbox", "sync", "--since", "2d", "--endpoints", "costs", "--no-names", "--db", str(db)]
+    code = run(argv, now=HOUR_NOW)
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (1, "")
+    return captured.err
+
+
 def test_a_full_disk_under_the_lock_file_is_a_warehouse_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "pwrite", _disk_full)
     with pytest.raises(WarehouseError) as caught, database_lock(tmp_path / "u.duckdb"):
@@ -44,11 +56,8 @@ def test_a_full_disk_under_the_lock_file_is_one_line_exit_1_for_a_sync(
     db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(os, "pwrite", _disk_full)
-    argv = ["--sandbox", "sync", "--since", "2d", "--endpoints", "costs", "--no-names", "--db", str(db)]
-    code = run(argv, now=HOUR_NOW)
-    captured = capsys.readouterr()
-    assert (code, captured.out) == (1, "")
-    assert captured.err == f"oai-usage: error: {db}.lock: cannot write the lock file: No space left on device\n"
+    said = _failed_sync(db, capsys)
+    assert said == f"oai-usage: error: {db}.lock: cannot write the lock file: No space left on device\n"
 
 
 @pytest.mark.parametrize(
@@ -116,3 +125,51 @@ def test_report_db_reads_a_database_on_a_read_only_mount(db: Path, tmp_path: Pat
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith("section,key,currency,metric,value\n")
     assert not (folder / "usage.duckdb.lock").exists()
+
+
+def _without_fcntl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import fcntl` fails, as on Windows."""
+    monkeypatch.setitem(sys.modules, "fcntl", None)
+
+
+def test_without_fcntl_taking_the_lock_says_the_sync_needs_a_posix_system(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _without_fcntl(monkeypatch)
+    with pytest.raises(WarehouseError) as caught, database_lock(tmp_path / "u.duckdb"):
+        pass
+    assert str(caught.value) == (
+        "the warehouse's sync needs a POSIX system (Linux, macOS, WSL on Windows): its lock uses fcntl"
+    )
+    assert not (tmp_path / "u.duckdb.lock").exists()
+
+
+def test_the_posix_only_message_is_one_line_naming_no_option() -> None:
+    assert "\n" not in NEEDS_POSIX
+    assert _flags(NEEDS_POSIX) == []
+
+
+def test_without_fcntl_a_sync_is_one_line_exit_1(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _without_fcntl(monkeypatch)
+    assert _failed_sync(db, capsys) == f"oai-usage: error: {NEEDS_POSIX}\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["report", "--since", "7d"], ["export", "--parquet", "{tmp}/lake"], ["metrics"]],
+    ids=["report --db", "export", "metrics"],
+)
+def test_without_fcntl_a_reader_still_reads(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    _without_fcntl(monkeypatch)
+    code = run([word.format(tmp=tmp_path) for word in argv] + ["--db", str(db)], now=HOUR_NOW)
+    assert (code, capsys.readouterr().err) == (0, "")
+
+
+def test_without_fcntl_the_lock_module_imports() -> None:
+    code = "import sys; sys.modules['fcntl'] = None; import oai_usage.warehouse.lock, oai_usage.warehouse.store"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -14,42 +14,29 @@ from typing import Any
 import pytest
 from oai_usage.errors import PermissionDeniedError
 from oai_usage.lists import SpendLimit
-from oai_usage.warehouse.config import SyncConfig
 from oai_usage.warehouse.limits import read_limits, store_limits, sync_limits
 from oai_usage.warehouse.lock import database_lock
 from oai_usage.warehouse.metrics import METRICS, Family, MetricSpec, collect, exposition, render
-from oai_usage.warehouse.names import sync_names
 from oai_usage.warehouse.store import Warehouse
-from oai_usage.warehouse.sync import sync
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.overlay.warehouse.conftest import sandbox_client
+from tests.overlay.warehouse.conftest import sync_organizations
 
 HOUR_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 ENDPOINTS = ("costs", "completions", "embeddings")
-SEEDS = {"acme": 0, "beta": 7}
 UNITS = ("_usd", "_seconds", "_tokens")
-
-
-def _sync(path: Path, organizations: list[str], *, limits: bool = True) -> Path:
-    with Warehouse(path) as warehouse:
-        for name in organizations:
-            with sandbox_client(HOUR_NOW, seed=SEEDS[name]) as client:
-                sync(warehouse, client, SyncConfig(), name, now=HOUR_NOW, endpoints=ENDPOINTS)
-                sync_names(warehouse, client, name, synced_at=HOUR_NOW)
-                if limits:
-                    sync_limits(warehouse, client, name, synced_at=HOUR_NOW)
-    return path
 
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _sync(tmp_path_factory.mktemp("metrics-two") / "usage.duckdb", ["acme", "beta"])
+    path = tmp_path_factory.mktemp("metrics-two") / "usage.duckdb"
+    return sync_organizations(path, ["acme", "beta"], HOUR_NOW, endpoints=ENDPOINTS, limits=True)
 
 
 @pytest.fixture(scope="module")
 def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _sync(tmp_path_factory.mktemp("metrics-one") / "usage.duckdb", ["acme"], limits=False)
+    path = tmp_path_factory.mktemp("metrics-one") / "usage.duckdb"
+    return sync_organizations(path, ["acme"], HOUR_NOW, endpoints=ENDPOINTS)
 
 
 @pytest.fixture
@@ -148,7 +135,7 @@ def test_the_month_to_date_of_the_organization_is_the_sum_of_its_projects(reader
 
 
 def test_the_projection_is_the_reports_for_a_projects_daily_spend(reader: Warehouse) -> None:
-    from oai_usage.cli.limits import limit_line
+    from oai_usage.report.limits import limit_line
     from oai_usage.warehouse.report_rows import WarehouseRows
 
     source = WarehouseRows(reader, ["acme"])
@@ -164,7 +151,7 @@ def test_the_projection_is_the_reports_for_a_projects_daily_spend(reader: Wareho
     projected = {dict(k)["project_id"]: v for k, v in emitted.items()}
     for project, per in daily.items():
         line = limit_line(project, "", Decimal(1), per, date(2026, 11, 24))
-        assert projected[project] == pytest.approx(line.projected, rel=1e-12)
+        assert projected[project] == pytest.approx(float(line.projected), rel=1e-12)
 
 
 def test_the_last_day_is_the_day_before_the_data_end(reader: Warehouse) -> None:

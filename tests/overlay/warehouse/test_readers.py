@@ -39,7 +39,7 @@ def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
 def held_sync(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """A sync of `db` running in a thread, held inside a fetch after its first chunks were stored; released (and
     checked to succeed) when the test ends."""
-    real = warehouse_sync.fetch_all
+    real = warehouse_sync.fetch_batches
     held, release = threading.Event(), threading.Event()
     calls = {"n": 0}
     lock = threading.Lock()
@@ -53,7 +53,7 @@ def held_sync(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.E
             assert release.wait(60)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(warehouse_sync, "fetch_all", slow)
+    monkeypatch.setattr(warehouse_sync, "fetch_batches", slow)
     outcome: list[int] = []
     later = HOUR_NOW + timedelta(days=1)
     worker = threading.Thread(target=lambda: outcome.append(run([*SYNC, "--db", str(db)], now=later)))

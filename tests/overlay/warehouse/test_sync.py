@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 from oai_usage import OaiUsageError, RateLimitError, UsageClient
+from oai_usage.warehouse import sync as warehouse_sync
 from oai_usage.warehouse.store import Warehouse, table_name
-from oai_usage.warehouse.sync import fetch_all, floor_to, sync
+from oai_usage.warehouse.sync import fetch_batches, floor_to, sync
 
 from .conftest import KEY, SMALL, START, Counter, sandbox_client, table_rows
 
@@ -169,8 +170,9 @@ def test_the_chunk_resume_waits_the_retry_after_of_the_429_that_stopped_it() -> 
     start = floor_to(START - timedelta(days=3), "1d")
     params = {"start_time": start, "end_time": start + timedelta(days=3), "bucket_width": "1d"}
     with client:
-        rows, resumed, _covered = fetch_all(client, "costs", params)
-    assert resumed == 1 and len(rows) == 3
+        fetch = fetch_batches(client, "costs", params)
+        batches = list(fetch)
+    assert fetch.resumed == 1 and sum(len(batch) for batch, _, _ in batches) == 3
     kinds = [kind for kind, _ in events]
     assert kinds == ["request", "client sleeps", "request", "client sleeps", "request", "client sleeps", "request"]
     assert [s for kind, s in events if kind == "client sleeps"] == [3.0, 3.0, pytest.approx(3.0, abs=0.5)]
@@ -186,5 +188,24 @@ def test_a_retry_after_longer_than_a_resume_waits_stops_the_sync() -> None:
     client = UsageClient(KEY, base_url="https://api.openai.com/v1", http_client=http, max_retries=0)
     params = {"start_time": START - timedelta(days=2), "end_time": START, "bucket_width": "1d"}
     with client, pytest.raises(RateLimitError):
-        fetch_all(client, "costs", params)
+        list(fetch_batches(client, "costs", params))
     assert len(requests) == 1  # no resume: an hour's wait is not a fault to ride out
+
+
+def test_a_sync_stored_in_small_batches_equals_one_storing_each_chunk_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored: dict[int, dict[str, list[tuple[Any, ...]]]] = {}
+    batches: dict[int, int] = {}
+    marks: dict[int, list[tuple[Any, ...]]] = {}
+    for batch_rows in (10**9, 25):
+        monkeypatch.setattr(warehouse_sync, "BATCH_ROWS", batch_rows)
+        with Warehouse(tmp_path / f"b{batch_rows}.duckdb") as warehouse:
+            with sandbox_client(START, usage_revision_minutes=0, costs_revision_hours=0) as client:
+                report = sync(warehouse, client, SMALL, "acme", now=START)
+            batches[batch_rows] = sum(u.batches for u in report.units)
+            stored[batch_rows] = {e: table_rows(warehouse, e) for e in SMALL.endpoints}
+            marks[batch_rows] = [(*unit, s.covered_from, s.watermark) for *unit, s in warehouse.states()]
+    assert batches[25] > batches[10**9]  # the rows of a chunk went in several transactions
+    assert stored[25] == stored[10**9] and any(stored[25].values())
+    assert marks[25] == marks[10**9]

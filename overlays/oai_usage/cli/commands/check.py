@@ -86,6 +86,10 @@ def run(options: Options) -> int:
         from ...errors import ValidationError
 
         raise ValidationError("--sandbox runs the synthetic organization: leave out --profile", param="--profile")
+    if options.state is not None and not options.state.strip():
+        from ...errors import ValidationError
+
+        raise ValidationError("--state: a file path, not an empty one", param="--state")
     settings = config.check_for(options.connection.profile)
     urls = tuple(dict.fromkeys((*options.notify, *settings.notify)))
     check_targets(urls)  # a bad URL or a missing apprise costs no API call
@@ -99,13 +103,18 @@ def run(options: Options) -> int:
         if state is not None:
             delivery = notify_findings(outcome.findings, urls, state, today=outcome.as_of.date())
     code = EXIT_NOTIFY_FAILED if delivery is not None and delivery.failed else EXIT_FINDINGS if outcome.findings else 0
+    import io
+
+    from ...alerts import mask_key_like
     from ..output import open_output
 
-    with open_output(None) as out:
-        if options.format == "json":
-            _write_json(out, outcome, delivery, code)
-        else:
-            _write_table(out, outcome, delivery, urls, options.dry_run)
+    said = io.StringIO()
+    if options.format == "json":
+        _write_json(said, outcome, delivery, code)
+    else:
+        _write_table(said, outcome, delivery, urls, options.dry_run)
+    with open_output(None) as out:  # names read back from a warehouse may hold a key a server echoed: masked
+        out.write(mask_key_like(said.getvalue()))
     return code
 
 
@@ -163,6 +172,7 @@ def _from_warehouse(options: Options, settings: Any) -> _Outcome:
         stored_names,
         warehouse_costs,
     )
+    from ...report import GroupingUnavailable
     from ...warehouse.limits import limits_read_at, read_limits
     from ...warehouse.report_rows import CoverageError
 
@@ -187,18 +197,18 @@ def _from_warehouse(options: Options, settings: Any) -> _Outcome:
             groupings = (tuple(endpoint_info("costs").group_by), ("project_id", "line_item"))
             starts = dict.fromkeys([history_start(today, settings, limits=bool(stored)),
                                     history_start(today, settings, limits=False)])  # fmt: skip
-            errors: list[CoverageError] = []
+            errors: list[Exception] = []
             attempts = [(s, g) for s in starts for g in groupings]
             for start, grouping in attempts:
                 try:
                     rows = warehouse_costs(source, grouping, start, data_now)
                     break
-                except CoverageError as exc:
+                except (CoverageError, GroupingUnavailable) as exc:  # not held: the next one may be
                     errors.append(exc)
             else:
                 raise errors[0]
             if stored and start > history_start(today, settings, limits=True):
-                notes.append(f"{errors[0]}: the spend limits are not judged.")
+                notes.append(f"{str(errors[-1]).splitlines()[0]}: the spend limits are not judged.")
                 stored = {}
             if judged:
                 history = SpendHistory.from_rows(rows, names=names, start=start)

@@ -21,12 +21,14 @@ from ..options import Database, add_database, add_output, add_profile
 from ..output import open_output, visible
 from .base import CommandSet
 
-__all__ = ["DEFAULT_HOST", "PATH", "Options", "make_server", "read_metrics", "register", "run"]
+__all__ = ["CLIENT_TIMEOUT", "DEFAULT_HOST", "PATH", "Options", "make_server", "read_metrics", "register", "run"]
 
 log = logging.getLogger("oai_usage.cli")
 
 DEFAULT_HOST = "127.0.0.1"
 PATH = "/metrics"
+CLIENT_TIMEOUT = 30.0
+"""Seconds a client may take to send its request or to take the answer: a stalled one is dropped, never kept."""
 HELP = "print the warehouse's figures as Prometheus metrics (-o FILE for the textfile collector, --serve PORT)"
 
 
@@ -106,7 +108,14 @@ def read_metrics(options: Options) -> str:
     path = database_path(options.database, config, must_exist=True)
     with database_errors(path), Warehouse(path, read_only=True, wait=options.database.wait) as warehouse:
         chosen = _chosen(warehouse.organizations(), options, path)
-        return exposition(warehouse, chosen, clean=visible)
+        return exposition(warehouse, chosen, clean=_shown)
+
+
+def _shown(text: str) -> str:
+    """A label value: escaped for a terminal, and no key a server echoed into a stored name (no client is live)."""
+    from ...alerts import mask_key_like
+
+    return mask_key_like(visible(text))
 
 
 def run(options: Options) -> int:
@@ -144,6 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "oai-usage"
     sys_version = ""
+    timeout = CLIENT_TIMEOUT
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def _answer(self, body: bytes) -> None:
         from ...warehouse.metrics import CONTENT_TYPE
@@ -195,14 +208,20 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], read: Callable[[], str]) -> None:
+    def __init__(self, address: tuple[str, int], read: Callable[[], str], timeout: float = CLIENT_TIMEOUT) -> None:
         self.read = read
-        super().__init__(address, _Handler)
+        super().__init__(address, type("_TimedHandler", (_Handler,), {"timeout": timeout}))
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone or too slow mid-answer: one log line, never a traceback on stderr."""
+        failure = sys.exc_info()[1]
+        log.info("metrics: a connection from %s ended early: %s", client_address[0], type(failure).__name__)
 
 
-def make_server(host: str, port: int, read: Callable[[], str]) -> ThreadingHTTPServer:
-    """An HTTP server of `read()`'s text at GET /metrics (bound, not yet serving); a CliError for an address that
-    cannot be used."""
+def make_server(host: str, port: int, read: Callable[[], str], *,
+                timeout: float = CLIENT_TIMEOUT) -> ThreadingHTTPServer:  # fmt: skip
+    """An HTTP server of `read()`'s text at GET /metrics (bound, not yet serving), each client in a thread of its
+    own and dropped when it stalls for `timeout` seconds; a CliError for an address that cannot be used."""
     import socket
 
     from ..exit_codes import CliError
@@ -214,6 +233,6 @@ def make_server(host: str, port: int, read: Callable[[], str]) -> ThreadingHTTPS
     family = infos[0][0]
     server_class = type("_BoundServer", (_Server,), {"address_family": family})
     try:
-        return server_class((host, port), read)  # type: ignore[no-any-return]
+        return server_class((host, port), read, timeout)  # type: ignore[no-any-return]
     except OSError as exc:
         raise CliError(f"--serve {port}: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
