@@ -118,9 +118,9 @@ def _day_label(day: date, notes: dict[date, str]) -> str:
 
 
 def sections(report: Report, top: int | None = TOP) -> list[Section]:
-    """The report's tables, in order: summary, limits, projects, line items, models, API keys, top models, users,
-    daily spend, daily tokens (`top`: the most rows of a ranked table, the rest summed in one "N more" row; None:
-    every row, as the HTML page has them)."""
+    """The report's tables, in order: summary, limits, unusual days, projects, line items, models, API keys, top
+    models, users, daily spend, daily tokens (`top`: the most rows of a ranked table, the rest summed in one "N more"
+    row; None: every row, as the HTML page has them)."""
     summary = Section("summary", "Summary", ["figure", "this period", "previous period", "change"],
                       [False, True, True, True])  # fmt: skip
     for cur in report.currencies:
@@ -134,6 +134,8 @@ def sections(report: Report, top: int | None = TOP) -> list[Section]:
     result = [summary]
     if report.limits is not None and report.limits.lines:
         result.append(limits_section(report))
+    if report.unusual_days is not None and report.unusual_days.first is not None:
+        result.append(unusual_section(report, top))
     result += [
         _ranked("projects", "Spend by project", "project", report.spend_by_project, report, top),
         _ranked("line_items", "Spend by line item", "line item", report.spend_by_line_item, report, top),
@@ -193,6 +195,32 @@ def limits_section(report: Report) -> Section:
             reached = f"{line.reached_on} (pace)"  # projected at this pace (the method is in the notes)
         section.rows.append([who, money(line.limit, cur), money(line.month_to_date, cur), share_text(line.used),
                              money(line.projected, cur), share_text(line.projected_share), reached])  # fmt: skip
+    return section
+
+
+def unusual_section(report: Report, top: int | None = TOP) -> Section:
+    """The period's unusual days (the rule of `oai-usage check`), most unusual first (`top`: the most rows, then one
+    "N more" row); one "none" row when none."""
+    unusual = report.unusual_days
+    assert unusual is not None and unusual.first is not None
+    section = Section(
+        "unusual_days",
+        f"Unusual days, {unusual.first} to {unusual.last} (UTC days)",
+        ["day", "where", "spend", "median of its kind of day", "x median"],
+        [False, False, True, True, True],
+    )
+    shown = unusual.findings if top is None else unusual.findings[:top]
+    for finding in shown:
+        day = date.fromisoformat(finding.period)
+        section.rows.append([f"{day} ({day:%a})", finding.where, money(finding.amount, finding.unit),
+                             money(finding.baseline or 0.0, finding.unit),
+                             f"{finding.details['ratio']:.1f}"])  # fmt: skip
+    if len(shown) < len(unusual.findings):
+        section.rows.append([f"{len(unusual.findings) - len(shown)} more", "(every one in the JSON, CSV and HTML)",
+                             "", "", ""])  # fmt: skip
+    if not unusual.findings:
+        section.rows.append(["none", f"nothing far above its own last {unusual.basis_days} days (same kind of day)",
+                             "", "", ""])  # fmt: skip
     return section
 
 
@@ -296,6 +324,13 @@ def csv_records(report: Report) -> Iterator[list[Any]]:
             )
             for metric, figure in figures:
                 yield ["limit", limit.scope, report.limits.currency, metric, figure]
+    if report.unusual_days is not None:
+        for finding in report.unusual_days.findings:
+            key = f"{finding.period} {finding.dimension} {finding.id}"
+            for metric, figure in (("spend", finding.amount), ("median", finding.baseline),
+                                   ("mad", finding.details["mad"]), ("ratio", finding.details["ratio"]),
+                                   ("name", finding.name if finding.name != finding.id else "")):  # fmt: skip
+                yield ["unusual_day", key, finding.unit, metric, figure]
     for section, label, breakdown in (("api_key_spend", "name", report.spend_by_api_key),
                                        ("user_tokens", "email", report.tokens_by_user)):  # fmt: skip
         if breakdown is None:

@@ -2,7 +2,8 @@
 
 A `Report` is immutable: totals per currency (exact `Decimal`, never added across currencies), breakdowns (by
 project, line item, model, API key; tokens by model and user), daily series, the previous period and its changes,
-the month to date against the spend limits with a month-end projection (`LimitStatus`), and what a reader must
+the month to date against the spend limits with a month-end projection (`LimitStatus`), the period's unusual days
+(`UnusualDays`: the rule of `oai-usage check`, `oai_usage.alerts.unusual_days`), and what a reader must
 know (`Caveat`s, as data; `caveat_text` words one). `Report.to_json()` prints it with money as exact decimals.
 
 Any row source feeds it through one protocol, `RowSource` ((endpoint, params) -> rows): the live API
@@ -30,6 +31,7 @@ from .figures import MODEL_RULE, NO_MODEL, UNATTRIBUTED, Breakdown, ModelVolume,
 from .jsonout import dumps
 from .limits import LimitLine, LimitStatus, Pace, limit_line, limit_status
 from .periods import Periods, periods
+from .unusual import UnusualDays
 
 __all__ = [
     "KINDS",
@@ -54,6 +56,7 @@ __all__ = [
     "ReportBuilder",
     "RowSource",
     "Share",
+    "UnusualDays",
     "build",
     "caveat_text",
     "dumps",

@@ -1,8 +1,9 @@
 """Internal (public through `oai_usage.report`): building a `Report` from rows: the report's queries, answered by any
 `RowSource` (the API through a client, or the warehouse), folded into figures.
 
-Queries: costs by project and line item (both periods, whole UTC days); costs by API key (both periods); usage of
-completions and embeddings by model (the period) and ungrouped (the previous period); usage by user (both periods).
+Queries: costs by project and line item (both periods, whole UTC days, and the unusual days' basis days before the
+period); costs by API key (both periods); usage of completions and embeddings by model (the period) and ungrouped
+(the previous period); usage by user (both periods).
 A source that does not hold a grouping raises `GroupingUnavailable`; the breakdown is then left out with a caveat.
 """
 
@@ -10,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ..alerts.settings import CheckSettings
 from ..errors import ValidationError
 from .caveats import Caveat
 from .figures import UNATTRIBUTED, Breakdown, ModelVolume, Report, model_of
 from .limits import LimitStatus, limit_status
 from .money import ZERO, amount_of, currency_of
-from .periods import Periods, periods
+from .periods import Periods, days_between, periods
+from .unusual import UnusualDays, basis_query, judge_unusual
 
 if TYPE_CHECKING:
     from ..client import UsageClient
@@ -182,13 +185,15 @@ def _ranked(data: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[str, De
     return {c: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for c, v in sorted(data.items())}
 
 
-def _fold(builder: ReportBuilder, rows: RowSource, width: str) -> None:
-    """The report's queries, answered by `rows`, folded into `builder`."""
+def _fold(builder: ReportBuilder, rows: RowSource, width: str) -> list[Row]:
+    """The report's queries, answered by `rows`, folded into `builder`; the period's costs rows (by project and
+    line item) are returned."""
     p = builder.periods
     now_money = {"start_time": p.money_start, "end_time": p.money_end}
     before_money = {"start_time": p.previous_money[0], "end_time": p.previous_money[1]}
     costs = {"bucket_width": "1d", "group_by": ["project_id", "line_item"]}
-    builder.add_costs(rows("costs", {**costs, **now_money}))
+    current = list(rows("costs", {**costs, **now_money}))
+    builder.add_costs(current)
     builder.add_previous_spend(rows("costs", {**costs, **before_money}))  # by line item too: spend by model
     now_range = {"start_time": p.start, "end_time": p.end}
     before_range = {"start_time": p.previous_start, "end_time": p.previous_end}
@@ -216,6 +221,28 @@ def _fold(builder: ReportBuilder, rows: RowSource, width: str) -> None:
         missing.append(f"tokens by user (completions and embeddings {width} by user_id)")
     if missing:
         builder.notes.append(Caveat("groupings_not_in_warehouse", {"breakdowns": tuple(missing)}))
+    return current
+
+
+def _unusual(builder: ReportBuilder, rows: RowSource, current: list[Row], settings: CheckSettings,
+             names: Mapping[str, str]) -> UnusualDays | None:  # fmt: skip
+    """The unusual days of the period's whole UTC days (the day in progress is not judged), from the period's costs
+    and those of the basis days before it; None, with a caveat, when the source cannot answer the basis query."""
+    p = builder.periods
+    days = days_between(p.money_start, p.money_end, UTC)
+    if days and p.money_end.astimezone(UTC).time() != time():
+        days = days[:-1]
+    query = basis_query(days[0], p.money_start, settings) if days else None
+    before: list[Row] = []
+    if query is not None:
+        try:
+            before = list(rows("costs", query))
+        except (GroupingUnavailable, ValidationError) as exc:  # e.g. a warehouse synced for a shorter span
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            builder.notes.append(Caveat("unusual_not_judged", {"reason": reason,
+                                                               "from": query["start_time"].date()}))  # fmt: skip
+            return None
+    return judge_unusual([*before, *current], days, settings, names)
 
 
 def _money_by(rows: Iterable[Row], column: str) -> dict[str, dict[str, Decimal]]:
@@ -249,9 +276,11 @@ def from_rows(
     end: datetime,
     now: datetime,
     tz: tzinfo = UTC,
+    unusual: CheckSettings | None = None,
     **labels: Any,
 ) -> Report:
     """The report of [start, end) (cut at `now`) from `rows`; the caller adds labels (names, limits, ...).
+    `unusual`: the settings its unusual days are judged with (default: `check`'s defaults).
 
     A source with an `expect(earliest)` method (the warehouse) is told first how far back the queries reach.
     """
@@ -264,8 +293,9 @@ def from_rows(
         expect(min(p.previous_start, p.previous_money[0]))
     if end > now:
         builder.notes.append(Caveat("end_after_now", {"asked_end": _iso(end), "end": _iso(p.end)}))
-    _fold(builder, rows, width)
-    return builder.freeze(**labels)
+    current = _fold(builder, rows, width)
+    found = _unusual(builder, rows, current, unusual or CheckSettings(), labels.get("names", {}))
+    return builder.freeze(unusual_days=found, **labels)
 
 
 def _iso(moment: datetime) -> str:
@@ -294,11 +324,13 @@ def build(
     names: bool = True,
     now: datetime | None = None,
     rows: RowSource | None = None,
+    unusual: CheckSettings | None = None,
 ) -> Report:
     """The spend report of [start, end) (end: now) from the live API: spend (per currency, by project, line item,
     model and API key), volume (by model and user), the previous period, and (`limits`) the month to date against
     the spend limits. `directory` (default: `client.directory()`) names projects, keys and users; `now` defaults to
-    the server's clock; `rows` replaces the client's queries (e.g. to show progress)."""
+    the server's clock; `rows` replaces the client's queries (e.g. to show progress); `unusual`: the settings of
+    the unusual days (default: `check`'s defaults)."""
     moment = now if now is not None else client.sync_clock().replace(microsecond=0)
     chosen = list(project_ids)
     if directory is None and (names or limits):
@@ -310,5 +342,5 @@ def build(
         names={p.id: p.name for p in directory.projects.values()} if directory is not None else {},
         key_names={k.id: k.name for k in directory.api_keys.values()} if directory is not None else {},
         user_emails=_people(directory),
-        show_names=names, project_filter=tuple(chosen), limits=status,
+        show_names=names, project_filter=tuple(chosen), limits=status, unusual=unusual,
     )  # fmt: skip

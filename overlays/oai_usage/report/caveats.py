@@ -41,6 +41,7 @@ KINDS = (
     "limits_failed",
     "limits_not_in_warehouse",
     "groupings_not_in_warehouse",
+    "unusual_not_judged",
 )
 """Every kind of caveat, in the order a report states them."""
 
@@ -122,6 +123,9 @@ def text(caveat: Caveat) -> str:
     if kind == "limits_not_in_warehouse":
         return ("Spend limits are live data and are not kept in the warehouse: a report from the API shows the month "
                 "to date against them.")  # fmt: skip
+    if kind == "unusual_not_judged":
+        return (f"Unusual days are not judged: their history (daily costs by project and line item from "
+                f"{f['from']}) is not available ({f['reason']}).")  # fmt: skip
     # groupings_not_in_warehouse
     return (
         f"The warehouse's plan keeps no {', '.join(f['breakdowns'])} for this period: a report from the API shows "

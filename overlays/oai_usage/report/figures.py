@@ -20,6 +20,7 @@ from .labels import MODEL_RULE, NO_MODEL, UNATTRIBUTED, model_of
 from .limits import LimitStatus
 from .money import DEFAULT_CURRENCY, ZERO
 from .periods import days_between, is_midnight, zone_name
+from .unusual import UnusualDays
 
 __all__ = [
     "MODEL_RULE",
@@ -132,6 +133,7 @@ class Report:
     show_names: bool = True  # tables, legends and the page name projects (False: IDs)
     project_filter: tuple[str, ...] = ()  # only these projects, as IDs
     limits: LimitStatus | None = None  # month to date against the spend limits (None: not asked, or not live)
+    unusual_days: UnusualDays | None = None  # the period's unusual days (None: not judged, a caveat says why)
     notes: tuple[Caveat, ...] = ()  # what the source adds to the caveats (e.g. the warehouse: no limits)
     organizations: tuple[str, ...] = ()  # whose figures (two or more: their total)
 

@@ -145,6 +145,7 @@ def report_dict(report: Any) -> dict[str, Any]:
                           if p != UNATTRIBUTED},
         "project_filter": list(report.project_filter),
         "limits": limits_dict(report.limits) if report.limits is not None else None,
+        "unusual_days": report.unusual_days.as_dict() if report.unusual_days is not None else None,
         "caveats": [text(c) for c in report.caveats()],
     }  # fmt: skip
     if report.organizations:
