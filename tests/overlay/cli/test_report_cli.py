@@ -241,8 +241,9 @@ def test_html_page_is_self_contained(capsys: pytest.CaptureFixture[str], tmp_pat
     assert not re.search(r"<(script|link|iframe|object)\b", html)
     assert "default-src 'none'" in html
     assert html.count('<img alt="Daily spend') == 1 and 'src="data:image/png;base64,' in html
-    # the spend limits, by model, by API key, by user; long tables fold their rest in a <details> of its own table
-    assert html.count("<table") == 10 + html.count("<details")
+    # the spend limits, the unusual days, by model, by API key, by user; long tables fold their rest in a <details>
+    # of its own table
+    assert html.count("<table") == 11 + html.count("<details")
     assert "Money: GET /v1/organization/costs" in html
 
 
