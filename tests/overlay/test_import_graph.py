@@ -136,3 +136,16 @@ def test_only_the_command_line_imports_argparse() -> None:
     outside = [m for m, path in MODULES.items() if m.startswith("oai_usage.") and not m.startswith("oai_usage.cli.")
                and _imports_argparse(path)]  # fmt: skip
     assert outside == []
+
+
+def test_only_the_command_line_imports_the_command_line() -> None:
+    """The library, the warehouse and the alerts never reach into `oai_usage.cli` (the CLI renders the library's
+    values, not the other way round)."""
+
+    def cli(module: str) -> bool:
+        return module == "oai_usage.cli" or module.startswith("oai_usage.cli.")
+
+    edges = graph()
+    outside = sorted(f"{m} -> {t}" for m, targets in edges.items() if m.split(".")[0] == "oai_usage" and not cli(m)
+                     for t in targets if cli(t))  # fmt: skip
+    assert outside == []
