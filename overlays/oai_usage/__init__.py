@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .alerts import CheckSettings, Finding, LimitUse, NotifyState, SpendHistory, evaluate_rules, unusual_days
+    from .alerts import (
+        CheckSettings,
+        Finding,
+        LimitUse,
+        NotifyState,
+        SpendHistory,
+        evaluate_rules,
+        mask_key_like,
+        unusual_days,
+    )
     from .catalog import ENDPOINT_NAMES, EndpointInfo, endpoint_info
     from .client import AsyncUsageClient, UsageClient
     from .directory import ApiKeyInfo, Directory, ProjectInfo, UserInfo
@@ -62,6 +71,7 @@ _LAZY = {
     "NotifyState": "alerts",
     "SpendHistory": "alerts",
     "evaluate_rules": "alerts",
+    "mask_key_like": "alerts",
     "unusual_days": "alerts",
     "ENDPOINT_NAMES": "catalog",
     "EndpointInfo": "catalog",
@@ -159,6 +169,7 @@ __all__ = [
     "__version__",
     "endpoint_info",
     "evaluate_rules",
+    "mask_key_like",
     "one_job",
     "redact_secrets",
     "report",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from ..alerts import mask_key_like
+from .. import mask_key_like
 from ..timeparse import iso_datetime
 from . import paths
 from .table_fit import MIN_TEXT_WIDTH, fit_columns, natural_width
