@@ -121,8 +121,8 @@ def text(caveat: Caveat) -> str:
     if kind == "limits_failed":
         return "The spend limits could not be read: they are left out."
     if kind == "limits_not_in_warehouse":
-        return ("Spend limits are live data and are not kept in the warehouse: a report from the API shows the month "
-                "to date against them.")  # fmt: skip
+        return ("Spend limits are not shown from the warehouse: a report from the API shows the month to date against "
+                "them (the limits the last sync stored are judged by check and metrics).")  # fmt: skip
     if kind == "unusual_not_judged":
         return (f"Unusual days are not judged: their history (daily costs by project and line item from "
                 f"{f['from']}) is not available ({f['reason']}).")  # fmt: skip
