@@ -29,7 +29,7 @@ from .caveats import KINDS, METHOD, Caveat, share_text
 from .caveats import text as caveat_text
 from .figures import MODEL_RULE, NO_MODEL, UNATTRIBUTED, Breakdown, ModelVolume, Report, Share, model_of
 from .jsonout import dumps
-from .limits import LimitLine, LimitStatus, Pace, limit_line, limit_status
+from .limits import LimitLine, LimitStatus, Pace, limit_line, limit_status, status_of
 from .periods import Periods, periods
 from .unusual import UnusualDays
 
@@ -66,4 +66,5 @@ __all__ = [
     "model_of",
     "periods",
     "share_text",
+    "status_of",
 ]

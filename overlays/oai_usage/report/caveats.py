@@ -40,6 +40,7 @@ KINDS = (
     "limits_other_currencies",
     "limits_failed",
     "limits_not_in_warehouse",
+    "limits_from_warehouse",
     "groupings_not_in_warehouse",
     "unusual_not_judged",
 )
@@ -121,8 +122,11 @@ def text(caveat: Caveat) -> str:
     if kind == "limits_failed":
         return "The spend limits could not be read: they are left out."
     if kind == "limits_not_in_warehouse":
-        return ("Spend limits are not shown from the warehouse: a report from the API shows the month to date against "
-                "them (the limits the last sync stored are judged by check and metrics).")  # fmt: skip
+        return ("The warehouse keeps no spend limits for this report (a sync stores them along with the names; several "
+                "organizations together have no one limit): a report from the API shows them.")  # fmt: skip
+    if kind == "limits_from_warehouse":
+        return (f"Spend limits as the last sync read them ({_day(f['as_of'])} UTC); the month to date and the "
+                "projection come from the warehouse's daily costs.")  # fmt: skip
     if kind == "unusual_not_judged":
         return (f"Unusual days are not judged: their history (daily costs by project and line item from "
                 f"{f['from']}) is not available ({f['reason']}).")  # fmt: skip

@@ -48,6 +48,7 @@ __all__ = [
     "pace",
     "running_totals",
     "spend_by_day",
+    "status_of",
 ]
 
 log = logging.getLogger("oai_usage.report")
@@ -300,18 +301,33 @@ def _read_limits(
     start = datetime.combine(fetch_start(today), time(), tzinfo=UTC)
     rows = client.costs(start_time=start, end_time=max(now, start + timedelta(seconds=1)), bucket_width="1d",
                         group_by=["project_id"]).rows()  # fmt: skip
+    return status_of(None if org_limit is None else org_limit.amount,
+                     [(p.id, p.name, a.amount) for p, a in project_limits], rows, today, currency, notes)  # fmt: skip
+
+
+def status_of(
+    organization_limit: Decimal | None,
+    project_limits: Sequence[tuple[str, str, Decimal]],
+    rows: Any,
+    today: date,
+    currency: str = "usd",
+    notes: Sequence[Caveat] = (),
+) -> LimitStatus:
+    """The limits' status from the limits (the organization's, and (project ID, name, amount) per project) and daily
+    costs `rows` by project from `fetch_start(today)`: read live by `limit_status`, or from a warehouse's stored
+    limits."""
     spend = spend_by_day(rows, currency)
     organization = cumulative = projection = None
-    if org_limit is not None:
-        organization = limit_line("organization", "organization", org_limit.amount, spend[""], today)
+    if organization_limit is not None:
+        organization = limit_line("organization", "organization", organization_limit, spend[""], today)
         cumulative, projection = running_totals(spend[""], today)
     lines: list[LimitLine] = []
     per_actual: dict[str, Mapping[date, Decimal]] = {}
     per_projected: dict[str, Mapping[date, Decimal]] = {}
-    for project, found in project_limits:
-        daily = spend.get(project.id, {})
-        lines.append(limit_line(project.id, project.name, found.amount, daily, today))
-        per_actual[project.id], per_projected[project.id] = running_totals(daily, today)
+    for project_id, name, amount in project_limits:
+        daily = spend.get(project_id, {})
+        lines.append(limit_line(project_id, name, amount, daily, today))
+        per_actual[project_id], per_projected[project_id] = running_totals(daily, today)
     lines.sort(key=lambda p: (-(math.inf if p.projected_share is None else p.projected_share), p.scope))
     return LimitStatus(
         today=today, currency=currency, organization=organization, projects=tuple(lines),

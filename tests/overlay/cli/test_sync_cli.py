@@ -39,10 +39,6 @@ def _stdout(capsys: pytest.CaptureFixture[str], argv: list[str], now: datetime) 
 def test_report_from_the_warehouse_equals_the_live_report(
     synced: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
 ) -> None:
-    from oai_usage.report import METHOD, Caveat, caveat_text
-
-    WAREHOUSE_LIMITS_NOTE = caveat_text(Caveat("limits_not_in_warehouse"))
-
     code, live_text, _ = _stdout(capsys, ["--sandbox", "report", "--format", "json", *extra], HOUR_NOW)
     assert code == 0
     later = datetime(2026, 12, 3, tzinfo=UTC)  # the warehouse reports as of its last sync, whatever the clock says
@@ -51,10 +47,9 @@ def test_report_from_the_warehouse_equals_the_live_report(
     live, stored = json.loads(live_text), json.loads(stored_text)
     # the warehouse says whose figures these are (the only organization it holds)
     assert (stored.pop("organization"), stored.pop("organizations")) == ("sandbox", ["sandbox"])
-    # Spend limits are live data (the limit the API holds now against today's spend): report --db leaves them out,
-    # as `report --no-limits` does (README), and says so last. Their caveats come last in the live report; all else
-    # is equal.
-    assert live["limits"] is not None and stored["limits"] is None
+    # Spend limits: the limits the sync stored, against the warehouse's daily costs, with the live report's
+    # projection; the live report's limit caveats, and last the note of when the sync read them.
+    assert live["limits"] is not None and stored["limits"] == live["limits"]
     # Spend by API key and tokens by user come from the units the default plan keeps by every dimension (whole UTC
     # days, 30 days back): a report reaching further back, or ending inside a day, leaves them out and says so.
     (gap,) = [c for c in stored["caveats"] if c.startswith("The warehouse's plan keeps no")] or [""]
@@ -62,10 +57,8 @@ def test_report_from_the_warehouse_equals_the_live_report(
     for part, name, words in (("spend", "by_api_key", "spend by API key"), ("volume", "by_user", "tokens by user")):
         assert stored[part][name] == live[part][name] or (stored[part][name] is None and words in gap)
         stored[part][name] = live[part][name]
-    assert stored["caveats"][-1] == WAREHOUSE_LIMITS_NOTE
-    kept = len(stored["caveats"]) - 1
-    assert live["caveats"][kept] == METHOD
-    assert stored == {**live, "limits": None, "caveats": [*live["caveats"][:kept], WAREHOUSE_LIMITS_NOTE]}
+    assert stored["caveats"][-1].startswith("Spend limits as the last sync read them (2026-11-24 15:00 UTC)")
+    assert stored == {**live, "caveats": [*live["caveats"], stored["caveats"][-1]]}
     assert stored["spend"]["total"]["usd"] > 0
     names = set(stored["project_names"].values())
     assert "" not in names and len(names) > 1  # every project with spend named, from the warehouse

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from typing import IO, TYPE_CHECKING, Any
 
 from ... import Directory
@@ -52,7 +52,7 @@ def register(commands: CommandSet) -> None:
     add_output(report)
     add_csv_raw(report)
     add_database(report, db_help="report from this warehouse (oai-usage sync), with no API call: figures and names "
-                 "as of the last sync; spend limits are live data, left out",
+                 "and spend limits as of the last sync",
                  wait_help="with --db: wait up to SECONDS for a sync holding the database")  # fmt: skip
     add_profile(report, all_profiles=True, config_help="oai-usage.toml (for --db's default path)",
                 profile_help="with --db: the organization (default: the only one it holds)",
@@ -158,7 +158,7 @@ def run(options: Options) -> int:
             raise CliError("--project-ids cannot be combined with --db (the warehouse report covers every project)")
         if options.all_profiles:
             return _run_all_profiles(options)
-        with _report_source(options) as (source, data_now):  # names as of the last sync; no limits (live data)
+        with _report_source(options) as (source, data_now):  # names and limits as of the last sync
             report = build_report(options, data_now, rows=source, **_labels(source, options))
     else:
         if options.all_profiles:
@@ -282,6 +282,38 @@ def _open_warehouse(options: Options) -> Iterator[tuple[Any, Any]]:
 
 def _labels(source: WarehouseRows, options: Options) -> dict[str, Any]:
     """The labels of a report from the warehouse: the names stored by the last sync (projects, API keys, users'
-    e-mails; tables show IDs with --ids), whose figures, and the caveat that spend limits stay out (live data)."""
-    return {**source.labels(), "show_names": not options.ids, "organizations": tuple(source.organizations),
-            "notes": (lib.Caveat("limits_not_in_warehouse"),)}  # fmt: skip
+    e-mails; tables show IDs with --ids), whose figures, and the spend limits it stored (one organization)."""
+    labels = source.labels()
+    return {**labels, "show_names": not options.ids, "organizations": tuple(source.organizations),
+            **_stored_limits(source, labels["names"], options)}  # fmt: skip
+
+
+def _stored_limits(source: WarehouseRows, names: Mapping[str, str], options: Options) -> dict[str, Any]:
+    """The limits the last sync stored for the one organization of `source`, against the warehouse's daily costs
+    (the live report's projection), as labels; else the caveat that the warehouse keeps none for this report."""
+    from ...report.limits import fetch_start
+    from ...warehouse.limits import limits_read_at, read_limits
+    from ...warehouse.report_rows import CoverageError
+
+    none = {"notes": (lib.Caveat("limits_not_in_warehouse"),)}
+    if options.no_limits or len(source.organizations) != 1:
+        return none
+    (organization,) = source.organizations
+    stored = read_limits(source.warehouse, organization)
+    kept = {scope: amount for scope, (amount, currency) in stored.items() if currency.lower() == "usd"}
+    if not kept:
+        return none
+    end = source.data_end()
+    today = end.astimezone(UTC).date()
+    start = datetime.combine(fetch_start(today), time(), tzinfo=UTC)
+    params = {"bucket_width": "1d", "group_by": ["project_id", "line_item"], "start_time": start, "end_time": end}
+    try:
+        rows = list(source("costs", params))
+    except (CoverageError, lib.GroupingUnavailable):  # the warehouse does not reach back to the projection's basis
+        return none
+    projects = [(scope, names.get(scope, ""), amount) for scope, amount in kept.items() if scope]
+    notes = [lib.Caveat("limits_from_warehouse", {"as_of": limits_read_at(source.warehouse, organization) or end})]
+    if len(kept) < len(stored):
+        others = tuple(sorted({c for _, c in stored.values() if c.lower() != "usd"}))
+        notes.append(lib.Caveat("limits_other_currencies", {"currencies": others, "currency": "usd"}))
+    return {"limits": lib.status_of(kept.get(""), projects, rows, today, notes=notes)}
