@@ -127,7 +127,6 @@ def main() -> None:
     args = parser.parse_args()
     results = measure(args.days, args.latency_ms)
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     print(f"Sandbox over loopback, latency {args.latency_ms} ms; each case a fresh `oai-usage` process "
           f"(ru_maxrss); {machine}.\n")  # fmt: skip
     print(table(results))

@@ -48,6 +48,11 @@ LINGER_SECONDS = 0.05
 """A writer keeps the file open this long after a write, for the next one (opening costs ~25 ms)..."""
 HOLD_SECONDS = 0.25
 """...but never longer than this since it opened it: a reader waits at most about this, plus one transaction."""
+WRITER_ROW_GROUP = 16_384
+"""Rows per row group the writer writes (DuckDB's default is 122,880). A checkpoint (every close of the file)
+rewrites the row group that new rows were appended to, decompressed: with the default that is up to 122,880 rows
+of every column, a spike of about 40 MB once a table holds that many rows, so the peak grew with the history;
+16,384 rows bound it to a few MB whatever the history. Readers read any row group size."""
 
 
 NAME_TABLES: dict[str, str] = {
@@ -202,6 +207,20 @@ def naive_utc(moment: datetime) -> datetime:
     return to_utc(moment).replace(tzinfo=None)
 
 
+def _attach(duckdb: Any, path: Path) -> Any:
+    """A writer's connection: the file attached with WRITER_ROW_GROUP rows per row group (an option of ATTACH,
+    not of connect) and made the default database, so every statement reads and writes it as if connected to it."""
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS warehouse (ROW_GROUP_SIZE {WRITER_ROW_GROUP})")
+        con.execute("USE warehouse")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 @dataclass(frozen=True)
 class UnitState:
     """What is stored of one (organization, endpoint, width, grouping)."""
@@ -251,10 +270,13 @@ class Warehouse:
         deadline = time.monotonic() + self._wait
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
+                if self.read_only:
+                    return duckdb.connect(str(self.path), read_only=True)
+                return _attach(duckdb, self.path)
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
-                busy = "lock" in reason.lower() or "different configuration" in reason.lower()
+                lowered = reason.lower()  # another process's lock; this process's writer (_attach) or reader
+                busy = any(s in lowered for s in ("lock", "different configuration", "already attached"))
                 if busy and time.monotonic() < deadline:
                     time.sleep(RETRY_SECONDS)
                     continue
@@ -495,6 +517,8 @@ class Warehouse:
             selected = ", ".join(c if c in present else f"NULL AS {c}" for c in fields)
             marks = ", ".join("?" for _ in organizations)
             cursor = con.cursor()  # its own cursor: other reads on the connection do not end this one
+            if not self.read_only:
+                cursor.execute("USE warehouse")  # a cursor starts in the writer's in-memory database (_attach)
             cursor.execute(
                 f"SELECT bucket_start, bucket_end, {selected}, extra FROM {table_name(endpoint)} "
                 f"WHERE organization IN ({marks}) AND width = ? AND grouping = ? AND bucket_start >= ? "

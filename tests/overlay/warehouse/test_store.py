@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oai_usage.warehouse.store import Warehouse
+from oai_usage.warehouse.store import WRITER_ROW_GROUP, Warehouse
 
 DAY = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -118,3 +118,25 @@ def test_an_older_warehouse_gains_the_column_when_opened_for_writing(tmp_path: P
     with Warehouse(path) as warehouse:
         _store(warehouse, COSTS_ROW)
         assert warehouse.connection.execute("SELECT organization_id FROM costs").fetchall() == [("org-Xy12",)]
+
+
+def test_the_writer_stores_rows_in_row_groups_of_writer_row_group_rows(tmp_path: Path) -> None:
+    # A checkpoint rewrites the row group new rows were appended to: its size bounds a sync's peak memory.
+    rows = [{"bucket_start": DAY + timedelta(minutes=i), "bucket_end": DAY + timedelta(minutes=i + 1),
+             "amount_value": float(i), "amount_currency": "usd", "line_item": None, "project_id": "proj_a"}
+            for i in range(2 * WRITER_ROW_GROUP + 1)]  # fmt: skip
+    with Warehouse(tmp_path / "u.duckdb") as warehouse:
+        warehouse.replace_range("acme", "costs", "1d", "project_id", DAY, rows, covered_from=DAY,
+                                watermark=DAY + timedelta(days=1), synced_at=DAY)  # fmt: skip
+    with Warehouse(tmp_path / "u.duckdb", read_only=True) as reader:
+        found = reader.connection.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('costs')")
+        assert found.fetchall() == [(3,)]
+
+
+def test_a_writer_opens_a_file_whose_path_has_a_quote(tmp_path: Path) -> None:
+    path = tmp_path / "it's" / "o'brien.duckdb"
+    path.parent.mkdir()
+    with Warehouse(path) as warehouse:
+        warehouse.connection.execute("SELECT 1").fetchall()
+    with Warehouse(path, read_only=True) as reader:
+        assert reader.states() == []
