@@ -14,6 +14,7 @@ Internal module: not part of the public API (that is `oai_usage.__all__`); its n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -32,6 +33,9 @@ BucketReader = Callable[[Endpoint[Any], object, str], tuple[M, list[UnknownResul
 
 _MISSING: Any = object()
 _RESULTS = frozenset({"results"})
+
+_moment = functools.lru_cache(maxsize=4096)(from_unix_seconds)
+"""A bucket's time as a datetime: each bucket's end is the next one's start, and pages of one range share them."""
 
 
 def _bucket_parts(raw: object, where: str) -> tuple[Mapping[str, Any], list[Any]]:
@@ -85,7 +89,7 @@ def decode_row_bucket(endpoint: Endpoint[Any], raw: object, where: str) -> tuple
     if not (type(start) is int and type(end) is int and fields.get("object") == "bucket"):
         values = record_values(endpoint.bucket, fields, where, skip=_RESULTS)
         start, end = values["start_time"], values["end_time"]
-    bucket_start, bucket_end = from_unix_seconds(start), from_unix_seconds(end)
+    bucket_start, bucket_end = _moment(start), _moment(end)
     build_row = fast_row_builder(endpoint.result)
     own = endpoint.result_object
     rows: list[dict[str, Any]] = []

@@ -274,23 +274,51 @@ def _fast_row_builder(model: type[Any]) -> Callable[[Mapping[str, Any], str, int
         fill(raw, f"{where}, result {index}", row)
         return row
 
-    if not _flat(plan):
+    if not _flat_or_nested(plan):
         return slow
+    namespace: dict[str, Any] = {"slow": slow, "declared": plan.declared}
+    bail = "return slow(raw, where, index, start, end)"
     names = [f"v{index}" for index in range(len(plan.steps))]
     lines = ["def build(raw, where, index, start, end):", "    get = raw.get"]
     lines += [f"    {var} = get({step.spec.key!r})" for var, step in zip(names, plan.steps, strict=True)]
-    checks = " and ".join(_condition(step, var, None) for var, step in zip(names, plan.steps, strict=True))
-    items = ", ".join(
-        f"{step.spec.key!r}: {var}" for var, step in zip(names, plan.steps, strict=True) if step.spec.kind != "const"
-    )
+    flat = [(var, step) for var, step in zip(names, plan.steps, strict=True) if step.nested is None]
+    checks = " and ".join(_condition(step, var, None) for var, step in flat) or "True"
+    lines += [f"    if not ({checks}):", f"        {bail}"]
+    items: list[str] = []
+    for var, step in zip(names, plan.steps, strict=True):
+        spec, nested = step.spec, step.nested
+        if nested is None:
+            if spec.kind != "const":
+                items.append(f"{spec.key!r}: {var}")
+            continue
+        # A nested object of scalars (costs `amount`): its columns read inline; anything unusual (extra keys in it,
+        # a value to coerce, a required object absent) goes to the interpretive filler.
+        inner = [f"{var}_{number}" for number in range(len(nested.steps))]
+        pairs = list(zip(inner, nested.steps, strict=True))
+        namespace[f"declared_{var}"] = nested.declared
+        lines += [f"    if type({var}) is dict:", f"        get_{var} = {var}.get"]
+        lines += [f"        {name} = get_{var}({sub.spec.key!r})" for name, sub in pairs]
+        inner_checks = " and ".join(_condition(sub, name, None) for name, sub in pairs)
+        lines += [f"        if not ({inner_checks} and declared_{var}.issuperset({var})):", f"            {bail}"]
+        if spec.required:
+            lines += ["    else:", f"        {bail}"]
+        else:  # absent or null: every column of it is None, as the filler writes it
+            lines += [f"    elif {var} is None:", f"        {' = '.join(inner)} = None", "    else:", f"        {bail}"]
+        items += [f"{spec.key + '_' + sub.spec.key!r}: {name}" for name, sub in pairs if sub.spec.kind != "const"]
     lines += [
-        f"    if not ({checks}):",
-        "        return slow(raw, where, index, start, end)",
-        f"    row = {{'bucket_start': start, 'bucket_end': end, {items}}}",
+        f"    row = {{'bucket_start': start, 'bucket_end': end, {', '.join(items)}}}",
         "    if not declared.issuperset(raw):",
         "        for k, v in raw.items():",
         "            if k not in declared:",
         "                row.setdefault(k, v)",
         "    return row",
     ]
-    return _compile("\n".join(lines), "build", {"slow": slow, "declared": plan.declared})
+    return _compile("\n".join(lines), "build", namespace)
+
+
+def _flat_or_nested(plan: _Plan) -> bool:
+    """Scalars, constants and nested objects of those (one level): what the generated row builder reads."""
+    return all(
+        step.spec.kind in _CHECKS or step.spec.kind == "const" or (step.nested is not None and _flat(step.nested))
+        for step in plan.steps
+    )
