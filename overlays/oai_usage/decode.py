@@ -22,7 +22,7 @@ from .coercion import short, to_bool
 from .endpoints import Endpoint
 from .errors import DecodeError
 from .page import Page, RowBucket, UnknownResult
-from .readers import fast_model_reader, fast_row_builder, model_reader, record_values
+from .readers import fast_model_reader, fast_rows_reader, model_reader, record_values
 from .timeparse import from_unix_seconds
 
 __all__ = ["BucketReader", "decode_bucket", "decode_page", "decode_row_bucket", "decode_rows_page"]
@@ -81,6 +81,10 @@ def decode_bucket(endpoint: Endpoint[B], raw: object, where: str) -> tuple[B, li
     return bucket, unknown
 
 
+def _kind(item: object) -> object:
+    return item.get("object") if isinstance(item, Mapping) else None
+
+
 def decode_row_bucket(endpoint: Endpoint[Any], raw: object, where: str) -> tuple[RowBucket, list[UnknownResult]]:
     """One bucket straight to its rows (the rows the tests' oracle makes from the typed bucket)."""
     fields, items = _bucket_parts(raw, where)
@@ -90,16 +94,12 @@ def decode_row_bucket(endpoint: Endpoint[Any], raw: object, where: str) -> tuple
         values = record_values(endpoint.bucket, fields, where, skip=_RESULTS)
         start, end = values["start_time"], values["end_time"]
     bucket_start, bucket_end = _moment(start), _moment(end)
-    build_row = fast_row_builder(endpoint.result)
-    own = endpoint.result_object
-    rows: list[dict[str, Any]] = []
     unknown: list[UnknownResult] = []
-    for index, item in enumerate(items):
-        kind = item.get("object") if isinstance(item, Mapping) else None
-        if kind == own:
-            rows.append(build_row(item, where, index, bucket_start, bucket_end))
-        else:
-            unknown.append(_other(item, kind, f"{where}, result {index}", start, end))
+
+    def other(item: object, index: int) -> None:
+        unknown.append(_other(item, _kind(item), f"{where}, result {index}", start, end))
+
+    rows = fast_rows_reader(endpoint.result, endpoint.result_object)(items, where, bucket_start, bucket_end, other)
     return RowBucket(start, end, rows), unknown
 
 
