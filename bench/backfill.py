@@ -5,7 +5,9 @@
 The sandbox runs in this process over loopback (`serve_in_thread`, "now" pinned, `--rate-limit` per key,
 `latency_ms` per request); each sync is `oai-usage sync` in its own subprocess, with a config of N profiles,
 each its own key. The floor is the requests a sync needs (counted on a server without a limit) divided by the
-allowed rate; orgs have their own keys, so N orgs side by side have the same floor as one. Every sync's tables
+allowed rate; orgs have their own keys, so N orgs side by side have the same floor as one. CPU is counted apart
+for the sync's process (client CPU: decode, warehouse writes) and this process (sandbox CPU: serving the pages), as
+both share the machine's cores; on a loaded machine they say more than the wall time. Every sync's tables
 are compared with the unlimited sync's, organization by organization: nothing lost, nothing twice.
 
 Cases: "before" is the sync as it was (units one after the other, no pacing: it learns the limit only from 429s),
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,6 +38,7 @@ TABLES = ("costs", "completions", "embeddings", "images", "moderations", "audio_
           "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls",
           "decisions")  # fmt: skip
 UNPACED = "OAI_USAGE_BENCH_UNPACED"
+CHILDREN = resource.RUSAGE_CHILDREN
 
 
 def _config(folder: Path, url: str, orgs: int) -> Path:
@@ -54,15 +58,19 @@ def _sync(folder: Path, sandbox: Sandbox, orgs: int, label: str, *, unpaced: boo
         config = _config(folder, url, orgs)
         command = [sys.executable, "-m", "bench.backfill", "--child", "sync", "--config", str(config), "--db", str(db),
                    "--all-profiles", "--no-names"]  # fmt: skip
-        started = time.perf_counter()
+        started, server_cpu, children = time.perf_counter(), time.process_time(), resource.getrusage(CHILDREN)
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=1800,
                               cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
         wall = time.perf_counter() - started
+        server_cpu = time.process_time() - server_cpu  # the sandbox's threads, in this process
+        after = resource.getrusage(CHILDREN)
+        client_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     failure = done.stderr.strip().splitlines()[-1] if done.returncode != 0 and done.stderr.strip() else None
     rates = sandbox.rates
     served = rates.served if rates else 0
     refused = rates.refused if rates else 0
-    return {"label": label, "db": db, "wall": wall, "served": served, "refused": refused, "failure": failure,
+    return {"label": label, "db": db, "wall": wall, "client_cpu": client_cpu, "server_cpu": server_cpu,
+            "served": served, "refused": refused, "failure": failure,
             "faults": sum(sandbox.faults_served.values())}  # fmt: skip
 
 
@@ -108,12 +116,14 @@ def main() -> None:
     floor = needed / (args.rate / 60)
     print(f"Sandbox over loopback, latency {args.latency_ms} ms, rate limit {args.rate} requests a minute per key; "
           f"a sync needs {needed} requests per organization (floor {floor:.1f} s).\n")  # fmt: skip
-    print("| case | wall (s) | vs floor | requests served | 429 (rate) | 429 share | faults injected | data equal |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("| case | wall (s) | vs floor | client CPU (s) | sandbox CPU (s) | requests served | 429 (rate) | 429 share "
+          "| faults injected | data equal |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         total = r["served"] + r["refused"]
         print(
-            f"| {r['label']} | {r['wall']:.1f} | {r['wall'] / floor:.2f}x | {r['served']} | {r['refused']} | "
+            f"| {r['label']} | {r['wall']:.1f} | {r['wall'] / floor:.2f}x | {r['client_cpu']:.1f} | "
+            f"{r['server_cpu']:.1f} | {r['served']} | {r['refused']} | "
             f"{100 * r['refused'] / max(total, 1):.1f} % | {r['faults']} | {_verdict(r)} |"
         )
 

@@ -14,6 +14,7 @@ Internal module: not part of the public API (that is `oai_usage.__all__`); its n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from .coercion import short, to_bool
 from .endpoints import Endpoint
 from .errors import DecodeError
 from .page import Page, RowBucket, UnknownResult
-from .readers import fast_model_reader, fast_row_builder, model_reader, record_values
+from .readers import fast_model_reader, fast_rows_reader, model_reader, record_values
 from .timeparse import from_unix_seconds
 
 __all__ = ["BucketReader", "decode_bucket", "decode_page", "decode_row_bucket", "decode_rows_page"]
@@ -32,6 +33,9 @@ BucketReader = Callable[[Endpoint[Any], object, str], tuple[M, list[UnknownResul
 
 _MISSING: Any = object()
 _RESULTS = frozenset({"results"})
+
+_moment = functools.lru_cache(maxsize=4096)(from_unix_seconds)
+"""A bucket's time as a datetime: each bucket's end is the next one's start, and pages of one range share them."""
 
 
 def _bucket_parts(raw: object, where: str) -> tuple[Mapping[str, Any], list[Any]]:
@@ -77,6 +81,10 @@ def decode_bucket(endpoint: Endpoint[B], raw: object, where: str) -> tuple[B, li
     return bucket, unknown
 
 
+def _kind(item: object) -> object:
+    return item.get("object") if isinstance(item, Mapping) else None
+
+
 def decode_row_bucket(endpoint: Endpoint[Any], raw: object, where: str) -> tuple[RowBucket, list[UnknownResult]]:
     """One bucket straight to its rows (the rows the tests' oracle makes from the typed bucket)."""
     fields, items = _bucket_parts(raw, where)
@@ -85,17 +93,13 @@ def decode_row_bucket(endpoint: Endpoint[Any], raw: object, where: str) -> tuple
     if not (type(start) is int and type(end) is int and fields.get("object") == "bucket"):
         values = record_values(endpoint.bucket, fields, where, skip=_RESULTS)
         start, end = values["start_time"], values["end_time"]
-    bucket_start, bucket_end = from_unix_seconds(start), from_unix_seconds(end)
-    build_row = fast_row_builder(endpoint.result)
-    own = endpoint.result_object
-    rows: list[dict[str, Any]] = []
+    bucket_start, bucket_end = _moment(start), _moment(end)
     unknown: list[UnknownResult] = []
-    for index, item in enumerate(items):
-        kind = item.get("object") if isinstance(item, Mapping) else None
-        if kind == own:
-            rows.append(build_row(item, where, index, bucket_start, bucket_end))
-        else:
-            unknown.append(_other(item, kind, f"{where}, result {index}", start, end))
+
+    def other(item: object, index: int) -> None:
+        unknown.append(_other(item, _kind(item), f"{where}, result {index}", start, end))
+
+    rows = fast_rows_reader(endpoint.result, endpoint.result_object)(items, where, bucket_start, bucket_end, other)
     return RowBucket(start, end, rows), unknown
 
 

@@ -24,7 +24,15 @@ from .coercion import coerce, short
 from .errors import DecodeError
 from .schema import ABSENT, FieldSpec, fields_of
 
-__all__ = ["fast_model_reader", "fast_row_builder", "model_reader", "record_values", "row_filler"]
+__all__ = [
+    "RowsReader",
+    "fast_model_reader",
+    "fast_row_builder",
+    "fast_rows_reader",
+    "model_reader",
+    "record_values",
+    "row_filler",
+]
 
 _MISSING: Any = object()
 _FAST_TYPES: dict[str, type[Any]] = {"int": int, "float": float, "bool": bool, "str": str}
@@ -267,6 +275,16 @@ def fast_row_builder(model: type[Any]) -> Callable[[Mapping[str, Any], str, int,
 
 def _fast_row_builder(model: type[Any]) -> Callable[[Mapping[str, Any], str, int, Any, Any], dict[str, Any]]:
     plan = _plan(model)
+    slow = _slow_row_builder(model)
+    if not _flat_or_nested(plan):
+        return slow
+    namespace: dict[str, Any] = {"slow": slow, "declared": plan.declared}
+    lines = ["def build(raw, where, index, start, end):"]
+    lines += _row_lines(plan, namespace, "    ", "return slow(raw, where, index, start, end)", "return")
+    return _compile("\n".join(lines), "build", namespace)
+
+
+def _slow_row_builder(model: type[Any]) -> Callable[[Mapping[str, Any], str, int, Any, Any], dict[str, Any]]:
     fill = row_filler(model)
 
     def slow(raw: Mapping[str, Any], where: str, index: int, start: Any, end: Any) -> dict[str, Any]:
@@ -274,23 +292,99 @@ def _fast_row_builder(model: type[Any]) -> Callable[[Mapping[str, Any], str, int
         fill(raw, f"{where}, result {index}", row)
         return row
 
-    if not _flat(plan):
-        return slow
+    return slow
+
+
+def _row_lines(plan: _Plan, namespace: dict[str, Any], pad: str, bail: str, emit: str) -> list[str]:
+    """The statements reading the dict `raw` into a row: `bail` when something needs the interpretive filler,
+    `emit` followed by the row otherwise."""
     names = [f"v{index}" for index in range(len(plan.steps))]
-    lines = ["def build(raw, where, index, start, end):", "    get = raw.get"]
-    lines += [f"    {var} = get({step.spec.key!r})" for var, step in zip(names, plan.steps, strict=True)]
-    checks = " and ".join(_condition(step, var, None) for var, step in zip(names, plan.steps, strict=True))
-    items = ", ".join(
-        f"{step.spec.key!r}: {var}" for var, step in zip(names, plan.steps, strict=True) if step.spec.kind != "const"
-    )
+    lines = [f"{pad}get = raw.get"]
+    lines += [f"{pad}{var} = get({step.spec.key!r})" for var, step in zip(names, plan.steps, strict=True)]
+    flat = [(var, step) for var, step in zip(names, plan.steps, strict=True) if step.nested is None]
+    checks = " and ".join(_condition(step, var, None) for var, step in flat) or "True"
+    lines += [f"{pad}if not ({checks}):", f"{pad}    {bail}"]
+    items: list[str] = []
+    for var, step in zip(names, plan.steps, strict=True):
+        spec, nested = step.spec, step.nested
+        if nested is None:
+            if spec.kind != "const":
+                items.append(f"{spec.key!r}: {var}")
+            continue
+        # A nested object of scalars (costs `amount`): its columns read inline; anything unusual (extra keys in it,
+        # a value to coerce, a required object absent) goes to the interpretive filler.
+        inner = [f"{var}_{number}" for number in range(len(nested.steps))]
+        pairs = list(zip(inner, nested.steps, strict=True))
+        namespace[f"declared_{var}"] = nested.declared
+        lines += [f"{pad}if type({var}) is dict:", f"{pad}    get_{var} = {var}.get"]
+        lines += [f"{pad}    {name} = get_{var}({sub.spec.key!r})" for name, sub in pairs]
+        inner_checks = " and ".join(_condition(sub, name, None) for name, sub in pairs)
+        lines += [f"{pad}    if not ({inner_checks} and declared_{var}.issuperset({var})):", f"{pad}        {bail}"]
+        if spec.required:
+            lines += [f"{pad}else:", f"{pad}    {bail}"]
+        else:  # absent or null: every column of it is None, as the filler writes it
+            lines += [
+                f"{pad}elif {var} is None:",
+                f"{pad}    {' = '.join(inner)} = None",
+                f"{pad}else:",
+                f"{pad}    {bail}",
+            ]
+        items += [f"{spec.key + '_' + sub.spec.key!r}: {name}" for name, sub in pairs if sub.spec.kind != "const"]
     lines += [
-        f"    if not ({checks}):",
-        "        return slow(raw, where, index, start, end)",
-        f"    row = {{'bucket_start': start, 'bucket_end': end, {items}}}",
-        "    if not declared.issuperset(raw):",
-        "        for k, v in raw.items():",
-        "            if k not in declared:",
-        "                row.setdefault(k, v)",
-        "    return row",
+        f"{pad}row = {{'bucket_start': start, 'bucket_end': end, {', '.join(items)}}}",
+        f"{pad}if not declared.issuperset(raw):",
+        f"{pad}    for k, v in raw.items():",
+        f"{pad}        if k not in declared:",
+        f"{pad}            row.setdefault(k, v)",
+        f"{pad}{emit}(row)" if emit != "return" else f"{pad}return row",
     ]
-    return _compile("\n".join(lines), "build", {"slow": slow, "declared": plan.declared})
+    return lines
+
+
+RowsReader = Callable[[list[Any], str, Any, Any, Callable[[object, int], None]], list[dict[str, Any]]]
+
+
+def fast_rows_reader(model: type[Any], kind: str) -> RowsReader:
+    """A function `(items, where, bucket_start, bucket_end, other) -> rows` for a bucket's list of results: each
+    result whose `object` is `kind` becomes a row as `fast_row_builder(model)` makes it; any other item goes to
+    `other(item, index)` (which keeps it aside or raises), in the list's order."""
+    return _cached(f"rows {kind}", model, frozenset(), lambda: _fast_rows_reader(model, kind))  # type: ignore[no-any-return]
+
+
+def _fast_rows_reader(model: type[Any], kind: str) -> RowsReader:
+    plan = _plan(model)
+    build = fast_row_builder(model)
+
+    def odd(raw: object, where: str, index: int, start: Any, end: Any, other: Callable[[object, int], None]) -> Any:
+        if isinstance(raw, Mapping) and raw.get("object") == kind:
+            return build(raw, where, index, start, end)
+        other(raw, index)
+        return None
+
+    namespace: dict[str, Any] = {"slow": build, "odd": odd, "declared": plan.declared, "KIND": kind}
+    lines = [
+        "def rows_of(items, where, start, end, other):",
+        "    rows = []",
+        "    append = rows.append",
+        "    for index, raw in enumerate(items):",
+        "        if type(raw) is not dict or raw.get('object') != KIND:",
+        "            row = odd(raw, where, index, start, end, other)",
+        "            if row is not None:",
+        "                append(row)",
+        "            continue",
+    ]
+    if _flat_or_nested(plan):
+        bail = "append(slow(raw, where, index, start, end)); continue"
+        lines += _row_lines(plan, namespace, "        ", bail, "append")
+    else:
+        lines += ["        append(slow(raw, where, index, start, end))"]
+    lines += ["    return rows"]
+    return _compile("\n".join(lines), "rows_of", namespace)
+
+
+def _flat_or_nested(plan: _Plan) -> bool:
+    """Scalars, constants and nested objects of those (one level): what the generated row builder reads."""
+    return all(
+        step.spec.kind in _CHECKS or step.spec.kind == "const" or (step.nested is not None and _flat(step.nested))
+        for step in plan.steps
+    )

@@ -139,3 +139,33 @@ def test_any_drifted_result_reads_the_same_on_every_path(changes: dict[str, Any]
     assert [list(row) for row in direct] == [list(row) for row in typed]
     if raw.get("object") == COMPLETIONS.result_object:
         assert fast_model_reader(COMPLETIONS.result)(raw, "here", 0) == _reference(COMPLETIONS.result, raw)
+
+
+_amount = st.one_of(
+    st.none(),
+    st.dictionaries(st.sampled_from(["value", "currency", "rate"]), _value, max_size=3),
+    _value,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    changes=st.dictionaries(st.sampled_from(sorted(costs_result())), _value, max_size=3),
+    amount=st.one_of(st.just(costs_result()["amount"]), _amount),
+    dropped=st.sets(st.sampled_from(sorted(costs_result())), max_size=2),
+)
+def test_any_drifted_costs_result_reads_the_same_on_every_path(
+    changes: dict[str, Any], amount: Any, dropped: set[str]
+) -> None:
+    raw = {k: v for k, v in {**costs_result(), **changes, "amount": amount}.items() if k not in dropped}
+    body = page([bucket(NOV_1, [raw])])
+    try:
+        typed = [row for b in decode_page(COSTS, body).data for row in bucket_rows(b)]
+    except DecodeError as exc:
+        with pytest.raises(DecodeError) as rows_error:
+            decode_rows_page(COSTS, body)
+        assert str(rows_error.value) == str(exc)
+        return
+    direct = [row for b in decode_rows_page(COSTS, body).data for row in b.rows]
+    assert direct == typed
+    assert [list(row) for row in direct] == [list(row) for row in typed]
