@@ -11,7 +11,6 @@ the current one, `90m` at the start of the minute 89 minutes ago, `2w` = `14d`. 
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -29,14 +28,11 @@ __all__ = [
     "TZ_VARIABLE",
     "DateError",
     "check_not_future",
-    "days_between",
     "is_midnight",
     "local_midnight",
     "parse_span",
     "parse_when",
-    "previous_start",
     "relative",
-    "same_time_days_before",
     "start_of_day",
     "with_local_times",
     "zone",
@@ -151,28 +147,6 @@ def parse_span(text: str, *, option: str) -> tuple[int, str]:
     return int(match.group(1)), match.group(2)
 
 
-def previous_start(start: datetime, end: datetime, tz: tzinfo = UTC) -> datetime:
-    """Start of the previous period: as many whole units (days from a midnight, hours from a full hour, minutes
-    from a full minute) before `start` as the period spans, its partial last unit counted whole; otherwise the
-    same length exactly."""
-    if is_midnight(start, tz):
-        first = start.astimezone(tz).date()
-        last = (end - timedelta(microseconds=1)).astimezone(tz).date()
-        return local_midnight(first - timedelta(days=(last - first).days + 1), tz)
-    for unit in ("h", "m"):
-        if start == _floor(start, unit, tz):
-            step = timedelta(**{_UNITS[unit]: 1})
-            return start - step * math.ceil((end - start) / step)
-    return start - (end - start)
-
-
-def days_between(start: datetime, end: datetime, tz: tzinfo = UTC) -> list[date]:
-    """Every local day that [start, end) touches, in order."""
-    first = start.astimezone(tz).date()
-    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
 LOCAL_COLUMNS = ("bucket_start_local", "bucket_end_local")
 
 
@@ -193,12 +167,3 @@ def check_not_future(start: datetime, end: datetime, now: datetime) -> None:
             f"the range {start.astimezone(UTC):{utc}} to {end.astimezone(UTC):{utc}} starts after now "
             f"({now.astimezone(UTC):{utc}}): there is no data yet"
         )
-
-
-def same_time_days_before(moment: datetime, days: int, tz: tzinfo) -> datetime:
-    """The instant `days` local days before `moment` at the same local time of day (not the same number of hours:
-    a DST change in between moves it by an hour). A time that the day before skips (a spring-forward gap) is read
-    as the clocks would read it just after the change."""
-    local = moment.astimezone(tz)
-    shifted = datetime.combine(local.date() - timedelta(days=days), local.time(), tzinfo=tz)
-    return shifted.astimezone(UTC).astimezone(tz).astimezone(UTC)

@@ -51,9 +51,8 @@ def limit_cents() -> int:
     return round(_month_to_date(_spiked()) / 0.85 * 100)
 
 
-@pytest.fixture
-def api(limit_cents: int, clean_env: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    """The pinned sandbox over HTTP on loopback (its base URL), the admin key set, no config file around."""
+def isolate(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The admin key set, no config file or state around (both under tmp_path), no proxy between us and loopback."""
     clean_env.setenv("OPENAI_ADMIN_KEY", KEY)
     clean_env.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     clean_env.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
@@ -62,6 +61,12 @@ def api(limit_cents: int, clean_env: pytest.MonkeyPatch, tmp_path: Path) -> Iter
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         clean_env.delenv(name, raising=False)
     clean_env.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def api(limit_cents: int, clean_env: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """The pinned sandbox over HTTP on loopback (its base URL), the admin key set, no config file around."""
+    isolate(clean_env, tmp_path)
     with serve_in_thread(_spiked(limit_cents)) as url:
         yield url
 

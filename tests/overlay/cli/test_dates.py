@@ -7,16 +7,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from oai_usage.cli.dates import (
-    LOCAL_COLUMNS,
-    DateError,
-    days_between,
-    parse_span,
-    parse_when,
-    previous_start,
-    with_local_times,
-    zone,
-)
+from oai_usage.cli.dates import LOCAL_COLUMNS, DateError, parse_span, parse_when, with_local_times, zone
+from oai_usage.report.periods import days_between, previous_start  # the report's periods (the library's)
 
 NOW = datetime(2026, 11, 24, 15, 30, 12, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

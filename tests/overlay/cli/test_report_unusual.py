@@ -16,20 +16,13 @@ from oai_usage.cli.main import run
 from oai_usage_sandbox import SandboxConfig
 from oai_usage_sandbox.server import serve_in_thread
 
-from .test_check_cli import KEY, NOW, PROJECT, SPIKE_DAY
+from .test_check_cli import NOW, PROJECT, SPIKE_DAY, isolate
 
 
 @pytest.fixture
 def spiked(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     """The sandbox with an 8x spike of one project on SPIKE_DAY, over HTTP on loopback (its base URL)."""
-    clean_env.setenv("OPENAI_ADMIN_KEY", KEY)
-    clean_env.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    clean_env.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    clean_env.delenv("OAI_USAGE_CONFIG", raising=False)
-    clean_env.chdir(tmp_path)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-        clean_env.delenv(name, raising=False)
-    clean_env.setenv("NO_PROXY", "127.0.0.1,localhost")
+    isolate(clean_env, tmp_path)
     spike = ((SPIKE_DAY - date(1970, 1, 1)).days, PROJECT, 8)
     with serve_in_thread(SandboxConfig(now=int(NOW.timestamp()), spikes=(spike,))) as url:
         yield url
