@@ -103,7 +103,7 @@ def test_the_dom_holds_the_reports_tables_with_its_numbers(rendered: tuple[Path,
     parsed = _Tables()
     parsed.feed(dom)
     assert [t for t in parsed.tables if not t.endswith("-rest")] == [
-        "summary", "limits", "projects", "line_items", "models_spend", "api_keys", "models", "users", "daily_spend",
+        "summary", "limits", "unusual_days", "projects", "line_items", "models_spend", "api_keys", "models", "users", "daily_spend",
         "daily_tokens",
     ]  # fmt: skip
     by_model = {
