@@ -103,8 +103,8 @@ def test_the_dom_holds_the_reports_tables_with_its_numbers(rendered: tuple[Path,
     parsed = _Tables()
     parsed.feed(dom)
     assert [t for t in parsed.tables if not t.endswith("-rest")] == [
-        "summary", "limits", "unusual_days", "projects", "line_items", "models_spend", "api_keys", "models", "users", "daily_spend",
-        "daily_tokens",
+        "summary", "limits", "unusual_days", "projects", "line_items", "models_spend", "api_keys", "models", "users",
+        "daily_spend", "daily_tokens",
     ]  # fmt: skip
     by_model = {
         row[0]: row[2] for row in [*parsed.tables["models_spend"][1:], *_rest(parsed, "models_spend")]
