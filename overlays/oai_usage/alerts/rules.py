@@ -17,6 +17,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from .model import RULES, SEVERITIES, Finding, SpendHistory, model_of
 from .settings import CheckSettings, stale_seconds
@@ -210,22 +211,17 @@ def limit_findings(limits: Sequence[LimitUse], today: date, settings: CheckSetti
         if line.as_of is not None:
             common["limit_as_of"] = line.as_of.isoformat()
             read = f" (the limit as of the last sync, {line.as_of.astimezone(UTC):%Y-%m-%d %H:%M}Z)"
+        # what both findings of a limit share: the rule, whose limit, against what, in which period
+        limit_finding = partial(Finding, rule="limits", dimension=line.dimension, id=line.id, name=line.name,
+                                baseline=line.limit, period=month, unit=cur, organization=organization)  # fmt: skip
         if top is not None:
-            found.append(Finding(
-                rule="limits",
+            found.append(limit_finding(
                 severity="critical" if used >= 100 else "warning",
                 what=f"limit: {where} has used {shown} of its {money(line.limit, cur)} monthly limit "
                 f"({money(line.month_to_date, cur)} so far in {month}; threshold {top:g}%)",
-                dimension=line.dimension,
-                id=line.id,
-                name=line.name,
                 amount=line.month_to_date,
-                baseline=line.limit,
                 basis=f"the {money(line.limit, cur)} monthly spend limit{read}; month to date, {month}",
-                period=month,
                 threshold=f"{top:g}",
-                unit=cur,
-                organization=organization,
                 details={**common, "share": line.used},
             ))  # fmt: skip
         if not settings.limit_projection:
@@ -237,22 +233,14 @@ def limit_findings(limits: Sequence[LimitUse], today: date, settings: CheckSetti
         mark = ahead[-1]
         when = f"; reached on {line.reached_on}" if line.reached_on else ""
         pshown = "over $0" if line.projected_share is None else f"{projected:.1f}%"
-        found.append(Finding(
-            rule="limits",
+        found.append(limit_finding(
             severity="warning" if projected >= 100 else "info",
             what=f"limit: {where} is projected to spend {money(line.projected, cur)} by the end of {month}, {pshown} "
             f"of its {money(line.limit, cur)} monthly limit (threshold {mark:g}%{when})",
-            dimension=line.dimension,
-            id=line.id,
-            name=line.name,
             amount=line.projected,
-            baseline=line.limit,
             basis=f"the {money(line.limit, cur)} monthly spend limit{read}; the report's month-end projection (the "
             "mean spend per weekday and per weekend day over the 28 days before today, for each day left)",
-            period=month,
             threshold=f"projected-{mark:g}",
-            unit=cur,
-            organization=organization,
             details={**common, "share": line.projected_share, "method": line.method},
         ))  # fmt: skip
     return found
