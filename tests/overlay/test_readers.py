@@ -119,6 +119,23 @@ _value = st.one_of(
 )
 
 
+def _reads_the_same_on_both_paths(endpoint: Any, raw: dict[str, Any]) -> bool:
+    """A page of one result `raw` gives the same rows, or the same DecodeError, on the typed and the rows paths;
+    True when it decoded."""
+    body = page([bucket(NOV_1, [raw])])
+    try:
+        typed = [row for b in decode_page(endpoint, body).data for row in bucket_rows(b)]
+    except DecodeError as exc:
+        with pytest.raises(DecodeError) as rows_error:
+            decode_rows_page(endpoint, body)
+        assert str(rows_error.value) == str(exc)
+        return False
+    direct = [row for b in decode_rows_page(endpoint, body).data for row in b.rows]
+    assert direct == typed
+    assert [list(row) for row in direct] == [list(row) for row in typed]
+    return True
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     changes=st.dictionaries(st.sampled_from(sorted(completions_result())), _value, max_size=4),
@@ -126,18 +143,7 @@ _value = st.one_of(
 )
 def test_any_drifted_result_reads_the_same_on_every_path(changes: dict[str, Any], dropped: set[str]) -> None:
     raw = {k: v for k, v in {**completions_result(), **changes}.items() if k not in dropped}
-    body = page([bucket(NOV_1, [raw])])
-    try:
-        typed = [row for b in decode_page(COMPLETIONS, body).data for row in bucket_rows(b)]
-    except DecodeError as exc:
-        with pytest.raises(DecodeError) as rows_error:
-            decode_rows_page(COMPLETIONS, body)
-        assert str(rows_error.value) == str(exc)
-        return
-    direct = [row for b in decode_rows_page(COMPLETIONS, body).data for row in b.rows]
-    assert direct == typed
-    assert [list(row) for row in direct] == [list(row) for row in typed]
-    if raw.get("object") == COMPLETIONS.result_object:
+    if _reads_the_same_on_both_paths(COMPLETIONS, raw) and raw.get("object") == COMPLETIONS.result_object:
         assert fast_model_reader(COMPLETIONS.result)(raw, "here", 0) == _reference(COMPLETIONS.result, raw)
 
 
@@ -158,14 +164,4 @@ def test_any_drifted_costs_result_reads_the_same_on_every_path(
     changes: dict[str, Any], amount: Any, dropped: set[str]
 ) -> None:
     raw = {k: v for k, v in {**costs_result(), **changes, "amount": amount}.items() if k not in dropped}
-    body = page([bucket(NOV_1, [raw])])
-    try:
-        typed = [row for b in decode_page(COSTS, body).data for row in bucket_rows(b)]
-    except DecodeError as exc:
-        with pytest.raises(DecodeError) as rows_error:
-            decode_rows_page(COSTS, body)
-        assert str(rows_error.value) == str(exc)
-        return
-    direct = [row for b in decode_rows_page(COSTS, body).data for row in b.rows]
-    assert direct == typed
-    assert [list(row) for row in direct] == [list(row) for row in typed]
+    _reads_the_same_on_both_paths(COSTS, raw)
