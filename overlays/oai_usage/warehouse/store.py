@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..endpoints import ENDPOINTS
+from ..jsoncodec import dumps_column
 from ..rows import columns as row_columns
 from ..timeparse import to_utc
 from . import WarehouseError, require_duckdb
@@ -188,10 +189,10 @@ class RowBatch:
                 continue
             undeclared = row.keys() - declared
             extras.append(json.dumps({k: row[k] for k in undeclared}, sort_keys=True, default=str))
-        dumps = json.dumps
-        encoded = [dumps(starts), dumps(ends), dumps(places)]
-        encoded += [dumps(_column(rows, name)) for name in self.fields]
-        encoded.append(dumps(extras))
+        encoded = [dumps_column(starts, floats=False), dumps_column(ends, floats=False),
+                   dumps_column(places, floats=False)]  # fmt: skip
+        encoded += [dumps_column(_column(rows, name), floats=name in _FLOATS) for name in self.fields]
+        encoded.append(dumps_column(extras, floats=False))
         self.slices.append((len(rows), encoded))
         self.rows += len(rows)
 
