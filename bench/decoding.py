@@ -41,6 +41,7 @@ def _best_ms(work: Callable[[], object], repeat: int = 15) -> float:
 
 def measure(raw: bytes) -> dict[str, Any]:
     """Milliseconds (best of 15) for each decoder, each starting from the raw bytes."""
+    from oai_usage.body import parse_json
     from oai_usage.decode import decode_page, decode_rows_page
     from oai_usage.endpoints import COMPLETIONS
     from openai._models import construct_type
@@ -57,6 +58,10 @@ def measure(raw: bytes) -> dict[str, Any]:
         "json.loads alone": _best_ms(lambda: json.loads(raw)),
         "oai-usage typed buckets": _best_ms(lambda: decode_page(COMPLETIONS, json.loads(raw))),
         "oai-usage rows": _best_ms(rows),
+        # what the client does: msgspec parses when installed (oai-usage[fast]); json.loads otherwise
+        "oai-usage rows, parsed as the client parses": _best_ms(
+            lambda: [row for b in decode_rows_page(COMPLETIONS, parse_json(raw)).data for row in b.rows]
+        ),
         "openai SDK models (as the SDK builds them)": _best_ms(
             lambda: construct_type(type_=UsageCompletionsResponse, value=json.loads(raw))
         ),
