@@ -110,8 +110,8 @@ def test_a_quarter_of_requests_faulted_still_converges(db: Path) -> None:
         for index, step in enumerate((timedelta(0), *STEPS)):
             now += step
             for attempt in range(6):  # a sync that gives up is simply run again: it resumes from its watermark
-                seed = index * 10 + attempt  # max_retries=1: faults reach the sync, which resumes the fetch
-                with sandbox_client(now, max_retries=1, fault_seed=seed, **faults) as client:
+                seed = index * 10 + attempt  # max_retries=0: every fault reaches the sync, which resumes the fetch
+                with sandbox_client(now, max_retries=0, fault_seed=seed, **faults) as client:
                     try:
                         failures += sync(warehouse, client, SMALL, "acme", now=now).resumed
                         break
