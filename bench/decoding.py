@@ -51,17 +51,15 @@ def measure(raw: bytes) -> dict[str, Any]:
     buckets = len(body["data"])
     results = sum(len(b["results"]) for b in body["data"])
 
-    def rows() -> list[dict[str, Any]]:
-        return [row for b in decode_rows_page(COMPLETIONS, json.loads(raw)).data for row in b.rows]
+    def rows(parse: Callable[[bytes], Any] = json.loads) -> list[dict[str, Any]]:
+        return [row for b in decode_rows_page(COMPLETIONS, parse(raw)).data for row in b.rows]
 
     timings = {
         "json.loads alone": _best_ms(lambda: json.loads(raw)),
         "oai-usage typed buckets": _best_ms(lambda: decode_page(COMPLETIONS, json.loads(raw))),
         "oai-usage rows": _best_ms(rows),
         # what the client does: msgspec parses when installed (oai-usage[fast]); json.loads otherwise
-        "oai-usage rows, parsed as the client parses": _best_ms(
-            lambda: [row for b in decode_rows_page(COMPLETIONS, parse_json(raw)).data for row in b.rows]
-        ),
+        "oai-usage rows, parsed as the client parses": _best_ms(lambda: rows(parse_json)),
         "openai SDK models (as the SDK builds them)": _best_ms(
             lambda: construct_type(type_=UsageCompletionsResponse, value=json.loads(raw))
         ),

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from .jsoncodec import fast_loads, unread
+from . import jsoncodec
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -127,10 +127,11 @@ def _finite_float(text: str) -> float:
 
 def parse_json(content: bytes) -> Any:
     """Strict JSON: no NaN/Infinity literals, no overflowing floats; RecursionError becomes ValueError. msgspec
-    reads it when installed; whatever it refuses is read (or refused) here, as without it (jsoncodec.py)."""
-    parsed = fast_loads(content)
-    if not unread(parsed):
-        return parsed
+    reads it when installed; whatever it refuses is read (or refused) by `json`, as without it (jsoncodec.py)."""
+    return jsoncodec.loads(content, _strict_loads)
+
+
+def _strict_loads(content: bytes) -> Any:
     try:
         return json.loads(content, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ACCELERATED", "dumps_column", "fast_loads", "unread"]
+__all__ = ["ACCELERATED", "dumps_column", "loads"]
 
 _decode: Callable[[bytes], Any] | None
 _encode: Callable[[Any], bytes] | None
@@ -35,26 +35,20 @@ else:
 ACCELERATED = _decode is not None
 """Whether msgspec is installed and used."""
 
-_UNREAD = object()
 
-
-def fast_loads(content: bytes) -> Any:
-    """The parsed document when msgspec reads it, else `_UNREAD` (the caller parses it with `json`).
+def loads(content: bytes, fallback: Callable[[bytes], Any]) -> Any:
+    """The document, read by msgspec when installed; any text it refuses goes to `fallback` (the strict `json`
+    parse), which reads it or raises.
 
     msgspec refuses everything `json` with the strict hooks refuses (NaN/Infinity literals and overflowing numbers
     included), and reads what it accepts to the same values (integers of any size, floats correctly rounded,
     the last of duplicate keys, keys in order)."""
-    if _decode is None:
-        return _UNREAD
-    try:
-        return _decode(content)
-    except _REFUSED:
-        return _UNREAD
-
-
-def unread(value: object) -> bool:
-    """Whether `fast_loads` left the text to the standard library."""
-    return value is _UNREAD
+    if _decode is not None:
+        try:
+            return _decode(content)
+        except _REFUSED:
+            pass
+    return fallback(content)
 
 
 def dumps_column(values: list[Any], *, floats: bool) -> str:

@@ -189,8 +189,7 @@ class RowBatch:
                 continue
             undeclared = row.keys() - declared
             extras.append(json.dumps({k: row[k] for k in undeclared}, sort_keys=True, default=str))
-        encoded = [dumps_column(starts, floats=False), dumps_column(ends, floats=False),
-                   dumps_column(places, floats=False)]  # fmt: skip
+        encoded = [dumps_column(column, floats=False) for column in (starts, ends, places)]
         encoded += [dumps_column(_column(rows, name), floats=name in _FLOATS) for name in self.fields]
         encoded.append(dumps_column(extras, floats=False))
         self.slices.append((len(rows), encoded))

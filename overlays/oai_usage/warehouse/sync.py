@@ -272,10 +272,14 @@ def longest_first(
     rows a page); `since` overrides the plan's history lengths, as in `sync`."""
 
     def work(unit: Unit) -> tuple[int, int]:
-        start = since if since is not None else span_start(unit.since or config.since, now)
-        return -estimated_pages(unit, start, now), -len(unit.group_by)
+        return -estimated_pages(unit, history_start(unit, config, now, since), now), -len(unit.group_by)
 
     return sorted(units, key=work)
+
+
+def history_start(unit: Unit, config: SyncConfig, now: datetime, since: datetime | None) -> datetime:
+    """Where the unit's history starts: `since` when given, else its own history length (or the sync's) before now."""
+    return since if since is not None else span_start(unit.since or config.since, now)
 
 
 def _wall() -> datetime:
@@ -333,10 +337,10 @@ def sync(
     def run(unit: Unit) -> UnitReport | None:
         if stop.is_set():
             return None
-        want_from = since if since is not None else span_start(unit.since or config.since, now)
+        start = history_start(unit, config, now, since)
         grace = config.grace_for(unit.endpoint, unit.width)
         try:
-            done = sync_unit(warehouse, client, unit, organization, now=now, want_from=want_from, grace=grace,
+            done = sync_unit(warehouse, client, unit, organization, now=now, want_from=start, grace=grace,
                              clock=clock, lock=guard, stopped=stop.is_set,
                              on_chunk=progress.chunk if progress else None)  # fmt: skip
             if progress is not None:

@@ -34,13 +34,12 @@ def test_a_units_pages_are_its_buckets_over_the_widths_page_size(unit: Unit, day
 def test_the_default_plan_starts_with_its_year_long_units_most_dimensions_first() -> None:
     config = SyncConfig(plan=DEFAULT_PLAN)
     units = config.units(None)
-    order = longest_first(units, config, NOW, NOW - timedelta(days=365))
+    since = NOW - timedelta(days=365)
+    order = longest_first(units, config, NOW, since)
     assert sorted(order, key=units.index) == units  # the same units, reordered
-    pages = [estimated_pages(u, NOW - timedelta(days=365), NOW) for u in order]
-    assert pages == sorted(pages, reverse=True)
-    first = order[0]
-    assert len(first.group_by) == max(len(u.group_by) for u in units if estimated_pages(
-        u, NOW - timedelta(days=365), NOW) == pages[0])  # fmt: skip
+    pages = {u: estimated_pages(u, since, NOW) for u in units}
+    assert [pages[u] for u in order] == sorted(pages.values(), reverse=True)
+    assert len(order[0].group_by) == max(len(u.group_by) for u in units if pages[u] == pages[order[0]])
 
 
 def test_without_since_each_unit_is_weighed_over_its_own_history() -> None:
