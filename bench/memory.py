@@ -25,8 +25,6 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oai_usage_sandbox import SandboxConfig, serve_in_thread
-
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 KEY_ENV = "BENCH_MEMORY_KEY"
 TARGET_MB = 150.0
@@ -60,6 +58,8 @@ def _rows(db: Path) -> int:
 
 
 def measure(days: list[int], latency_ms: int) -> list[dict[str, Any]]:
+    from oai_usage_sandbox import SandboxConfig, serve_in_thread  # here: the children measured never import it
+
     results: list[dict[str, Any]] = []
     env = {**os.environ, KEY_ENV: "sk-admin-bench-memory"}
     sandbox = SandboxConfig(now=int(NOW.timestamp()), latency_ms=latency_ms, history_days=max(days) + 5)

@@ -151,6 +151,7 @@ async def afetch_pages(
                 transport.send, query, max_pages=max_pages, decode=decode, reported=reported, clock=clock
             ):
                 yield page
+                del page  # not held while the next page is fetched (the sync twin's `yield from` holds none)
         return
     send = functools.partial(transport.send, limiter=TaskLimiter(concurrency))
 

@@ -93,6 +93,7 @@ def follow_pages(send: Callable[[RequestSpec], Reply], plan: Callable[[], PagePl
     while request is not None:
         page, request = chain.accept(send(request))
         yield page
+        del page  # not held while the next page is fetched and decoded: a chain holds one page at a time
 
 
 async def afollow_pages(
@@ -104,6 +105,7 @@ async def afollow_pages(
     while request is not None:
         page, request = chain.accept(await send(request))
         yield page
+        del page  # as in follow_pages
 
 
 def automatic_page_cap(query: ValidQuery[Any], now: float) -> int:

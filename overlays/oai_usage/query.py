@@ -158,6 +158,7 @@ class Query(_QueryBase[B]):
                 self.unknown_results.extend(page.unknown_results)
                 progress.delivered(page)
                 yield page
+                del page  # the consumer's page is not held here while the next one is fetched
         except OaiUsageError as exc:
             progress.mark(exc)
             raise
@@ -225,6 +226,7 @@ class AsyncQuery(_QueryBase[B]):
                 self.unknown_results.extend(page.unknown_results)
                 progress.delivered(page)
                 yield page
+                del page  # the consumer's page is not held here while the next one is fetched
         except OaiUsageError as exc:
             progress.mark(exc)
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import Any
 
 import httpx
@@ -149,3 +150,18 @@ async def test_the_async_client_uses_the_same_base_url_rules(clean_env: pytest.M
     clean_env.setenv("OPENAI_BASE_URL", "http://localhost:9000/v1")
     async with AsyncUsageClient(KEY) as client:
         assert client.base_url == "http://localhost:9000/v1"
+
+
+async def test_an_async_query_holds_no_page_the_consumer_let_go_of_while_it_fetches_the_next(
+    aclient: AsyncUsageClient, httpx_mock: HTTPXMock
+) -> None:
+    from tests.overlay.test_client import daily_pages_by_cursor
+
+    alive: list[list[bool]] = []
+    taken: list[weakref.ref[Any]] = []
+    httpx_mock.add_callback(daily_pages_by_cursor(alive, taken), is_reusable=True)
+    query = aclient.completions(start_time=NOV_1, end_time=NOV_1 + 3 * DAY, bucket_width="1d").with_concurrency(1)
+    async for got in query.pages():
+        taken.append(weakref.ref(got))
+        del got
+    assert alive == [[], [False], [False, False]]

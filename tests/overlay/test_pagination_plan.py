@@ -4,6 +4,7 @@ the Admin lists (`ListPageLoop`): each request sent once, in order, until the pl
 from __future__ import annotations
 
 import asyncio
+import weakref
 
 from oai_usage.pagination import afollow_pages, follow_pages
 from oai_usage.transport import Reply, RequestSpec
@@ -64,3 +65,51 @@ def test_afollow_pages_gives_the_same_pages_with_an_awaitable_send() -> None:
 
     assert asyncio.run(collect()) == ["page 1", "page 2", "page 3"]
     assert sent == [_request(None), _request("1"), _request("2")]
+
+
+class _Held:
+    """A page object the consumer lets go of; a weak reference to it tells whether anything still holds it."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+
+class _HeldPages(_ThreePages):
+    def accept(self, reply: Reply, /) -> tuple[_Held, RequestSpec | None]:  # type: ignore[override]
+        number: int = reply.body["page"]
+        return _Held(number), (_request(str(number)) if number < 3 else None)
+
+
+def test_follow_pages_holds_no_page_the_consumer_let_go_of_while_it_fetches_the_next() -> None:
+    sent: list[RequestSpec] = []
+    taken: list[weakref.ref[_Held]] = []
+    alive_at_each_send: list[list[bool]] = []
+
+    def send(request: RequestSpec) -> Reply:
+        alive_at_each_send.append([ref() is not None for ref in taken])
+        sent.append(request)
+        return _server(sent)
+
+    for held in follow_pages(send, _HeldPages):
+        taken.append(weakref.ref(held))
+        del held  # the consumer is done with it (as a sync is once the page's rows are in its batch)
+    assert alive_at_each_send == [[], [False], [False, False]]
+
+
+def test_afollow_pages_holds_no_page_the_consumer_let_go_of_while_it_fetches_the_next() -> None:
+    sent: list[RequestSpec] = []
+    taken: list[weakref.ref[_Held]] = []
+    alive_at_each_send: list[list[bool]] = []
+
+    async def send(request: RequestSpec) -> Reply:
+        alive_at_each_send.append([ref() is not None for ref in taken])
+        sent.append(request)
+        return _server(sent)
+
+    async def consume() -> None:
+        async for held in afollow_pages(send, _HeldPages):
+            taken.append(weakref.ref(held))
+            del held
+
+    asyncio.run(consume())
+    assert alive_at_each_send == [[], [False], [False, False]]

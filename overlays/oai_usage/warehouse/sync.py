@@ -161,6 +161,7 @@ class BatchedFetch:
                     if page.data:
                         batch.add_buckets(page.data)
                         covered = page.data[-1].end_time
+                    del page  # its rows are in the batch: not held while the next page is fetched
                     if batch.rows >= self.batch_rows:
                         yield batch, covered, False
                         batch = RowBatch(self.endpoint)
@@ -296,10 +297,12 @@ class SyncProgress(Protocol):
     def unit_done(self, unit: UnitReport) -> None: ...
 
 
-UNITS_AT_ONCE = 8
+UNITS_AT_ONCE = 4
 """Units of one organization synced side by side: their requests share the client's pacer (one allowance per
 key), so more units at once does not mean more requests a second, only that the allowance is used while one
-unit stores a chunk or decodes a page."""
+unit stores a chunk or decodes a page. Each holds a page and a batch: 4 keep a year's first sync some 10-20 MB
+lower than 8 did, and one unit alone still fetches faster than a 600-a-minute key allows (bench.memory,
+bench.backfill)."""
 
 
 def sync(

@@ -3,6 +3,7 @@ convergence to a fresh fetch (also with injected faults), old buckets final."""
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,39 @@ def test_a_sync_stored_in_small_batches_equals_one_storing_each_chunk_whole(
     assert batches[25] > batches[10**9]  # the rows of a chunk went in several transactions
     assert stored[25] == stored[10**9] and any(stored[25].values())
     assert marks[25] == marks[10**9]
+
+
+# --- Issue 20: a unit holds one page at a time --------------------------------------------------------------------
+
+
+def test_a_units_fetch_lets_each_page_go_once_its_rows_are_in_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import oai_usage.query
+
+    decoded: list[weakref.ref[Any]] = []
+    alive_at_each_request: list[list[bool]] = []
+    decode = oai_usage.query.decode_rows_page  # type: ignore[attr-defined]
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        page = decode(*args, **kwargs)
+        decoded.append(weakref.ref(page))
+        return page
+
+    def server(request: httpx.Request) -> httpx.Response:  # one day a page, chained by next_page
+        alive_at_each_request.append([ref() is not None for ref in decoded])
+        day = int(request.url.params.get("page", request.url.params["start_time"]))
+        end = int(request.url.params["end_time"])
+        one_day = request.url.copy_merge_params({"start_time": day, "end_time": day + 86400})
+        body = _costs_page(httpx.Request("GET", one_day)).json()
+        more = day + 86400 < end
+        body.update(has_more=more, next_page=str(day + 86400) if more else None)
+        return httpx.Response(200, json=body)
+
+    monkeypatch.setattr(oai_usage.query, "decode_rows_page", noted)
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = UsageClient(KEY, base_url="https://api.openai.com/v1", http_client=http, max_retries=0)
+    start = floor_to(START - timedelta(days=3), "1d")
+    with client:
+        rows = sum(len(batch) for batch, _, _ in fetch_batches(client, "costs", {
+            "start_time": start, "end_time": start + timedelta(days=3), "bucket_width": "1d", "limit": 1}))  # fmt: skip
+    assert rows == 3
+    assert alive_at_each_request == [[], [False], [False, False]]  # the batch holds the rows, not the pages

@@ -154,8 +154,10 @@ def run(options: Options) -> int:
     from ...warehouse.store import Warehouse
     from ...warehouse.sync import sync
     from .. import connect
+    from ..malloc import share_one_arena
 
     require_duckdb("sync")
+    share_one_arena()  # before the units' and DuckDB's threads start: they share one heap
     now = options.now.replace(microsecond=0)  # whole seconds: the API's unit, and the watermark's
     config = load_sync_config(options.database.config)
     for name in options.endpoints or ():
