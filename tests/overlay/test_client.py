@@ -12,19 +12,8 @@ from oai_usage.endpoints import ENDPOINTS
 from oai_usage_api.models import UsageCompletionsBucket
 from pytest_httpx import HTTPXMock
 
-from tests.overlay.payloads import (
-    BASE,
-    CURSOR_2,
-    DAY,
-    HOUR,
-    KEY,
-    NOV_1,
-    NOV_24,
-    bucket,
-    completions_result,
-    days,
-    page,
-)
+from tests.overlay.conftest import PageLiveness
+from tests.overlay.payloads import BASE, CURSOR_2, DAY, HOUR, KEY, NOV_1, NOV_24, bucket, completions_result, page
 
 NAMES = list(ENDPOINTS)
 
@@ -177,27 +166,11 @@ async def test_the_async_client_keeps_no_cookies(aclient: AsyncUsageClient, http
     assert all("cookie" not in request.headers for request in httpx_mock.get_requests())
 
 
-def daily_pages_by_cursor(alive: list[list[bool]], taken: list[weakref.ref[Any]]) -> Any:
-    """A server of three one-day pages (1-3 November), chained by next_page, that notes at each request which of
-    the pages taken so far are still alive."""
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        alive.append([ref() is not None for ref in taken])
-        number = len(alive)
-        more = f"page_{number + 1}" if number < 3 else None
-        return httpx.Response(200, json=page(days(NOV_1 + (number - 1) * DAY, 1, [completions_result()]), more))
-
-    return answer
-
-
 def test_a_query_holds_no_page_the_consumer_let_go_of_while_it_fetches_the_next(
-    client: UsageClient, httpx_mock: HTTPXMock
+    client: UsageClient, three_daily_pages: PageLiveness
 ) -> None:
-    alive: list[list[bool]] = []
-    taken: list[weakref.ref[Any]] = []
-    httpx_mock.add_callback(daily_pages_by_cursor(alive, taken), is_reusable=True)
     query = client.completions(start_time=NOV_1, end_time=NOV_1 + 3 * DAY, bucket_width="1d").with_concurrency(1)
     for got in query.row_pages():
-        taken.append(weakref.ref(got))
+        three_daily_pages.taken.append(weakref.ref(got))
         del got  # done with it: a page's rows can be let go before the next page arrives
-    assert alive == [[], [False], [False, False]]
+    assert three_daily_pages.alive_at_each_request == [[], [False], [False, False]]

@@ -21,6 +21,7 @@ from oai_usage.endpoints import ENDPOINTS
 from oai_usage_api.models import CostsBucket
 from pytest_httpx import HTTPXMock
 
+from tests.overlay.conftest import PageLiveness
 from tests.overlay.payloads import (
     CURSOR_2,
     CURSOR_3,
@@ -153,15 +154,10 @@ async def test_the_async_client_uses_the_same_base_url_rules(clean_env: pytest.M
 
 
 async def test_an_async_query_holds_no_page_the_consumer_let_go_of_while_it_fetches_the_next(
-    aclient: AsyncUsageClient, httpx_mock: HTTPXMock
+    aclient: AsyncUsageClient, three_daily_pages: PageLiveness
 ) -> None:
-    from tests.overlay.test_client import daily_pages_by_cursor
-
-    alive: list[list[bool]] = []
-    taken: list[weakref.ref[Any]] = []
-    httpx_mock.add_callback(daily_pages_by_cursor(alive, taken), is_reusable=True)
     query = aclient.completions(start_time=NOV_1, end_time=NOV_1 + 3 * DAY, bucket_width="1d").with_concurrency(1)
     async for got in query.pages():
-        taken.append(weakref.ref(got))
+        three_daily_pages.taken.append(weakref.ref(got))
         del got
-    assert alive == [[], [False], [False, False]]
+    assert three_daily_pages.alive_at_each_request == [[], [False], [False, False]]

@@ -108,7 +108,7 @@ def plan_ranges(
     grace: timedelta,
 ) -> list[tuple[datetime, datetime | None]]:  # fmt: skip
     """The ranges to fetch, oldest first: (start, end) with end None for "to now"."""
-    width = "1d" if unit.endpoint == "costs" else unit.width
+    width = _bucket_width(unit)
     if state_from is None or watermark is None:
         return [(floor_to(want_from, width), None)]
     ranges: list[tuple[datetime, datetime | None]] = []
@@ -120,9 +120,24 @@ def plan_ranges(
     return ranges
 
 
+def _bucket_width(unit: Unit) -> str:
+    """The width of the unit's buckets (costs come in days)."""
+    return "1d" if unit.endpoint == "costs" else unit.width
+
+
+def _page_key(unit: Unit) -> str:
+    """The unit's key in PAGE_BUCKETS and CHUNK_PAGES: "costs", or its width."""
+    return "costs" if unit.endpoint == "costs" else unit.width
+
+
+def _page_limit(unit: Unit) -> int | None:
+    """The `limit` a unit's requests send, when not the width's largest page: grouped costs (GROUPED_COSTS_PAGE)."""
+    return GROUPED_COSTS_PAGE if unit.endpoint == "costs" and unit.group_by else None
+
+
 def _chunks(start: datetime, end: datetime, unit: Unit) -> list[tuple[datetime, datetime]]:
-    key = "costs" if unit.endpoint == "costs" else unit.width
-    step = timedelta(seconds=WIDTH_SECONDS["1d" if key == "costs" else key] * PAGE_BUCKETS[key] * CHUNK_PAGES[key])
+    key = _page_key(unit)
+    step = timedelta(seconds=WIDTH_SECONDS[_bucket_width(unit)] * PAGE_BUCKETS[key] * CHUNK_PAGES[key])
     chunks: list[tuple[datetime, datetime]] = []
     while start < end:
         chunks.append((start, min(start + step, end)))
@@ -215,8 +230,9 @@ def sync_unit(
             params: dict[str, Any] = {"start_time": start, "end_time": stop, "bucket_width": unit.width}
             if unit.group_by:
                 params["group_by"] = list(unit.group_by)
-                if unit.endpoint == "costs":
-                    params["limit"] = GROUPED_COSTS_PAGE
+            limit = _page_limit(unit)
+            if limit is not None:
+                params["limit"] = limit
             if start >= stop:
                 continue
             if stopped is not None and stopped():
@@ -258,10 +274,7 @@ def sync_unit(
 
 def estimated_pages(unit: Unit, start: datetime, end: datetime) -> int:
     """The requests a first fetch of the unit over [start, end) needs: its buckets over the width's page size."""
-    if unit.endpoint == "costs":
-        seconds, per_page = WIDTH_SECONDS["1d"], GROUPED_COSTS_PAGE if unit.group_by else PAGE_BUCKETS["costs"]
-    else:
-        seconds, per_page = WIDTH_SECONDS[unit.width], PAGE_BUCKETS[unit.width]
+    seconds, per_page = WIDTH_SECONDS[_bucket_width(unit)], _page_limit(unit) or PAGE_BUCKETS[_page_key(unit)]
     buckets = max(1, math.ceil((end - start).total_seconds() / seconds))
     return math.ceil(buckets / per_page)
 

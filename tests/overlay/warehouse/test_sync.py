@@ -143,13 +143,17 @@ def test_a_sync_after_the_clock_went_back_drops_the_future_buckets_and_converges
 # --- Issue 26: the chunk resume waits the server's Retry-After, as the client's retries do --------------------------
 
 
+def _costs_buckets(start: int, end: int) -> list[dict[str, Any]]:
+    return [{"object": "bucket", "start_time": t, "end_time": min(t + 86400, end),
+             "results": [{"object": "organization.costs.result", "amount": {"value": 12.5, "currency": "usd"},
+                          "line_item": None, "project_id": None}]}
+            for t in range(start, end, 86400)]  # fmt: skip
+
+
 def _costs_page(request: httpx.Request) -> httpx.Response:
     start, end = int(request.url.params["start_time"]), int(request.url.params["end_time"])
-    buckets = [{"object": "bucket", "start_time": t, "end_time": min(t + 86400, end),
-                "results": [{"object": "organization.costs.result", "amount": {"value": 12.5, "currency": "usd"},
-                             "line_item": None, "project_id": None}]}
-               for t in range(start, end, 86400)]  # fmt: skip
-    return httpx.Response(200, json={"object": "page", "data": buckets, "has_more": False, "next_page": None})
+    body = {"object": "page", "data": _costs_buckets(start, end), "has_more": False, "next_page": None}
+    return httpx.Response(200, json=body)
 
 
 def test_the_chunk_resume_waits_the_retry_after_of_the_429_that_stopped_it() -> None:
@@ -231,10 +235,9 @@ def test_a_units_fetch_lets_each_page_go_once_its_rows_are_in_the_batch(monkeypa
         alive_at_each_request.append([ref() is not None for ref in decoded])
         day = int(request.url.params.get("page", request.url.params["start_time"]))
         end = int(request.url.params["end_time"])
-        one_day = request.url.copy_merge_params({"start_time": day, "end_time": day + 86400})
-        body = _costs_page(httpx.Request("GET", one_day)).json()
         more = day + 86400 < end
-        body.update(has_more=more, next_page=str(day + 86400) if more else None)
+        body = {"object": "page", "data": _costs_buckets(day, day + 86400), "has_more": more,
+                "next_page": str(day + 86400) if more else None}  # fmt: skip
         return httpx.Response(200, json=body)
 
     monkeypatch.setattr(oai_usage.query, "decode_rows_page", noted)
