@@ -17,27 +17,11 @@ from typing import Any
 
 import httpx
 
+from bench.rss import peak_rss_mb
 from bench.scenarios import SCENARIOS, Scenario
 
 KEY = "sk-admin-bench-000000000000000000000000"
 CONCURRENCY = 8  # oai-usage's default, and the floor's
-
-
-def _rss_mb() -> float:
-    """This process's peak resident set in MB.
-
-    On Linux, VmHWM of /proc/self/status: the peak of this process's own memory map. (`ru_maxrss` is not used
-    there: it survives exec, so a child would report its parent's RSS at fork time when that is larger, and the
-    parent here hosts the sandbox server.) Elsewhere, `ru_maxrss`.
-    """
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _cpu() -> float:
@@ -140,7 +124,7 @@ def main() -> None:
     if case.startswith("openai"):
         import openai  # noqa: F401
 
-    baseline = _rss_mb()
+    baseline = peak_rss_mb()
     counter = Counter()
     cpu_before = _cpu()
     started = time.perf_counter()
@@ -155,7 +139,7 @@ def main() -> None:
                 "buckets": buckets,
                 "rows": rows,
                 "cpu": cpu,
-                "peak_rss_mb": _rss_mb(),
+                "peak_rss_mb": peak_rss_mb(),
                 "baseline_rss_mb": baseline,
             }
         )

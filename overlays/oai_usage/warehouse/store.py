@@ -50,11 +50,18 @@ LINGER_SECONDS = 0.05
 """A writer keeps the file open this long after a write, for the next one (opening costs ~25 ms)..."""
 HOLD_SECONDS = 0.25
 """...but never longer than this since it opened it: a reader waits at most about this, plus one transaction."""
-WRITER_ROW_GROUP = 16_384
-"""Rows per row group the writer writes (DuckDB's default is 122,880). A checkpoint (every close of the file)
-rewrites the row group that new rows were appended to, decompressed: with the default that is up to 122,880 rows
-of every column, a spike of about 40 MB once a table holds that many rows, so the peak grew with the history;
-16,384 rows bound it to a few MB whatever the history. Readers read any row group size."""
+SESSION_ROWS = 5_000
+"""...nor once it has written this many rows since it opened it: until the close (a checkpoint), DuckDB holds every
+row written in memory, uncompressed."""
+SLICE_ROWS = 500
+"""Rows per INSERT statement. DuckDB reads a statement's JSON columns into lists, about 3 KB a row of working memory
+that its allocator keeps until the file is closed: 4,000-row statements (a page) cost about 13 MB, 500-row ones 2.5."""
+WRITER_ROW_GROUP = 2_048
+"""Rows per row group the writer writes (DuckDB's default is 122,880; 2,048, one vector, is the least it takes).
+A checkpoint (every close of the file) rewrites, decompressed, the row group that new rows were appended to: with
+the default that was up to 122,880 rows of every column, 40 MB once a table held that many rows, and 16,384 rows
+still added about 5 MB to every close of a long history; 2,048 rows make it negligible. The price is a larger file
+(a year of the default plan: 33 MB instead of 21); readers read any row group size as fast."""
 
 
 NAME_TABLES: dict[str, str] = {
@@ -129,9 +136,9 @@ class RowBatch:
     column (what the INSERT reads), not as a dict per row.
 
     JSON arrays because DuckDB parses them in C++: several times cheaper than a Python list, whose every value is
-    converted one by one while the GIL is held, and a few bytes a value where a dict row costs about 1.5 KB; a
-    page's slice is inserted by one statement, so DuckDB's working memory is bounded by a page, not the range.
-    Times travel as microseconds since the epoch."""
+    converted one by one while the GIL is held, and a few bytes a value where a dict row costs about 1.5 KB. A
+    page's rows are cut into slices of at most SLICE_ROWS rows, one INSERT each, so DuckDB's working memory is
+    bounded by a slice, not by the page or the range. Times travel as microseconds since the epoch."""
 
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
@@ -146,7 +153,7 @@ class RowBatch:
 
     def add_buckets(self, buckets: Iterable[Any]) -> None:
         """Add a page's buckets as the client's rows path reads them (`start_time`, `end_time` as Unix seconds,
-        `rows`): one slice."""
+        `rows`)."""
         starts: list[int] = []
         ends: list[int] = []
         places: list[int] = []
@@ -161,8 +168,7 @@ class RowBatch:
         self._add(starts, ends, places, rows)
 
     def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Add rows with their `bucket_start` and `bucket_end` (datetimes, aware or naive UTC), in the API's order:
-        one slice."""
+        """Add rows with their `bucket_start` and `bucket_end` (datetimes, aware or naive UTC), in the API's order."""
         starts: list[int] = []
         ends: list[int] = []
         places: list[int] = []
@@ -179,8 +185,12 @@ class RowBatch:
         self._add(starts, ends, places, kept)
 
     def _add(self, starts: list[int], ends: list[int], places: list[int], rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
+        """Encode the rows as slices of at most SLICE_ROWS rows (their places in their buckets already counted)."""
+        for at in range(0, len(rows), SLICE_ROWS):
+            upto = at + SLICE_ROWS
+            self._add_slice(starts[at:upto], ends[at:upto], places[at:upto], rows[at:upto])
+
+    def _add_slice(self, starts: list[int], ends: list[int], places: list[int], rows: list[dict[str, Any]]) -> None:
         declared = self._declared
         extras: list[str | None] = []
         for row in rows:
@@ -246,11 +256,11 @@ class Warehouse:
 
     Readers never wait on a writer for longer than a moment: a writer (`read_only=False`, one at a time under the
     sync lock, see lock.py) opens the file only for its writes (a chunk, the names; a burst of writes shares one
-    open, for at most HOLD_SECONDS), keeps its `sync_state` in memory, and closes the file between writes, so
-    `report --db` and `export` open it read-only and read the last committed state; readers (`read_only=True`)
-    share the file with each other and keep it open for their whole read. DuckDB's own file lock (exclusive for a
-    writer's open, shared for a reader's) keeps them apart; whoever finds it taken retries until it is free (a
-    writer up to WRITE_WAIT seconds, a reader up to READ_WAIT plus its `wait`)."""
+    open, for at most HOLD_SECONDS and SESSION_ROWS), keeps its `sync_state` in memory, and closes the file between
+    writes, so `report --db` and `export` open it read-only and read the last committed state; readers
+    (`read_only=True`) share the file with each other and keep it open for their whole read. DuckDB's own file lock
+    (exclusive for a writer's open, shared for a reader's) keeps them apart; whoever finds it taken retries until it
+    is free (a writer up to WRITE_WAIT seconds, a reader up to READ_WAIT plus its `wait`)."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> None:
         self.path = Path(path)
@@ -260,6 +270,7 @@ class Warehouse:
         self._con: Any = None
         self._depth = 0
         self._opened_at = 0.0
+        self._written = 0  # rows written since the file was opened (SESSION_ROWS)
         self._timer: threading.Timer | None = None
         # The writer's copy of sync_state: it is the only writer (the sync lock), so its state reads need not open
         # the file; None when unknown (a reader, or after a write that failed part way: read from the file then).
@@ -308,6 +319,7 @@ class Warehouse:
             if self._con is None:
                 self._con = self._open()
                 self._opened_at = time.monotonic()
+                self._written = 0
             self._depth += 1
             failed = False
             try:
@@ -318,7 +330,8 @@ class Warehouse:
             finally:
                 self._depth -= 1
                 if self._depth == 0 and not self._pinned:
-                    if failed or time.monotonic() - self._opened_at >= HOLD_SECONDS:
+                    held = time.monotonic() - self._opened_at
+                    if failed or held >= HOLD_SECONDS or self._written >= SESSION_ROWS:
                         self._release()
                     else:  # a burst of writes (units finishing together) shares one open, for a moment
                         self._timer = threading.Timer(LINGER_SECONDS, self._idle)
@@ -478,6 +491,7 @@ class Warehouse:
         try:
             with self.session() as con:
                 self._replace(con, table, where, key, batch, unit, (covered_from, watermark, synced_at))
+                self._written += batch.rows
         except BaseException:
             self._states = None  # a failure after COMMIT may have stored the write: read the state from the file
             raise
@@ -497,7 +511,7 @@ class Warehouse:
         con.execute("BEGIN")
         try:
             con.execute(f"DELETE FROM {table} WHERE {where}", key)
-            for _count, values in batch.slices:  # one statement per page: DuckDB's working memory is one page's
+            for _count, values in batch.slices:  # one statement per slice: DuckDB's working memory is one slice's
                 con.execute(insert, [organization, width, grouping, *values])
             con.execute(
                 "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?)",

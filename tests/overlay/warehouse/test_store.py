@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oai_usage.warehouse.store import WRITER_ROW_GROUP, Warehouse
+from oai_usage.warehouse import store
+from oai_usage.warehouse.store import WRITER_ROW_GROUP, RowBatch, Warehouse
 
 DAY = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -131,6 +132,53 @@ def test_the_writer_stores_rows_in_row_groups_of_writer_row_group_rows(tmp_path:
     with Warehouse(tmp_path / "u.duckdb", read_only=True) as reader:
         found = reader.connection.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('costs')")
         assert found.fetchall() == [(3,)]
+
+
+def _costs_rows(count: int) -> list[dict[str, Any]]:
+    """`count` rows of one daily costs bucket, in the API's order (amount_value = place in the bucket)."""
+    end = DAY + timedelta(days=1)
+    return [{"bucket_start": DAY, "bucket_end": end, "amount_value": float(i), "amount_currency": "usd",
+             "line_item": f"item {i}", "project_id": "proj_a"} for i in range(count)]  # fmt: skip
+
+
+def test_a_batch_cuts_its_rows_into_slices_of_at_most_slice_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each slice is one INSERT: DuckDB's working memory for a statement grows with its rows.
+    monkeypatch.setattr(store, "SLICE_ROWS", 3)
+    batch = RowBatch("costs")
+    batch.add_rows(_costs_rows(7))
+    assert [count for count, _ in batch.slices] == [3, 3, 1]
+    assert len(batch) == 7
+
+
+def test_rows_cut_into_slices_keep_their_places_in_the_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "SLICE_ROWS", 3)
+    with Warehouse(tmp_path / "u.duckdb") as warehouse:
+        warehouse.replace_range("acme", "costs", "1d", "", DAY, _costs_rows(7), covered_from=DAY,
+                                watermark=DAY + timedelta(days=1), synced_at=DAY)  # fmt: skip
+        stored = warehouse.connection.execute("SELECT result_index, amount_value FROM costs ORDER BY amount_value")
+        assert stored.fetchall() == [(i, float(i)) for i in range(7)]
+        assert [r["line_item"] for r in _rows(warehouse)] == [f"item {i}" for i in range(7)]
+
+
+def test_a_writer_closes_the_file_once_it_has_written_session_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Until the close (a checkpoint) DuckDB holds the rows written in memory: a burst of writes shares one open
+    # only up to SESSION_ROWS rows, however quickly the writes follow each other.
+    monkeypatch.setattr(store, "SESSION_ROWS", 5)
+    monkeypatch.setattr(store, "HOLD_SECONDS", 3600.0)
+    monkeypatch.setattr(store, "LINGER_SECONDS", 3600.0)
+    warehouse = Warehouse(tmp_path / "u.duckdb")
+    try:
+        marks = {"covered_from": DAY, "watermark": DAY + timedelta(days=1), "synced_at": DAY}
+        warehouse.replace_range("acme", "costs", "1d", "", DAY, _costs_rows(3), **marks)
+        assert warehouse._con is not None  # 3 rows: kept open for the next write
+        warehouse.replace_range("acme", "costs", "1d", "project_id", DAY, _costs_rows(3), **marks)
+        assert warehouse._con is None  # 6 rows since it opened: closed at once
+        warehouse.replace_range("acme", "costs", "1d", "line_item", DAY, _costs_rows(3), **marks)
+        assert warehouse._con is not None  # a new open counts from zero
+    finally:
+        warehouse.close()
 
 
 def test_a_writer_opens_a_file_whose_path_has_a_quote(tmp_path: Path) -> None:
