@@ -11,10 +11,12 @@ Standard types, read without casts by DuckDB, Spark, Trino and BigQuery: `bucket
 TIMESTAMP (isAdjustedToUTC, microseconds), money (`amount_value`) as DOUBLE, counters as INT64, `result_index`
 as INT32, `batch` as BOOLEAN, strings as UTF-8; no unsigned integers. `date` (the partition) is the UTC day.
 
-Written by DuckDB's `COPY ... PARTITION_BY (date)` into a sibling directory, which then replaces DIR, so readers
-never see half an export. DIR must be new, empty, or an earlier export holding only what it wrote: the manifest
-`_oai_usage_export` lists every file an export wrote, and a file anywhere under DIR that it does not list (a
-user's notes in a dataset, in a `date=.../` folder or in `names/`) refuses the export. The earlier export is then
+Written by DuckDB's `COPY ... PARTITION_BY (date)`, a month of days per statement (the partitioned writer holds a
+Parquet writer for every day a statement writes: a year of an hourly dataset in one statement peaked at about
+320 MB), into a sibling directory, which then replaces DIR, so readers never see half an export. DIR must be new,
+empty, or an earlier export holding only what it wrote: the manifest `_oai_usage_export` lists every file an
+export wrote, and a file anywhere under DIR that it does not list (a user's notes in a dataset, in a `date=.../`
+folder or in `names/`) refuses the export. The earlier export is then
 removed file by file from its list, never as a whole tree: nothing of the user's is ever deleted.
 
 The name directory goes in its own top-level folder, outside every dataset's glob, unpartitioned (a few thousand
@@ -93,19 +95,27 @@ def _quoted(path: Path) -> str:
 
 
 def _export_endpoint(con: Any, endpoint: str, staging: Path) -> int:
-    """Write one endpoint's table as one dataset per (width, grouping) it holds; the rows written."""
+    """Write one endpoint's table as one dataset per (width, grouping) it holds, a month of days per statement; the
+    rows written."""
     table = table_name(endpoint)
     units = con.execute(f"SELECT width, grouping, count(*) FROM {table} GROUP BY ALL ORDER BY ALL").fetchall()
     times = ", ".join(f"timezone('UTC', {c}) AS {c}" for c in _TIMES)
     for width, grouping, _count in units:
         name = dataset_name(endpoint, width, grouping)
-        con.execute(
-            f"COPY (SELECT '{name}' AS dataset, * REPLACE ({times}), CAST(bucket_start AS DATE) AS date "
-            f"FROM {table} WHERE width = ? AND grouping = ? ORDER BY organization, bucket_start, result_index) "
-            f"TO '{_quoted(staging / name)}' (FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE, "
-            "FILENAME_PATTERN 'part_{i}')",
+        months = con.execute(
+            f"SELECT DISTINCT date_trunc('month', bucket_start) FROM {table} WHERE width = ? AND grouping = ? "
+            "ORDER BY 1",
             [width, grouping],
-        )
+        ).fetchall()
+        for (month,) in months:
+            con.execute(
+                f"COPY (SELECT '{name}' AS dataset, * REPLACE ({times}), CAST(bucket_start AS DATE) AS date "
+                f"FROM {table} WHERE width = ? AND grouping = ? AND bucket_start >= ? "
+                "AND bucket_start < ? + INTERVAL 1 MONTH ORDER BY organization, bucket_start, result_index) "
+                f"TO '{_quoted(staging / name)}' (FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE, "
+                "FILENAME_PATTERN 'part_{i}')",
+                [width, grouping, month, month],
+            )
     return sum(int(count) for *_, count in units)
 
 
