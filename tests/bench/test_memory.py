@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 
 from bench.memory import _run_child
+from bench.rss import status_mb
 
 BALLAST_MB = 400
-
-
-def _resident_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    raise AssertionError("no VmRSS in /proc/self/status")
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux: a child's ru_maxrss includes its parent's")
@@ -26,8 +19,8 @@ def test_a_child_reports_its_own_peak_not_its_parents(tmp_path: Path) -> None:
     # and its history) would report the parent's RSS; the child's own high-water mark is what a sync costs.
     ballast = bytearray(BALLAST_MB * 2**20)
     ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))  # touch every page: resident, not just reserved
-    parent = _resident_mb()
-    assert parent > BALLAST_MB
+    parent = status_mb("VmRSS")
+    assert parent is not None and parent > BALLAST_MB
     code, peak, _wall, _cpu, last = _run_child(["baseline", str(tmp_path / "baseline.duckdb")], dict(os.environ))
     assert code == 0, last
     assert 20 < peak < parent - BALLAST_MB / 2  # the baseline child (imports and a new warehouse) is about 95 MB

@@ -16,8 +16,8 @@ Parquet writer for every day a statement writes: a year of an hourly dataset in 
 320 MB), into a sibling directory, which then replaces DIR, so readers never see half an export. DIR must be new,
 empty, or an earlier export holding only what it wrote: the manifest `_oai_usage_export` lists every file an
 export wrote, and a file anywhere under DIR that it does not list (a user's notes in a dataset, in a `date=.../`
-folder or in `names/`) refuses the export. The earlier export is then
-removed file by file from its list, never as a whole tree: nothing of the user's is ever deleted.
+folder or in `names/`) refuses the export. The earlier export is then removed file by file from its list, never as
+a whole tree: nothing of the user's is ever deleted.
 
 The name directory goes in its own top-level folder, outside every dataset's glob, unpartitioned (a few thousand
 rows at most): `DIR/names/projects.parquet`, `api_keys.parquet`, `users.parquet`, each with `organization`; join
@@ -98,25 +98,22 @@ def _export_endpoint(con: Any, endpoint: str, staging: Path) -> int:
     """Write one endpoint's table as one dataset per (width, grouping) it holds, a month of days per statement; the
     rows written."""
     table = table_name(endpoint)
-    units = con.execute(f"SELECT width, grouping, count(*) FROM {table} GROUP BY ALL ORDER BY ALL").fetchall()
+    parts = con.execute(
+        f"SELECT width, grouping, date_trunc('month', bucket_start), count(*) FROM {table} GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
     times = ", ".join(f"timezone('UTC', {c}) AS {c}" for c in _TIMES)
-    for width, grouping, _count in units:
+    month = "bucket_start >= ? AND bucket_start < ? + INTERVAL 1 MONTH"  # the month's days, from its first
+    rows = f"FROM {table} WHERE width = ? AND grouping = ? AND {month}"
+    for width, grouping, first, _count in parts:
         name = dataset_name(endpoint, width, grouping)
-        months = con.execute(
-            f"SELECT DISTINCT date_trunc('month', bucket_start) FROM {table} WHERE width = ? AND grouping = ? "
-            "ORDER BY 1",
-            [width, grouping],
-        ).fetchall()
-        for (month,) in months:
-            con.execute(
-                f"COPY (SELECT '{name}' AS dataset, * REPLACE ({times}), CAST(bucket_start AS DATE) AS date "
-                f"FROM {table} WHERE width = ? AND grouping = ? AND bucket_start >= ? "
-                "AND bucket_start < ? + INTERVAL 1 MONTH ORDER BY organization, bucket_start, result_index) "
-                f"TO '{_quoted(staging / name)}' (FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE, "
-                "FILENAME_PATTERN 'part_{i}')",
-                [width, grouping, month, month],
-            )
-    return sum(int(count) for *_, count in units)
+        con.execute(
+            f"COPY (SELECT '{name}' AS dataset, * REPLACE ({times}), CAST(bucket_start AS DATE) AS date {rows} "
+            "ORDER BY organization, bucket_start, result_index) "
+            f"TO '{_quoted(staging / name)}' (FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE, "
+            "FILENAME_PATTERN 'part_{i}')",
+            [width, grouping, first, first],
+        )
+    return sum(int(count) for *_, count in parts)
 
 
 def _real_target(given: Path) -> Path:
