@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 from oai_usage.warehouse.export import export_parquet
 from oai_usage.warehouse.store import Warehouse
 
@@ -73,3 +74,30 @@ def test_the_days_of_every_month_are_written_once_and_whole(tmp_path: Path) -> N
         found = con.execute(f"SELECT date, project_id, amount_value FROM read_parquet('{glob}', "
                             "hive_partitioning = true) ORDER BY amount_value").fetchall()  # fmt: skip
     assert found == [(day.date(), f"proj_{i}", float(n * 10 + i)) for n, day in enumerate(DAYS) for i in range(2)]
+
+
+class _FailingSecondCopy(_Statements):
+    """A disk that fills up after the first month of a dataset is written."""
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.startswith("COPY (SELECT '") and self.copies:
+            raise duckdb.IOException("IO Error: No space left on device")
+        return super().execute(sql, *args)
+
+
+def test_an_export_failing_after_some_months_leaves_no_files_and_the_earlier_export_whole(tmp_path: Path) -> None:
+    db, lake = tmp_path / "u.duckdb", tmp_path / "lake"
+    _costs_warehouse(db)
+    _export_recording(db, lake)
+    before = sorted(p.relative_to(lake) for p in lake.rglob("*"))
+    with Warehouse(db, read_only=True) as warehouse:
+        spy = _FailingSecondCopy(warehouse.connection)
+        warehouse._con = spy
+        try:
+            with pytest.raises(duckdb.IOException):
+                export_parquet(warehouse, lake)
+        finally:
+            warehouse._con = spy._con
+    assert len(spy.copies) == 1  # one month was written before the failure
+    assert sorted(p.relative_to(lake) for p in lake.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "u.duckdb"]  # no staging folder left aside
